@@ -1,0 +1,77 @@
+"""Households of prospective and approved adopters, and the applicants in them."""
+
+from __future__ import annotations
+
+import pghistory
+from django.db import models
+from django.db.models import F, Q
+
+from adoption.models import Organisation
+
+
+@pghistory.track()
+class Household(models.Model):
+    class Status(models.TextChoices):
+        ENQUIRY = "enquiry", "Enquiry"
+        STAGE_1 = "stage_1", "Stage 1"
+        STAGE_2 = "stage_2", "Stage 2"
+        APPROVED = "approved", "Approved, waiting"
+        MATCHED = "matched", "Matched"
+        PLACED = "placed", "Child placed"
+        ADOPTED = "adopted", "Adoption order made"
+        LEFT = "left", "Left the process"
+
+    class Route(models.TextChoices):
+        STANDARD = "standard", "Standard (stage 1 then stage 2)"
+        FAST_TRACK = "fast_track", "Fast track (starts at stage 2)"
+
+    approving_agency = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"kind__in": ["raa", "vaa"]},
+    )
+    reference = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200, help_text="How the household is known, e.g. 'Patel household'.")
+    area = models.CharField("area of residence", max_length=100, blank=True)
+    route = models.CharField(max_length=10, choices=Route.choices, default=Route.STANDARD)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ENQUIRY)
+    enquired_on = models.DateField("date of enquiry", null=True, blank=True)
+    registered_on = models.DateField("registration of interest accepted", null=True, blank=True)
+    approved_on = models.DateField("date approved", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registered_on__isnull=True)
+                | Q(enquired_on__isnull=True)
+                | Q(registered_on__gte=F("enquired_on")),
+                name="household_registered_after_enquiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True)
+                | Q(registered_on__isnull=True)
+                | Q(approved_on__gte=F("registered_on")),
+                name="household_approved_after_registration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track()
+class Applicant(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applicants")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["household", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"

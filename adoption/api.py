@@ -1,0 +1,38 @@
+"""API conventions shared by every app: pagination and the one error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error is ``{"message": str, "extra": {...}}``; field errors go in ``extra.fields``."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        message = "The request has invalid fields."
+        extra: dict[str, Any] = {"fields": response.data}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        message = str(detail)
+        extra = {}
+    response.data = {"message": message, "extra": extra}
+    return response

@@ -1,0 +1,236 @@
+"""The shared core: organisations, staff and their roles, audit, tracked jobs and API clients."""
+
+from __future__ import annotations
+
+import uuid
+
+import pgtrigger
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE_HUMBER = "yorkshire_humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST_OF_ENGLAND = "east_of_england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class Organisation(models.Model):
+    """A regional adoption agency, a local authority or a voluntary adoption agency."""
+
+    class Kind(models.TextChoices):
+        RAA = "raa", "Regional adoption agency"
+        LA = "la", "Local authority"
+        VAA = "vaa", "Voluntary adoption agency"
+
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    # DfE three-digit LA number used in the SSDA903 return; the reference package carries only
+    # ONS codes, so this is filled where known and editable by an administrator.
+    la_code = models.CharField("LA code", max_length=3, blank=True)
+    ons_code = models.CharField("ONS code", max_length=9, blank=True)
+    region = models.CharField(max_length=20, choices=Region.choices, blank=True)
+    raa = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_las",
+        limit_choices_to={"kind": "raa"},
+        verbose_name="RAA",
+        help_text="The regional adoption agency this local authority belongs to.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~Q(ons_code=""), name="organisation_unique_ons_code"
+            ),
+            models.UniqueConstraint(fields=["la_code"], condition=~Q(la_code=""), name="organisation_unique_la_code"),
+            models.CheckConstraint(
+                condition=Q(raa__isnull=True) | Q(kind="la"), name="organisation_only_las_belong_to_an_raa"
+            ),
+            models.CheckConstraint(condition=Q(kind="la") | Q(la_code=""), name="organisation_la_code_only_for_las"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Child's social worker"
+    FAMILY_FINDER = "family_finder", "Family finder"
+    ASSESSING_SOCIAL_WORKER = "assessing_social_worker", "Assessing social worker"
+    PANEL_ADVISER = "panel_adviser", "Panel adviser"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    ADM = "adm", "Agency decision maker"
+    SUPPORT_SOCIAL_WORKER = "support_social_worker", "Support social worker"
+    MANAGER = "manager", "Manager"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A member of staff. What they may see comes from their memberships, never from this row."""
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's role at one organisation. A user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} at {self.organisation}"
+
+
+class AuditEvent(models.Model):
+    """One thing someone did to a record. Append-only: the database refuses UPDATE and DELETE.
+
+    Values are never copied here (special-category data stays in its own tables); the event
+    names who, what, which record, which LA, when and from which request.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", "Read"
+        CREATE = "create", "Create"
+        UPDATE = "update", "Update"
+        EXPORT = "export", "Export"
+        DOWNLOAD = "download", "Download"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        LOCKED_OUT = "locked_out", "Locked out"
+        MFA_ENROLLED = "mfa_enrolled", "Two-factor set up"
+        JOB_REQUESTED = "job_requested", "Job requested"
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(db_default=Now(), editable=False)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    api_client = models.ForeignKey("ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    request_id = models.CharField(max_length=64, blank=True)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["occurred_at"], name="audit_time_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Job(models.Model):
+    """A long piece of work (a return, a PDF, an import) run by a Celery task and polled by pages."""
+
+    class Kind(models.TextChoices):
+        A1_REPORT = "a1_report", "A1 scorecard report (PDF)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        help_text="The organisation whose data the job reads; decides who may see it.",
+    )
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True)
+                | Q(started_at__isnull=False, finished_at__gte=models.F("started_at")),
+                name="job_finishes_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class ApiClient(models.Model):
+    """A local authority's system that calls the API. Its token is stored only as a hash."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_clients", limit_choices_to={"kind": "la"}
+    )
+    token_prefix = models.CharField(max_length=12, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = "API client"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    # DRF treats whatever authentication returns as request.user; an API client is authenticated
+    # but is never a staff user.
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True

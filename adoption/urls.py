@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from adoption import views
+from reporting.views import home
+
+handler400 = "adoption.views.error_400"
+handler403 = "adoption.views.error_403"
+handler404 = "adoption.views.error_404"
+handler500 = "adoption.views.error_500"
+
+api_v1 = [
+    path("", include("children.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("sign-in/two-factor/setup/", views.mfa_setup, name="mfa-setup"),
+    path("sign-in/two-factor/", views.mfa_verify, name="mfa-verify"),
+    path("session/extend/", views.session_extend, name="session-extend"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
+    path("children/", include("children.urls")),
+    path("reports/", include("reporting.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from children import api
+
+urlpatterns = [
+    path("children/", api.ChildListApi.as_view(), name="api-children-list"),
+    path("children/<int:child_id>/", api.ChildDetailApi.as_view(), name="api-children-detail"),
+]

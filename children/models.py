@@ -1,0 +1,258 @@
+"""Children and their journey to permanence.
+
+The dates are the data: each step of the journey is its own dated record, so a child's history
+(a reversed decision, a placement that disrupted) is kept rather than overwritten. Field codes
+follow the SSDA903 return where one exists.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.db import models
+from django.db.models import F, Q
+
+from adoption.models import Organisation
+
+
+class Sex(models.TextChoices):
+    """903 SEX."""
+
+    MALE = "1", "Male"
+    FEMALE = "2", "Female"
+
+
+class Ethnicity(models.TextChoices):
+    """903 ETHNIC codes."""
+
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WOTH = "WOTH", "Any other White background"
+    WROM = "WROM", "Gypsy/Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Caribbean"
+    BAFR = "BAFR", "African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+@pghistory.track()
+class Child(models.Model):
+    responsible_la = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"kind": "la"},
+        verbose_name="responsible LA",
+    )
+    la_child_id = models.CharField("LA child ID", max_length=50, blank=True)
+    child_903_id = models.CharField("903 child ID", max_length=10, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For an unborn baby, until the date of birth is known."
+    )
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    has_disability = models.BooleanField(default=False)
+    is_uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=False) | Q(expected_date_of_birth__isnull=False),
+                name="child_has_birth_or_expected_date",
+            ),
+            models.UniqueConstraint(
+                fields=["responsible_la", "la_child_id"], condition=~Q(la_child_id=""), name="child_unique_la_id"
+            ),
+            models.UniqueConstraint(
+                fields=["responsible_la", "child_903_id"], condition=~Q(child_903_id=""), name="child_unique_903_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["responsible_la", "last_name"], name="child_la_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@pghistory.track()
+class PeriodOfCare(models.Model):
+    """A continuous period in care: starts with a 903 episode with RNE=S, ends with its REC."""
+
+    class Ended(models.TextChoices):
+        """903 REC codes that end a period of care (the adoption-relevant subset)."""
+
+        E11 = "E11", "Adopted: application unopposed"
+        E12 = "E12", "Adopted: application opposed"
+        E41 = "E41", "Child arrangements order"
+        E45 = "E45", "Special guardianship order: former foster carers"
+        E46 = "E46", "Special guardianship order: other than former foster carers"
+        E47 = "E47", "Special guardianship order: relatives or friends, not foster carers"
+        E48 = "E48", "Special guardianship order: relatives or friends, former foster carers"
+        E13 = "E13", "Left care to live with parents or relatives"
+        E8 = "E8", "Period of care ceased for any other reason"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
+    started_on = models.DateField("entered care")
+    ended_on = models.DateField("left care", null=True, blank=True)
+    reason_ended = models.CharField(max_length=3, choices=Ended.choices, blank=True)
+
+    class Meta:
+        ordering = ["child", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="period_of_care_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, reason_ended="") | Q(ended_on__isnull=False) & ~Q(reason_ended=""),
+                name="period_of_care_end_has_reason",
+            ),
+            models.UniqueConstraint(fields=["child", "started_on"], name="period_of_care_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"In care from {self.started_on}"
+
+
+@pghistory.track()
+class AdoptionDecision(models.Model):
+    """The ADM's decision that the child should be placed for adoption (903 AD1 DATE_INT), and any reversal."""
+
+    class ReversalReason(models.TextChoices):
+        RD1 = "RD1", "The child's needs changed"
+        RD2 = "RD2", "The court did not make a placement order"
+        RD3 = "RD3", "Prospective adopters could not be found"
+        RD4 = "RD4", "Any other reason"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="adoption_decisions")
+    decided_on = models.DateField("date of the decision")
+    reversed_on = models.DateField("date reversed", null=True, blank=True)
+    reversal_reason = models.CharField(max_length=3, choices=ReversalReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["child", "decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reversed_on__isnull=True) | Q(reversed_on__gte=F("decided_on")),
+                name="adoption_decision_reversed_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_on__isnull=True, reversal_reason="")
+                | Q(reversed_on__isnull=False) & ~Q(reversal_reason=""),
+                name="adoption_decision_reversal_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(reversed_on__isnull=True), name="adoption_decision_one_open_per_child"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Should be placed for adoption ({self.decided_on})"
+
+
+@pghistory.track()
+class PlacementOrder(models.Model):
+    class OrderType(models.TextChoices):
+        E1 = "E1", "Placement order (E1)"
+        D1 = "D1", "Freeing order (D1)"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placement_orders")
+    made_on = models.DateField("date of the order")
+    order_type = models.CharField(max_length=2, choices=OrderType.choices, default=OrderType.E1)
+    court = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["child", "made_on"]
+        constraints = [models.UniqueConstraint(fields=["child", "made_on"], name="placement_order_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_order_type_display()} ({self.made_on})"
+
+
+@pghistory.track()
+class AdoptivePlacement(models.Model):
+    """A match with a household and the child moving in (903 AD1 DATE_MATCH, PlacedAdoption DATE_PLACED).
+
+    ``with_foster_carers``: adopted by their own foster carers (903 placements A3/A5). For those
+    children scorecard measure A10 ends on the date they moved in with the carers.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="adoptive_placements")
+    household = models.ForeignKey(
+        "adopters.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    matched_on = models.DateField("date of the match decision")
+    placed_on = models.DateField("moved in with the adoptive family", null=True, blank=True)
+    with_foster_carers = models.BooleanField("placed with their foster carers", default=False)
+    moved_in_with_carers_on = models.DateField("moved in with the foster carers", null=True, blank=True)
+    ended_on = models.DateField("placement ended before an adoption order", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "matched_on"]
+        constraints = [
+            # 903 rule 331: the match is on or before the placement.
+            models.CheckConstraint(
+                condition=Q(placed_on__isnull=True) | Q(placed_on__gte=F("matched_on")),
+                name="adoptive_placement_placed_after_match",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(placed_on__isnull=False, ended_on__gte=F("placed_on")),
+                name="adoptive_placement_ends_after_placed",
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_in_with_carers_on__isnull=True)
+                | Q(with_foster_carers=True, placed_on__isnull=False, moved_in_with_carers_on__lte=F("placed_on")),
+                name="adoptive_placement_carers_before_placement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matched {self.matched_on}"
+
+
+@pghistory.track()
+class PermanenceOutcome(models.Model):
+    class Kind(models.TextChoices):
+        ADOPTION_ORDER = "adoption_order", "Adoption order"
+        SPECIAL_GUARDIANSHIP = "sgo", "Special guardianship order"
+        CHILD_ARRANGEMENTS = "cao", "Child arrangements order"
+        LONG_TERM_FOSTERING = "long_term_fostering", "Long-term fostering"
+        RETURN_HOME = "return_home", "Return home"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="permanence_outcomes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    made_on = models.DateField("date")
+
+    class Meta:
+        ordering = ["child", "made_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(kind="adoption_order"), name="permanence_one_adoption_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "made_on"], name="permanence_kind_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.made_on})"

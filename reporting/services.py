@@ -1,0 +1,58 @@
+"""Writes for reporting: requesting reports (the work itself runs in tasks)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from adoption import jobs, tenancy
+from adoption.models import Job, Organisation, Role
+from reporting.measures import a1
+from reporting.pdf import render_pdf
+
+REPORT_ROLES = (Role.MANAGER, Role.ADMINISTRATOR, Role.ADM)
+
+
+def a1_report_request(*, actor: Any, la_id: int, period_end: date) -> Job:
+    """Queue an A1 scorecard PDF for one LA the actor may see."""
+    la = tenancy.visible_las(actor).filter(pk=la_id).first()
+    if la is None:
+        raise Http404("No such local authority.")
+    if not tenancy.has_role(actor, *REPORT_ROLES):
+        raise PermissionDenied("Only managers, ADMs and administrators can request scorecard reports.")
+    if period_end > date.today():
+        raise ValidationError({"period_end": "The period must end today or earlier."})
+    from reporting.tasks import build_a1_report
+
+    return jobs.job_create(
+        actor=actor,
+        kind=Job.Kind.A1_REPORT,
+        organisation=la,
+        params={"la_id": la.pk, "period_end": period_end.isoformat()},
+        task=build_a1_report,
+    )
+
+
+def a1_report_build(job: Job) -> jobs.JobOutput:
+    """The job's work: compute A1 in the database and render a one-page PDF."""
+    la = Organisation.objects.get(pk=job.params["la_id"])
+    period_end = date.fromisoformat(job.params["period_end"])
+    result = a1(la_ids={la.pk}, period_end=period_end)
+    jobs.job_progress(job, 50)
+    content = render_pdf("reporting/a1_report.pdf.html", {"la": la, "result": result, "job": job})
+    return jobs.JobOutput(
+        result={
+            "days": result.days,
+            "mean_days": str(result.mean_days) if result.mean_days is not None else None,
+            "children": result.children,
+            "excluded": result.excluded,
+            "threshold_days": result.threshold_days,
+            "period_start": result.period_start.isoformat(),
+            "period_end": result.period_end.isoformat(),
+        },
+        file_name=f"A1-{la.ons_code or la.pk}-{period_end.isoformat()}.pdf",
+        content=content,
+    )

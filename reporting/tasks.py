@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from adoption import jobs
+
+
+@shared_task(acks_late=True)
+def build_a1_report(job_id: str) -> None:
+    from reporting.services import a1_report_build
+
+    jobs.job_run(job_id, a1_report_build)

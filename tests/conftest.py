@@ -1,0 +1,114 @@
+"""Persona fixtures shared by every test: two LAs in one RAA, a third LA elsewhere, a VAA.
+
+``la_a`` and ``la_b`` belong to ``raa``; ``la_other`` to another RAA. Persona names say who they
+are: ``social_worker_a`` works for LA A only, ``family_finder`` for the RAA (so sees LA A and B).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from adoption.celery import app as celery_app
+from adoption.models import Role
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings):
+    """Fast password hashing, tasks run in-process, and no two-factor unless a test asks for it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.REQUIRE_MFA = False
+    settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "test-media"
+    celery_app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture
+def raa(db):
+    return factories.RaaFactory(name="Heartlands Adoption")
+
+
+@pytest.fixture
+def la_a(raa):
+    return factories.LaFactory(name="Ashby Borough", raa=raa)
+
+
+@pytest.fixture
+def la_b(raa):
+    return factories.LaFactory(name="Brookfield County", raa=raa)
+
+
+@pytest.fixture
+def la_other(db):
+    return factories.LaFactory(name="Coastal City", raa=factories.RaaFactory(name="Coast Adoption"))
+
+
+@pytest.fixture
+def vaa(db):
+    return factories.VaaFactory(name="Family Futures VAA")
+
+
+@pytest.fixture
+def social_worker_a(la_a):
+    return factories.staff(la_a, Role.SOCIAL_WORKER, username="sw.a")
+
+
+@pytest.fixture
+def social_worker_b(la_b):
+    return factories.staff(la_b, Role.SOCIAL_WORKER, username="sw.b")
+
+
+@pytest.fixture
+def family_finder(raa):
+    return factories.staff(raa, Role.FAMILY_FINDER, username="ff.raa")
+
+
+@pytest.fixture
+def assessing_social_worker(raa):
+    return factories.staff(raa, Role.ASSESSING_SOCIAL_WORKER, username="asw.raa")
+
+
+@pytest.fixture
+def panel_adviser(raa):
+    return factories.staff(raa, Role.PANEL_ADVISER, username="pa.raa")
+
+
+@pytest.fixture
+def adm(raa):
+    return factories.staff(raa, Role.ADM, username="adm.raa")
+
+
+@pytest.fixture
+def manager(raa):
+    return factories.staff(raa, Role.MANAGER, username="manager.raa")
+
+
+@pytest.fixture
+def manager_a(la_a):
+    return factories.staff(la_a, Role.MANAGER, username="manager.a")
+
+
+@pytest.fixture
+def vaa_worker(vaa):
+    return factories.staff(vaa, Role.ASSESSING_SOCIAL_WORKER, username="asw.vaa")
+
+
+@pytest.fixture
+def child_a(la_a):
+    return factories.ChildFactory(responsible_la=la_a, first_name="Amelia", last_name="Ashdown")
+
+
+@pytest.fixture
+def child_b(la_b):
+    return factories.ChildFactory(responsible_la=la_b, first_name="Bertie", last_name="Brookes")
+
+
+@pytest.fixture
+def api_client_a(la_a):
+    """An LA A API client and its token: ``(client, token)``."""
+    return factories.api_client_with_token(la_a, name="Ashby case system")
+
+
+@pytest.fixture
+def api_client_b(la_b):
+    return factories.api_client_with_token(la_b, name="Brookfield case system")
