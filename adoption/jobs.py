@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from celery import Task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -34,9 +35,7 @@ class JobOutput:
 
 
 @transaction.atomic
-def job_create(
-    *, actor: User, kind: Job.Kind, organisation: Organisation, params: dict[str, Any], task: Callable[..., Any]
-) -> Job:
+def job_create(*, actor: User, kind: Job.Kind, organisation: Organisation, params: dict[str, Any], task: Task) -> Job:
     """Create a queued job and enqueue ``task`` (a Celery task taking the job id) after commit."""
     job = Job(kind=kind, organisation=organisation, params=params, requested_by=actor)
     job.full_clean()

@@ -76,7 +76,7 @@ class MfaRequiredMiddleware:
         if (
             settings.REQUIRE_MFA
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]  # added by OTPMiddleware
             and not request.path.startswith(settings.STATIC_URL)
             and self._url_name(request) not in self.EXEMPT_URL_NAMES
         ):

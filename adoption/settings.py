@@ -37,7 +37,7 @@ _INSECURE_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", "" if PRODUCTION else _INSECURE_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- database: PostgreSQL, external or embedded ---------------------------------------------------
 DATABASE_URL = env.str("DATABASE_URL", "")
@@ -171,6 +171,7 @@ if SECURE_COOKIES:
     SESSION_COOKIE_NAME = "__Host-session"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # container health checks call it over plain HTTP
 if env.bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # HSTS is only ever sent on HTTPS responses, so it is safe to configure everywhere.

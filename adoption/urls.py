@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from adoption import views
@@ -10,7 +10,7 @@ handler403 = "adoption.views.error_403"
 handler404 = "adoption.views.error_404"
 handler500 = "adoption.views.error_500"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("children.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from typing import cast
 
 import qrcode
 import qrcode.image.svg
@@ -21,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from adoption import audit
 from adoption.forms import SignInForm, TokenForm
-from adoption.models import AuditEvent
+from adoption.models import AuditEvent, User
 from adoption.selectors import job_get
 
 
@@ -69,7 +70,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(actor=request.user, action=AuditEvent.Action.MFA_ENROLLED, obj=request.user)
+            audit.record(actor=request.user, action=AuditEvent.Action.MFA_ENROLLED, obj=cast(User, request.user))
             messages.success(request, "Two-factor sign-in is set up.")
             return redirect("home")
         form.add_error("token", "The security code is not right. Check the time on your phone and try again")
@@ -123,7 +124,7 @@ def job_detail(request: HttpRequest, job_id) -> HttpResponse:
 @login_required
 def job_download(request: HttpRequest, job_id) -> FileResponse:
     job = job_get(actor=request.user, job_id=job_id)
-    if not job.file:
+    if not job.file or not job.file.name:
         raise Http404("This job has no file yet.")
     audit.record(actor=request.user, action=AuditEvent.Action.DOWNLOAD, obj=job, organisation_id=job.organisation_id)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

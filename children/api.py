@@ -87,7 +87,7 @@ class ChildListApi(APIView):
             raise serializers.ValidationError(filters.errors)
         children = filters.qs
         paginator = Pagination()
-        page = paginator.paginate_queryset(children, request, view=self)
+        page: list | None = paginator.paginate_queryset(children, request, view=self)
         return paginator.get_paginated_response(ChildOutput(page, many=True).data)
 
 

@@ -155,6 +155,6 @@ def children_waiting(*, actor: Any) -> QuerySet[Child]:
     """Children with an open decision who have not moved in with an adoptive family, longest first."""
     return (
         child_list(actor=actor)
-        .filter(decision_on__isnull=False, placed_on__isnull=True, adoption_order_on__isnull=True)
+        .filter(decision_on__isnull=False, placed_on__isnull=True, adoption_order_on__isnull=True)  # type: ignore[misc]
         .order_by("decision_on", "id")
     )

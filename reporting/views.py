@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from adopters.models import Household
 from adopters.selectors import household_counts_by_status
 from adoption import tenancy
+from adoption.models import User
 from adoption.selectors import job_list
 from children.journey import days_waiting, stage_of
 from children.selectors import children_waiting, journey_dates
@@ -22,7 +24,8 @@ from reporting.forms import A1ReportForm
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's work: children waiting, households by stage, reports and recent jobs."""
-    scope = tenancy.scope_for(request.user)
+    user = cast(User, request.user)  # login_required
+    scope = tenancy.scope_for(user)
     today = date.today()
     waiting = []
     waiting_count = 0
@@ -37,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         counts = household_counts_by_status(actor=request.user)
         households = [(label, counts.get(value, 0)) for value, label in Household.Status.choices]
     can_report = tenancy.has_role(request.user, *services.REPORT_ROLES)
-    jobs = job_list(actor=request.user).filter(requested_by=request.user)[:5]
+    jobs = job_list(actor=user).filter(requested_by=user)[:5]
     return render(
         request,
         "home.html",
@@ -48,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "households": households,
             "can_report": can_report,
             "jobs": jobs,
-            "memberships": request.user.memberships.filter(is_active=True).select_related("organisation"),
+            "memberships": user.memberships.filter(is_active=True).select_related("organisation"),
         },
     )
 

@@ -20,13 +20,23 @@ PERIOD_END = date(2026, 3, 31)
 @pytest.fixture
 def adoptions(la_a, la_b):
     """Three LA A adoptions in the period (412, 530 and 601 days), one outside it, one in LA B."""
-    factories.adopted_child(la_a, entered_care=date(2022, 1, 10), moved_in=date(2023, 2, 26), adoption_order=date(2023, 9, 1))
-    factories.adopted_child(la_a, entered_care=date(2021, 6, 1), moved_in=date(2022, 11, 13), adoption_order=date(2023, 6, 1))
-    factories.adopted_child(la_a, entered_care=date(2022, 3, 1), moved_in=date(2023, 10, 23), adoption_order=date(2024, 5, 2))
+    factories.adopted_child(
+        la_a, entered_care=date(2022, 1, 10), moved_in=date(2023, 2, 26), adoption_order=date(2023, 9, 1)
+    )
+    factories.adopted_child(
+        la_a, entered_care=date(2021, 6, 1), moved_in=date(2022, 11, 13), adoption_order=date(2023, 6, 1)
+    )
+    factories.adopted_child(
+        la_a, entered_care=date(2022, 3, 1), moved_in=date(2023, 10, 23), adoption_order=date(2024, 5, 2)
+    )
     # Adopted before the period began (1 April 2023): not counted.
-    factories.adopted_child(la_a, entered_care=date(2019, 1, 1), moved_in=date(2020, 1, 1), adoption_order=date(2023, 3, 31))
+    factories.adopted_child(
+        la_a, entered_care=date(2019, 1, 1), moved_in=date(2020, 1, 1), adoption_order=date(2023, 3, 31)
+    )
     # Another LA: not counted for LA A.
-    factories.adopted_child(la_b, entered_care=date(2022, 1, 1), moved_in=date(2022, 2, 1), adoption_order=date(2023, 5, 1))
+    factories.adopted_child(
+        la_b, entered_care=date(2022, 1, 1), moved_in=date(2022, 2, 1), adoption_order=date(2023, 5, 1)
+    )
 
 
 def test_three_year_period_runs_to_the_chosen_day():

@@ -1,0 +1,66 @@
+# Everything a newcomer needs. `make run` and `make test` do all set-up on a fresh machine.
+#
+#   make run     install, migrate, load the demo region (first time), serve on http://127.0.0.1:8000
+#   make test    install and run the whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
+#   make lint    ruff (lint and format check) and mypy
+#   make worker  a Celery worker (needs REDIS_URL); make beat for the scheduler
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format worker beat setup system-deps assets migrate demo clean
+
+setup: system-deps $(VENV)/.installed node_modules/.installed build/static/css/main.css
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/static/css/main.css: node_modules/.installed scripts/build-assets.mjs $(wildcard static/scss/*.scss)
+	node scripts/build-assets.mjs
+
+assets: node_modules/.installed
+	node scripts/build-assets.mjs
+
+migrate: setup
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo --if-empty
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy adoption adopters children panels support reporting
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: setup
+	$(BIN)/celery -A adoption worker --loglevel=INFO
+
+beat: setup
+	$(BIN)/celery -A adoption beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf build node_modules $(VENV)
