@@ -36,7 +36,8 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
         scheme, _, token = header.partition(" ")
         if scheme != self.keyword:
             return None
-        parts = token.strip().split("_")
+        # The random part is URL-safe base64, which may itself contain "_": split off two fields only.
+        parts = token.strip().split("_", 2)
         if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
             raise exceptions.AuthenticationFailed("The API token is malformed.")
         client = ApiClient.objects.select_related("organisation").filter(token_prefix=parts[1]).first()

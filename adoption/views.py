@@ -15,6 +15,7 @@ from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -97,7 +98,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                return redirect(request.GET.get("next") or "home")
+                # Only ever return to a page of this service: ``next`` comes from the query string.
+                next_url = request.GET.get("next", "")
+                safe = url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                return redirect(next_url if safe else "home")
         form.add_error("token", "The security code is not right. Check the time on your phone and try again")
     return render(request, "registration/mfa_verify.html", {"form": form}, status=400 if form.errors else 200)
 

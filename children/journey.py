@@ -10,6 +10,7 @@ from django.db import models
 
 class Stage(models.TextChoices):
     PRE_BIRTH = "pre_birth", "Unborn baby"
+    NOT_IN_CARE = "not_in_care", "Not in care"
     IN_CARE = "in_care", "In care"
     DECISION = "decision", "Should be placed for adoption"
     PLACEMENT_ORDER = "placement_order", "Placement order made"
@@ -32,6 +33,7 @@ class JourneyDates:
     placed_on: date | None
     adoption_order_on: date | None
     other_permanence_on: date | None
+    date_of_birth: date | None = None  # none yet for an unborn baby
 
 
 def stage_of(dates: JourneyDates) -> Stage:
@@ -51,6 +53,8 @@ def stage_of(dates: JourneyDates) -> Stage:
         return Stage.REVERSED
     if dates.entered_care_on:
         return Stage.IN_CARE
+    if dates.date_of_birth:
+        return Stage.NOT_IN_CARE
     return Stage.PRE_BIRTH
 
 

@@ -1,0 +1,655 @@
+"""Demo region, part 3: about 250 children and their journeys (used by ``manage.py load_demo``).
+
+Plans come first, as plain frozen data from a seeded ``random.Random``, then are inserted with
+``bulk_create``; the same seed, reference date and household plans always give the same plans.
+
+Every child is planned at one stage of :class:`children.journey.Stage`, and every date obeys the
+order the database and the SSDA903 rules expect:
+
+    date of birth <= entered care <= decision <= placement order <= match <= placement
+    <= adoption order (which ends the period of care, reason E11/E12) <= reference date
+
+Unborn babies (pre-birth tracking) have only an expected date of birth, which is the one date after
+the reference date; children not in care (pre-proceedings or care proceedings with the child still
+at home) have a date of birth and nothing else yet.
+
+Children who were matched, placed or adopted are planned *from* their household: the match comes
+after the household's approval, and the earlier steps are worked backwards from the placement
+with a realistic time from entering care to moving in (A1: mostly 300 to 900 days). Everyone
+else is planned forwards from entering care. A few placements disrupt (end before an adoption
+order) with a household that then left the process, and the child is matched again later.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from adopters.models import Household
+from adoption.demo import DEMO_LAS, DemoLa, first_name, name_group, surname
+from adoption.models import Organisation
+from children.journey import Stage
+from children.models import (
+    AdoptionDecision,
+    AdoptivePlacement,
+    Child,
+    Ethnicity,
+    PeriodOfCare,
+    PermanenceOutcome,
+    PlacementOrder,
+    Sex,
+)
+
+TOTAL_CHILDREN = 250
+
+# Children not linked to a household, by stage; OTHER_PERMANENCE takes whatever is left so the
+# total is exactly TOTAL_CHILDREN.
+UNLINKED_COUNTS: dict[Stage, int] = {
+    Stage.PRE_BIRTH: 8,
+    Stage.NOT_IN_CARE: 6,
+    Stage.IN_CARE: 24,
+    Stage.DECISION: 20,
+    Stage.PLACEMENT_ORDER: 34,
+    Stage.REVERSED: 16,
+}
+# Households (by status) whose match was of a pair of siblings placed together.
+SIBLING_PAIRS: dict[str, int] = {Household.Status.ADOPTED: 8, Household.Status.PLACED: 4, Household.Status.MATCHED: 2}
+# Sibling pairs among the children waiting with a placement order (harder to place).
+WAITING_SIBLING_PAIRS = 3
+DISRUPTIONS = 5
+
+# Rough share of children looked after in the West Midlands by 903 ethnicity code.
+ETHNICITY_WEIGHTS: tuple[tuple[str, float], ...] = (
+    (Ethnicity.WBRI, 67),
+    (Ethnicity.WIRI, 0.5),
+    (Ethnicity.WIRT, 0.5),
+    (Ethnicity.WOTH, 4),
+    (Ethnicity.WROM, 1),
+    (Ethnicity.MWBC, 6),
+    (Ethnicity.MWBA, 2),
+    (Ethnicity.MWAS, 3),
+    (Ethnicity.MOTH, 4),
+    (Ethnicity.AIND, 1.5),
+    (Ethnicity.APKN, 2.5),
+    (Ethnicity.ABAN, 0.5),
+    (Ethnicity.AOTH, 1),
+    (Ethnicity.BCRB, 1.5),
+    (Ethnicity.BAFR, 2.5),
+    (Ethnicity.BOTH, 0.5),
+    (Ethnicity.CHNE, 0.3),
+    (Ethnicity.OOTH, 1.2),
+    (Ethnicity.REFU, 0.2),
+    (Ethnicity.NOBT, 0.3),
+)
+# Share of children by LA (the bigger authorities have more children).
+LA_WEIGHTS: dict[str, float] = {
+    "coventry": 25,
+    "solihull": 15,
+    "warwickshire": 24,
+    "worcestershire": 24,
+    "herefordshire": 12,
+}
+LA_CHILD_ID_PREFIX: dict[str, str] = {
+    "coventry": "CCC",
+    "solihull": "SMB",
+    "warwickshire": "WCC",
+    "worcestershire": "WOR",
+    "herefordshire": "HFD",
+}
+OTHER_PERMANENCE: tuple[tuple[str, str, float], ...] = (
+    # (outcome, 903 reason the period of care ended or "" if the child stays in care, weight)
+    (PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP, "E47", 35),
+    (PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP, "E48", 10),
+    (PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP, "E45", 8),
+    (PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP, "E46", 3),
+    (PermanenceOutcome.Kind.CHILD_ARRANGEMENTS, "E41", 10),
+    (PermanenceOutcome.Kind.RETURN_HOME, "E13", 12),
+    (PermanenceOutcome.Kind.LONG_TERM_FOSTERING, "", 22),
+)
+_WHITE_OR_UNKNOWN = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "REFU", "NOBT"}
+_UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+class HouseholdFacts(Protocol):
+    """What the children's plans need of a household (an ``adopters.demo.HouseholdPlan`` or a Household)."""
+
+    @property
+    def reference(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def route(self) -> str: ...
+
+    @property
+    def approved_on(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class PeriodPlan:
+    started_on: date
+    ended_on: date | None = None
+    reason_ended: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionPlan:
+    decided_on: date
+    reversed_on: date | None = None
+    reversal_reason: str = ""
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    made_on: date
+    court: str
+
+
+@dataclass(frozen=True)
+class PlacementPlan:
+    household: str  # the household's reference
+    matched_on: date
+    placed_on: date | None = None
+    with_foster_carers: bool = False
+    moved_in_with_carers_on: date | None = None
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class OutcomePlan:
+    kind: str
+    made_on: date
+
+
+@dataclass(frozen=True)
+class ChildPlan:
+    stage: Stage  # the stage the plan is meant to put the child at
+    la: str  # ONS code of the responsible LA
+    la_child_id: str
+    child_903_id: str
+    upn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    expected_date_of_birth: date | None
+    sex: str
+    ethnicity: str
+    has_disability: bool
+    periods: tuple[PeriodPlan, ...] = ()
+    decisions: tuple[DecisionPlan, ...] = ()
+    orders: tuple[OrderPlan, ...] = ()
+    placements: tuple[PlacementPlan, ...] = ()
+    outcomes: tuple[OutcomePlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Journey:
+    """The dates shared by a child and any siblings planned with them."""
+
+    entered_care: date | None = None
+    periods_end: tuple[date | None, str] = (None, "")
+    decisions: tuple[DecisionPlan, ...] = ()
+    order: date | None = None
+    placements: tuple[PlacementPlan, ...] = ()
+    outcomes: tuple[OutcomePlan, ...] = ()
+
+
+@dataclass
+class _Family:
+    """Birth-family traits siblings share."""
+
+    la: DemoLa
+    ethnicity: str
+    last_name: str
+    name_group: str  # the pool the surname came from
+
+    def first_name_group(self, rng: random.Random) -> str:
+        """Mixed heritage: a first name from the surname's pool or a white British one."""
+        if self.ethnicity.startswith("M"):
+            return rng.choice((self.name_group, "white_british"))
+        return self.name_group
+
+
+@dataclass
+class DemoChildren:
+    plans: list[ChildPlan]
+    children: list[Child]
+
+
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+class _Planner:
+    def __init__(self, *, seed: int, reference_date: date) -> None:
+        self.rng = random.Random(f"children:{seed}")
+        self.today = reference_date
+        self.plans: list[ChildPlan] = []
+        self._serial: Counter[str] = Counter()
+        self._case_number = {la.key: self.rng.randint(100_000, 400_000) for la in DEMO_LAS}
+
+    # --- small draws -------------------------------------------------------------------------
+    def between(self, low: int, high: int) -> int:
+        return self.rng.randint(low, max(low, high))
+
+    def step(self, start: date, low: int, high: int) -> date:
+        """A day ``low`` to ``high`` days after ``start``, never after the reference date."""
+        return min(start + _days(self.between(low, high)), max(start, self.today))
+
+    def ago(self, low: int, high: int) -> date:
+        return self.today - _days(self.between(low, high))
+
+    def age_at_entry(self, *, older: bool = False) -> int:
+        """Days old on entering care: many babies removed at birth, few children over five."""
+        bands: tuple[tuple[int, int, int], ...] = (
+            (0, 7, 30),
+            (8, 365, 20),
+            (366, 1095, 25),
+            (1096, 1825, 15),
+            (1826, 2920, 10),
+        )
+        if older:
+            bands = ((366, 1095, 20), (1096, 1825, 40), (1826, 2920, 40))
+        low, high, _weight = self.rng.choices(bands, weights=[b[2] for b in bands])[0]
+        return self.between(low, high)
+
+    def la(self) -> DemoLa:
+        return self.rng.choices(DEMO_LAS, weights=[LA_WEIGHTS[la.key] for la in DEMO_LAS])[0]
+
+    def family(self, *, harder_to_place: bool = False) -> _Family:
+        options = ETHNICITY_WEIGHTS
+        if harder_to_place and self.rng.random() < 0.4:
+            # Black and minority ethnic children wait longer: over-represented among those waiting.
+            options = tuple(o for o in ETHNICITY_WEIGHTS if o[0] not in _WHITE_OR_UNKNOWN)
+        codes, weights = zip(*options, strict=True)
+        ethnicity = self.rng.choices(codes, weights=weights)[0]
+        group = name_group(self.rng, ethnicity)
+        return _Family(la=self.la(), ethnicity=ethnicity, last_name=surname(self.rng, group), name_group=group)
+
+    def a1_days(self) -> int:
+        """Days from entering care to moving in: mostly 300 to 900, most often about 14 months."""
+        return round(self.rng.triangular(300, 900, 420))
+
+    # --- identity ----------------------------------------------------------------------------
+    def _ids(self, la: DemoLa) -> tuple[str, str]:
+        """``(la_child_id, child_903_id)``, both unique within the LA: case numbers only go up."""
+        self._serial[la.key] += 1
+        self._case_number[la.key] += self.rng.randint(1, 9)
+        return f"{LA_CHILD_ID_PREFIX[la.key]}{self._case_number[la.key]:07d}", f"{la.la_code}{self._serial[la.key]:05d}"
+
+    def _upn(self, la: DemoLa, born: date) -> str:
+        """A valid unique pupil number (check letter and 12 digits) for a child of school age, else ""."""
+        starts_school = born.year + 5 if born.month >= 9 else born.year + 4
+        if starts_school > self.today.year or (self.today - born).days < 5 * 365:
+            return ""
+        digits = f"{la.la_code}{self.between(2000, 4999):04d}{starts_school % 100:02d}{self.between(0, 999):03d}"
+        total = sum(int(d) * weight for d, weight in zip(digits, range(2, 14), strict=True))
+        return _UPN_CHECK_LETTERS[total % 23] + digits
+
+    def add_child(
+        self,
+        stage: Stage,
+        family: _Family,
+        journey: _Journey,
+        *,
+        born: date | None,
+        expected: date | None = None,
+        disability_rate: float = 0.06,
+    ) -> None:
+        la = family.la
+        la_child_id, child_903_id = self._ids(la)
+        sex: str = Sex.MALE if self.rng.random() < 0.52 else Sex.FEMALE
+        if born is None and self.rng.random() < 0.6:
+            sex = ""  # not known before birth
+        given = first_name(self.rng, family.first_name_group(self.rng), "boy" if sex == Sex.MALE else "girl")
+        if born is None:
+            given = "Baby"  # unborn: named at birth
+        periods: tuple[PeriodPlan, ...] = ()
+        if journey.entered_care:
+            ended_on, reason = journey.periods_end
+            periods = (PeriodPlan(journey.entered_care, ended_on, reason),)
+        orders = (OrderPlan(journey.order, la.court),) if journey.order else ()
+        self.plans.append(
+            ChildPlan(
+                stage=stage,
+                la=la.ons_code,
+                la_child_id=la_child_id,
+                child_903_id=child_903_id,
+                upn=self._upn(la, born) if born else "",
+                first_name=given,
+                last_name=family.last_name,
+                date_of_birth=born,
+                expected_date_of_birth=expected,
+                sex=sex,
+                ethnicity=family.ethnicity if born else self.rng.choice([family.ethnicity, Ethnicity.NOBT]),
+                has_disability=born is not None and self.rng.random() < disability_rate,
+                periods=periods,
+                decisions=journey.decisions,
+                orders=orders,
+                placements=journey.placements,
+                outcomes=journey.outcomes,
+            )
+        )
+
+    def add_group(
+        self,
+        stage: Stage,
+        journey: _Journey,
+        *,
+        size: int = 1,
+        harder_to_place: bool = False,
+    ) -> None:
+        """One child, or siblings sharing the journey (the youngest first, older ones 1 to 4 years older)."""
+        family = self.family(harder_to_place=harder_to_place)
+        entered = journey.entered_care
+        assert entered is not None
+        born = entered - _days(self.age_at_entry(older=harder_to_place and size == 1))
+        for index in range(size):
+            if index:
+                born = born - _days(self.between(365, 1460))
+            self.add_child(stage, family, journey, born=born, disability_rate=0.15 if harder_to_place else 0.06)
+
+    # --- children matched with a household ---------------------------------------------------
+    def match_dates(self, household: HouseholdFacts) -> tuple[date, date | None, date | None]:
+        """``(matched_on, placed_on, adoption_order_on)`` for the household's current match."""
+        approved = household.approved_on
+        assert approved is not None, f"household {household.reference} is not approved"
+        # Approval to match: about half of families wait three months or more.
+        wait = round(self.rng.triangular(14, 365, 45))
+        if household.status == Household.Status.MATCHED:
+            # Matched recently (in the last 75 days); introductions and moving in still to come.
+            earliest = max(approved + _days(14), self.today - _days(75))
+            return min(max(approved + _days(wait), earliest), self.today), None, None
+        if household.status == Household.Status.PLACED:
+            # Living together, the adoption order not yet made (placed at most about 18 months ago).
+            matched = min(approved + _days(wait), self.today - _days(14))
+            matched = max(matched, self.today - _days(540), approved + _days(14))
+            placed = self.step(matched, 7, 42)
+            return matched, placed, None
+        matched = min(approved + _days(wait), self.today - _days(120))
+        placed = self.step(matched, 7, 42)
+        # An order can be applied for after ten weeks living together; most are made within a year.
+        order = self.step(placed, 70, round(self.rng.triangular(70, 450, 220)))
+        return matched, placed, order
+
+    def linked_journey(
+        self,
+        household: HouseholdFacts,
+        dates: tuple[date, date | None, date | None],
+        disrupted_with: HouseholdFacts | None,
+    ) -> _Journey:
+        matched, placed, order_made = dates
+        placements: list[PlacementPlan] = []
+        first_match, first_placed = matched, placed or matched + _days(21)
+        if disrupted_with is not None:
+            # The first placement ended before an adoption order; a new match came months later.
+            ended = matched - _days(self.between(45, 200))
+            first_placed = ended - _days(self.between(30, 365))
+            first_match = first_placed - _days(self.between(7, 35))
+            earliest = disrupted_with.approved_on
+            assert earliest is not None
+            if first_match < earliest + _days(14):
+                first_match = earliest + _days(14)
+                first_placed = first_match + _days(7)
+                ended = max(ended, first_placed + _days(30))
+            assert ended < matched, "no room for the disruption before the new match"
+            placements.append(
+                PlacementPlan(disrupted_with.reference, first_match, placed_on=first_placed, ended_on=ended)
+            )
+        entered = first_placed - _days(self.a1_days())
+        span = (first_match - entered).days
+        decided = entered + _days(max(14, round(span * self.rng.uniform(0.12, 0.45))))
+        order = decided + _days(round((first_match - decided).days * self.rng.uniform(0.15, 0.65)))
+        # Adopted by their foster carers: mostly carers approved on the fast track.
+        with_carers = False
+        if placed and not placements:
+            chance = 0.7 if household.route == Household.Route.FAST_TRACK else 0.05
+            with_carers = self.rng.random() < chance
+        moved_in_with_carers = None
+        if with_carers:
+            assert placed is not None
+            # Foster carers (or fostering-for-adoption carers) the child lived with before the match.
+            moved_in_with_carers = min(entered + _days(self.between(0, 200)), placed)
+        placements.append(
+            PlacementPlan(
+                household.reference,
+                matched,
+                placed_on=placed,
+                with_foster_carers=with_carers,
+                moved_in_with_carers_on=moved_in_with_carers,
+            )
+        )
+        outcomes: tuple[OutcomePlan, ...] = ()
+        period_end: tuple[date | None, str] = (None, "")
+        if order_made:
+            outcomes = (OutcomePlan(PermanenceOutcome.Kind.ADOPTION_ORDER, order_made),)
+            period_end = (order_made, "E12" if self.rng.random() < 0.1 else "E11")
+        return _Journey(
+            entered_care=entered,
+            periods_end=period_end,
+            decisions=(DecisionPlan(decided),),
+            order=order,
+            placements=tuple(placements),
+            outcomes=outcomes,
+        )
+
+    def plan_linked(self, households: Sequence[HouseholdFacts]) -> None:
+        stage_for: dict[str, Stage] = {
+            Household.Status.MATCHED: Stage.MATCHED,
+            Household.Status.PLACED: Stage.PLACED,
+            Household.Status.ADOPTED: Stage.ADOPTED,
+        }
+        linked = sorted((h for h in households if h.status in stage_for), key=lambda h: h.reference)
+        pairs: set[str] = set()
+        for status, count in SIBLING_PAIRS.items():
+            references = [h.reference for h in linked if h.status == status]
+            pairs.update(self.rng.sample(references, min(count, len(references))))
+        dates = {h.reference: self.match_dates(h) for h in linked}
+
+        # Disruptions: households that left after approval had a placement that ended; each is
+        # paired with a later match that leaves room for the disruption before it.
+        left = sorted(
+            (h for h in households if h.status == Household.Status.LEFT and h.approved_on),
+            key=lambda h: (h.approved_on or date.min, h.reference),
+        )
+        disrupted: dict[str, HouseholdFacts] = {}
+        candidates = list(linked)
+        self.rng.shuffle(candidates)
+        for former in left[:DISRUPTIONS]:
+            assert former.approved_on is not None
+            for household in candidates:
+                matched_on = dates[household.reference][0]
+                if household.reference not in disrupted and matched_on - former.approved_on > _days(150):
+                    disrupted[household.reference] = former
+                    break
+
+        for household in linked:
+            journey = self.linked_journey(household, dates[household.reference], disrupted.get(household.reference))
+            size = 2 if household.reference in pairs else 1
+            self.add_group(stage_for[household.status], journey, size=size)
+
+    # --- children not linked with a household ------------------------------------------------
+    def plan_pre_birth(self) -> None:
+        family = self.family()
+        expected = self.today + _days(self.between(7, 150))
+        self.add_child(Stage.PRE_BIRTH, family, _Journey(), born=None, expected=expected)
+
+    def plan_not_in_care(self) -> None:
+        """Born, not (yet) looked after: in pre-proceedings or care proceedings, mostly babies and toddlers."""
+        born = self.today - _days(self.age_at_entry() + self.between(0, 30))
+        self.add_child(Stage.NOT_IN_CARE, self.family(), _Journey(), born=born)
+
+    def plan_in_care(self) -> None:
+        self.add_group(Stage.IN_CARE, _Journey(entered_care=self.ago(7, 420)))
+
+    def plan_decision(self) -> None:
+        entered = self.ago(120, 640)
+        decided = self.step(entered, 60, 330)
+        self.add_group(Stage.DECISION, _Journey(entered_care=entered, decisions=(DecisionPlan(decided),)))
+
+    def plan_waiting(self, *, size: int) -> None:
+        """A child waiting with a placement order; some have waited a long time."""
+        long_wait = self.rng.random() < 0.35
+        entered = self.ago(700, 1500) if long_wait else self.ago(200, 700)
+        decided = self.step(entered, 45, 300)
+        order = self.step(decided, 21, 240)
+        journey = _Journey(entered_care=entered, decisions=(DecisionPlan(decided),), order=order)
+        self.add_group(Stage.PLACEMENT_ORDER, journey, size=size, harder_to_place=long_wait or size > 1)
+
+    def plan_reversed(self, reason: str) -> None:
+        entered = self.ago(240, 1500)
+        decided = self.step(entered, 45, 240)
+        order = None
+        if reason != AdoptionDecision.ReversalReason.RD2 and self.rng.random() < 0.75:
+            order = self.step(decided, 21, 200)
+        reversed_on = self.step(order or decided, 30, 500)
+        journey = _Journey(
+            entered_care=entered,
+            decisions=(DecisionPlan(decided, reversed_on, reason),),
+            order=order,
+        )
+        self.add_group(Stage.REVERSED, journey, harder_to_place=reason == AdoptionDecision.ReversalReason.RD3)
+
+    def plan_other_permanence(self) -> None:
+        kind, reason_ended, _weight = self.rng.choices(OTHER_PERMANENCE, weights=[o[2] for o in OTHER_PERMANENCE])[0]
+        entered = self.ago(150, 1700)
+        decisions: tuple[DecisionPlan, ...] = ()
+        if self.rng.random() < 0.4:
+            # The plan was adoption until it changed: the court made an SGO rather than a placement
+            # order (RD2), or the child's needs changed (RD1).
+            decided = self.step(entered, 45, 240)
+            reason = (
+                AdoptionDecision.ReversalReason.RD2
+                if kind == PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP
+                else AdoptionDecision.ReversalReason.RD1
+            )
+            reversed_on = self.step(decided, 60, 300)
+            decisions = (DecisionPlan(decided, reversed_on, reason),)
+            made = self.step(reversed_on, 0, 120)
+        else:
+            made = self.step(entered, 120, 900)
+        journey = _Journey(
+            entered_care=entered,
+            periods_end=(made, reason_ended) if reason_ended else (None, ""),
+            decisions=decisions,
+            outcomes=(OutcomePlan(kind, made),),
+        )
+        self.add_group(Stage.OTHER_PERMANENCE, journey)
+
+    def count(self, stage: Stage | None = None) -> int:
+        return sum(1 for p in self.plans if stage is None or p.stage == stage)
+
+    def plan_unlinked(self, total: int) -> None:
+        for _ in range(UNLINKED_COUNTS[Stage.PRE_BIRTH]):
+            self.plan_pre_birth()
+        for _ in range(UNLINKED_COUNTS[Stage.NOT_IN_CARE]):
+            self.plan_not_in_care()
+        for _ in range(UNLINKED_COUNTS[Stage.IN_CARE]):
+            self.plan_in_care()
+        for _ in range(UNLINKED_COUNTS[Stage.DECISION]):
+            self.plan_decision()
+        pairs_left = WAITING_SIBLING_PAIRS
+        while (missing := UNLINKED_COUNTS[Stage.PLACEMENT_ORDER] - self.count(Stage.PLACEMENT_ORDER)) > 0:
+            size = 2 if pairs_left and missing >= 2 else 1
+            pairs_left -= size - 1
+            self.plan_waiting(size=size)
+        reasons = list(AdoptionDecision.ReversalReason)
+        reasons += self.rng.choices(reasons, weights=[3, 2, 3, 2], k=UNLINKED_COUNTS[Stage.REVERSED] - len(reasons))
+        for reason in reasons:
+            self.plan_reversed(reason)
+        while self.count() < total:
+            self.plan_other_permanence()
+
+
+def plan_children(
+    *, households: Sequence[HouseholdFacts], seed: int, reference_date: date, total: int = TOTAL_CHILDREN
+) -> list[ChildPlan]:
+    """Plain plans for the demo children; the same arguments always give the same list."""
+    planner = _Planner(seed=seed, reference_date=reference_date)
+    planner.plan_linked(households)
+    planner.plan_unlinked(total)
+    return planner.plans
+
+
+def create_children(
+    plans: Sequence[ChildPlan], *, las: dict[str, Organisation], households: dict[str, Household]
+) -> list[Child]:
+    """Insert the planned children and their journeys. ``las`` by ONS code, ``households`` by reference."""
+    children = Child.objects.bulk_create(
+        [
+            Child(
+                responsible_la=las[plan.la],
+                la_child_id=plan.la_child_id,
+                child_903_id=plan.child_903_id,
+                upn=plan.upn,
+                first_name=plan.first_name,
+                last_name=plan.last_name,
+                date_of_birth=plan.date_of_birth,
+                expected_date_of_birth=plan.expected_date_of_birth,
+                sex=plan.sex,
+                ethnicity=plan.ethnicity,
+                has_disability=plan.has_disability,
+            )
+            for plan in plans
+        ]
+    )
+    pairs = list(zip(children, plans, strict=True))
+    PeriodOfCare.objects.bulk_create(
+        [
+            PeriodOfCare(child=child, started_on=p.started_on, ended_on=p.ended_on, reason_ended=p.reason_ended)
+            for child, plan in pairs
+            for p in plan.periods
+        ]
+    )
+    AdoptionDecision.objects.bulk_create(
+        [
+            AdoptionDecision(
+                child=child, decided_on=d.decided_on, reversed_on=d.reversed_on, reversal_reason=d.reversal_reason
+            )
+            for child, plan in pairs
+            for d in plan.decisions
+        ]
+    )
+    PlacementOrder.objects.bulk_create(
+        [
+            PlacementOrder(child=child, made_on=o.made_on, order_type=PlacementOrder.OrderType.E1, court=o.court)
+            for child, plan in pairs
+            for o in plan.orders
+        ]
+    )
+    AdoptivePlacement.objects.bulk_create(
+        [
+            AdoptivePlacement(
+                child=child,
+                household=households[p.household],
+                matched_on=p.matched_on,
+                placed_on=p.placed_on,
+                with_foster_carers=p.with_foster_carers,
+                moved_in_with_carers_on=p.moved_in_with_carers_on,
+                ended_on=p.ended_on,
+            )
+            for child, plan in pairs
+            for p in plan.placements
+        ]
+    )
+    PermanenceOutcome.objects.bulk_create(
+        [PermanenceOutcome(child=child, kind=o.kind, made_on=o.made_on) for child, plan in pairs for o in plan.outcomes]
+    )
+    return children
+
+
+def build(
+    *,
+    households: Sequence[HouseholdFacts],
+    las: dict[str, Organisation],
+    household_records: dict[str, Household],
+    seed: int,
+    reference_date: date,
+) -> DemoChildren:
+    plans = plan_children(households=households, seed=seed, reference_date=reference_date)
+    return DemoChildren(plans=plans, children=create_children(plans, las=las, households=household_records))

@@ -1,0 +1,172 @@
+"""``manage.py load_demo``: a deterministic, realistic demo region for trying the product.
+
+Builds, in one transaction, the demo RAA of five real West Midlands LAs with a VAA and staff for
+every role (``adoption.demo``), about 150 households (``adopters.demo``) and about 250 children
+with their journeys (``children.demo``). The same ``--seed`` and ``--reference-date`` always give
+the same data; only the API token and password hashes differ between runs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.utils import timezone
+
+from adopters import demo as adopters_demo
+from adopters.models import Household
+from adoption import demo as adoption_demo
+from children import demo as children_demo
+from children.journey import Stage
+from children.models import AdoptionDecision, AdoptivePlacement, Child, PermanenceOutcome
+from children.selectors import child_stage, with_journey_dates
+
+DEFAULT_SEED = 2026
+# Any constant: makes two concurrent loads (e.g. two `make run`s) take turns instead of both loading.
+_ADVISORY_LOCK = 0x10AD_DE30
+
+
+@dataclass
+class DemoLoaded:
+    agencies: adoption_demo.DemoAgencies
+    households: adopters_demo.DemoHouseholds
+    children: children_demo.DemoChildren
+
+
+def load(*, seed: int, reference_date: date) -> DemoLoaded:
+    """Build the whole demo region. Call inside a transaction, on a database without it."""
+    agencies = adoption_demo.build()
+    organisations = agencies.organisations
+    households = adopters_demo.build(
+        raa=organisations.raa, vaa=organisations.vaa, seed=seed, reference_date=reference_date
+    )
+    children = children_demo.build(
+        households=households.plans,
+        las=organisations.las_by_ons_code,
+        household_records=households.by_reference,
+        seed=seed,
+        reference_date=reference_date,
+    )
+    return DemoLoaded(agencies=agencies, households=households, children=children)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo region (Heart of England Adoption: five West Midlands LAs, a VAA, staff for every "
+        "role, about 150 households and 250 children) and print its logins and an API token."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing (and say so) when the demo region already exists."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"Seed for the generated data (default {DEFAULT_SEED})."
+        )
+        parser.add_argument(
+            "--reference-date",
+            type=date.fromisoformat,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="The day the data is as at: nothing happens after it (default today).",
+        )
+
+    def handle(self, *args, if_empty: bool, seed: int, reference_date: date | None, **options) -> None:
+        today = timezone.localdate()
+        reference_date = reference_date or today
+        if reference_date > today:
+            raise CommandError(f"The reference date {reference_date:%d %B %Y} is in the future.")
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+            if adoption_demo.demo_exists():
+                if if_empty:
+                    self.stdout.write(
+                        f"The demo region ({adoption_demo.DEMO_RAA_NAME}) already exists: nothing loaded."
+                    )
+                    self._print_logins(adoption_demo.existing_logins())
+                    self.stdout.write(
+                        "The demo API token was shown when the region was loaded. For a new one: "
+                        "manage.py create_api_client E08000026 --name 'Coventry case system'"
+                    )
+                    return
+                raise CommandError(
+                    f"The demo region ({adoption_demo.DEMO_RAA_NAME}) already exists. Use --if-empty to skip "
+                    "loading it, or load it into a fresh database."
+                )
+            try:
+                loaded = load(seed=seed, reference_date=reference_date)
+            except adoption_demo.DemoDataError as exc:
+                raise CommandError(str(exc)) from exc
+        self._report(loaded, seed=seed, reference_date=reference_date)
+
+    def _report(self, loaded: DemoLoaded, *, seed: int, reference_date: date) -> None:
+        out = self.stdout.write
+        organisations = loaded.agencies.organisations
+        raa = organisations.raa
+        out(self.style.SUCCESS(f"Loaded the demo region {raa.name} (seed {seed}, as at {reference_date:%d %B %Y})."))
+        out("")
+        out(f"Organisations: 1 RAA, {len(organisations.las)} local authorities, 1 VAA ({organisations.vaa.name})")
+        out(f"Staff logins: {len(loaded.agencies.logins)}")
+
+        households = Household.objects.filter(approving_agency__in=[raa, organisations.vaa])
+        by_status = Counter(households.values_list("status", flat=True))
+        at_vaa = households.filter(approving_agency=organisations.vaa).count()
+        out(f"Households: {households.count()} ({at_vaa} approved by the VAA)")
+        out("  " + ", ".join(f"{s.label} {by_status[s.value]}" for s in Household.Status))
+
+        children = with_journey_dates(Child.objects.filter(responsible_la__raa=raa).select_related("responsible_la"))
+        by_stage: Counter[Stage] = Counter()
+        by_la: Counter[str] = Counter()
+        for child in children:
+            by_stage[child_stage(child)] += 1
+            by_la[child.responsible_la.name] += 1
+        out(f"Children: {sum(by_stage.values())}")
+        out("  by stage: " + ", ".join(f"{stage.label} {by_stage[stage]}" for stage in Stage))
+        out("  by LA: " + ", ".join(f"{name} {count}" for name, count in sorted(by_la.items())))
+
+        of_raa = {"child__responsible_la__raa": raa}
+        placements = AdoptivePlacement.objects.filter(**of_raa)
+        outcomes = PermanenceOutcome.objects.filter(**of_raa)
+        adoption_orders = outcomes.filter(kind=PermanenceOutcome.Kind.ADOPTION_ORDER).count()
+        out(
+            f"Journeys: {AdoptionDecision.objects.filter(**of_raa).count()} adoption decisions "
+            f"({AdoptionDecision.objects.filter(**of_raa, reversed_on__isnull=False).count()} reversed), "
+            f"{placements.count()} matches ({placements.filter(ended_on__isnull=False).count()} disrupted, "
+            f"{placements.filter(with_foster_carers=True).count()} with foster carers), "
+            f"{adoption_orders} adoption orders, {outcomes.count() - adoption_orders} other permanence outcomes"
+        )
+
+        self._print_logins(loaded.agencies.logins)
+
+        client = loaded.agencies.api_client
+        out("")
+        out(
+            f"API token for {client.name} ({client.organisation.name}), expires {client.expires_at:%d %B %Y}. "
+            "It is shown only now:"
+        )
+        out(f"  {loaded.agencies.api_token}")
+
+    def _print_logins(self, logins: list[adoption_demo.DemoLogin]) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"Demo logins (password for all: {adoption_demo.DEMO_PASSWORD})")
+        widths = [max(len(heading), *(len(value) for value in column)) for heading, column in _login_columns(logins)]
+        headings = [heading for heading, _ in _login_columns(logins)]
+        out("  " + "  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip())
+        out("  " + "  ".join("-" * w for w in widths))
+        for login in logins:
+            values = (login.username, login.name, login.role, login.organisation)
+            out("  " + "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip())
+
+
+def _login_columns(logins: list[adoption_demo.DemoLogin]) -> list[tuple[str, list[str]]]:
+    return [
+        ("Username", [login.username for login in logins]),
+        ("Name", [login.name for login in logins]),
+        ("Role", [login.role for login in logins]),
+        ("Organisation", [login.organisation for login in logins]),
+    ]

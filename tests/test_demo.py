@@ -1,0 +1,424 @@
+"""``manage.py load_demo``: what the demo region must contain, and that it is the same every time.
+
+Most tests read one loaded region (a class-scoped fixture loads it once inside a transaction that
+is rolled back afterwards); the tests that need an empty database load it themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Exists, F, Max, OuterRef, Q
+from django.test import override_settings
+from django.utils import timezone
+
+from adopters import demo as adopters_demo
+from adopters.models import Applicant, Household
+from adoption import demo as adoption_demo
+from adoption.api_auth import hash_token
+from adoption.models import ApiClient, Membership, Organisation, Region, Role, User
+from children import demo as children_demo
+from children.journey import Stage
+from children.models import AdoptionDecision, AdoptivePlacement, Child, PeriodOfCare, PermanenceOutcome, PlacementOrder
+from children.selectors import child_stage, with_journey_dates
+from reporting.measures import a1
+
+REFERENCE = date(2026, 3, 31)
+SEED = 2026
+ADOPTION_ORDER = PermanenceOutcome.Kind.ADOPTION_ORDER
+DEMO_LAS = {
+    "E08000026": "331",  # Coventry
+    "E08000029": "334",  # Solihull
+    "E10000031": "937",  # Warwickshire
+    "E10000034": "885",  # Worcestershire
+    "E06000019": "884",  # Herefordshire
+}
+
+
+def load(**options) -> str:
+    out = StringIO()
+    options = {"seed": SEED, "reference_date": REFERENCE, **options}
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def demo_raa() -> Organisation:
+    return Organisation.objects.get(kind=Organisation.Kind.RAA, name=adoption_demo.DEMO_RAA_NAME)
+
+
+def digest() -> str:
+    """A fingerprint of everything the demo generates (names and dates), independent of database ids."""
+    child = ("child__responsible_la__ons_code", "child__la_child_id")
+    rows = [
+        list(
+            Organisation.objects.filter(ons_code__in=DEMO_LAS).values_list("ons_code", "la_code", "region", "raa__name")
+        ),
+        list(
+            Membership.objects.values_list("user__username", "user__first_name", "role", "organisation__name").order_by(
+                "user__username", "role"
+            )
+        ),
+        list(
+            Household.objects.order_by("reference").values_list(
+                "reference",
+                "name",
+                "area",
+                "route",
+                "status",
+                "enquired_on",
+                "registered_on",
+                "approved_on",
+                "approving_agency__name",
+            )
+        ),
+        list(
+            Applicant.objects.order_by("household__reference", "id").values_list(
+                "household__reference", "first_name", "last_name", "date_of_birth"
+            )
+        ),
+        list(
+            Child.objects.order_by("responsible_la__ons_code", "la_child_id").values_list(
+                "responsible_la__ons_code",
+                "la_child_id",
+                "child_903_id",
+                "upn",
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "expected_date_of_birth",
+                "sex",
+                "ethnicity",
+                "has_disability",
+            )
+        ),
+        list(PeriodOfCare.objects.order_by(*child).values_list(*child, "started_on", "ended_on", "reason_ended")),
+        list(
+            AdoptionDecision.objects.order_by(*child).values_list(
+                *child, "decided_on", "reversed_on", "reversal_reason"
+            )
+        ),
+        list(PlacementOrder.objects.order_by(*child).values_list(*child, "made_on", "order_type", "court")),
+        list(
+            AdoptivePlacement.objects.order_by(*child, "matched_on").values_list(
+                *child,
+                "household__reference",
+                "matched_on",
+                "placed_on",
+                "with_foster_carers",
+                "moved_in_with_carers_on",
+                "ended_on",
+            )
+        ),
+        list(PermanenceOutcome.objects.order_by(*child, "made_on").values_list(*child, "kind", "made_on")),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.fixture(scope="class")
+def demo_output(django_db_setup, django_db_blocker):
+    """The demo loaded once for a class of read-only tests, rolled back when the class is done."""
+    # The same fast hasher as the autouse fixture in conftest (which is function-scoped).
+    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("demo_output")
+class TestDemoRegion:
+    def test_the_five_las_belong_to_the_demo_raa_with_their_dfe_codes(self, db):
+        raa = demo_raa()
+        assert raa.region == Region.WEST_MIDLANDS
+        las = {la.ons_code: la for la in Organisation.objects.filter(raa=raa)}
+        assert {code: la.la_code for code, la in las.items()} == DEMO_LAS
+        assert all(la.kind == Organisation.Kind.LA and la.region == Region.WEST_MIDLANDS for la in las.values())
+        assert Organisation.objects.filter(kind=Organisation.Kind.VAA, name=adoption_demo.DEMO_VAA_NAME).count() == 1
+        # The LAs were the reference rows from the migration, not new ones.
+        assert Organisation.objects.filter(ons_code__in=DEMO_LAS).count() == 5
+
+    def test_every_role_has_a_login_with_the_demo_password(self, db):
+        demo_orgs = Organisation.objects.filter(Q(raa=demo_raa()) | Q(name__endswith="(demo)"))
+        memberships = Membership.objects.filter(organisation__in=demo_orgs, is_active=True)
+        assert set(memberships.values_list("role", flat=True)) == set(Role.values)
+        for ons_code in DEMO_LAS:
+            assert memberships.filter(organisation__ons_code=ons_code, role=Role.SOCIAL_WORKER).exists()
+        sw = User.objects.get(username="sw.coventry")
+        assert sw.memberships.get().organisation.ons_code == "E08000026"
+        assert sw.check_password(adoption_demo.DEMO_PASSWORD)
+        assert User.objects.get(username="vaa.assessor").memberships.get().organisation.kind == Organisation.Kind.VAA
+        admin = User.objects.get(username="admin")
+        assert admin.is_staff and not admin.is_superuser
+        assert admin.memberships.get().role == Role.ADMINISTRATOR
+        assert admin.has_perm("adoption.change_organisation")
+        assert not User.objects.get(username="manager").is_staff
+
+    def test_the_printed_api_token_authenticates_the_coventry_client(self, demo_output, db):
+        client = ApiClient.objects.get(name=adoption_demo.DEMO_API_CLIENT_NAME)
+        assert client.organisation.ons_code == "E08000026"
+        token = next(line.strip() for line in demo_output.splitlines() if line.strip().startswith("raa_"))
+        assert hash_token(token) == client.token_hash
+        assert client.token_prefix == token.split("_")[1]
+        assert timedelta(days=364) < client.expires_at - timezone.now() <= timedelta(days=365)
+
+    def test_the_summary_lists_counts_logins_and_the_password(self, demo_output):
+        assert "Children: 250" in demo_output
+        assert "Households: 150" in demo_output
+        assert adoption_demo.DEMO_PASSWORD in demo_output
+        for plan in adoption_demo.STAFF:
+            assert plan.username in demo_output
+
+    def test_counts_are_in_range_and_every_stage_is_present(self, db):
+        raa = demo_raa()
+        households = Household.objects.filter(approving_agency__name__endswith="(demo)")
+        assert 140 <= households.count() <= 160
+        assert set(households.values_list("status", flat=True)) == set(Household.Status.values)
+        assert 15 <= households.filter(approving_agency__kind=Organisation.Kind.VAA).count() <= 25
+        applicants = Counter(Applicant.objects.filter(household__in=households).values_list("household", flat=True))
+        assert set(applicants.values()) == {1, 2}
+        assert len(applicants) == households.count()
+
+        children = list(with_journey_dates(Child.objects.filter(responsible_la__raa=raa)))
+        assert 240 <= len(children) <= 260
+        stages = Counter(child_stage(child) for child in children)
+        assert set(stages) == set(Stage), f"missing stages: {set(Stage) - set(stages)}"
+        assert set(Child.objects.values_list("responsible_la__ons_code", flat=True)) == set(DEMO_LAS)
+
+    def test_children_look_like_children_in_care(self, db):
+        children = Child.objects.all()
+        born = children.filter(date_of_birth__isnull=False)
+        ages = [(REFERENCE - c.date_of_birth).days / 365.25 for c in born]
+        assert sum(age < 8 for age in ages) / len(ages) > 0.8
+        entry_ages = [
+            (p.started_on - p.child.date_of_birth).days / 365.25 for p in PeriodOfCare.objects.select_related("child")
+        ]
+        # Older siblings of a younger child may be up to 12; nearly everyone else is under 8.
+        assert max(entry_ages) < 13 and sum(a < 8 for a in entry_ages) / len(entry_ages) > 0.95
+        assert sum(a < 1 for a in entry_ages) > len(entry_ages) / 3
+        assert set(children.exclude(sex="").values_list("sex", flat=True)) == {"1", "2"}
+        ethnicities = Counter(children.values_list("ethnicity", flat=True))
+        assert ethnicities.most_common(1)[0][0] == "WBRI"
+        assert 0.55 < ethnicities["WBRI"] / sum(ethnicities.values()) < 0.8
+        assert len(ethnicities) >= 8
+        assert 0 < children.filter(has_disability=True).count() < 40
+        # IDs are filled in and unique within each LA (the database enforces uniqueness too).
+        assert not children.filter(Q(la_child_id="") | Q(child_903_id="")).exists()
+        for field in ("la_child_id", "child_903_id"):
+            pairs = list(children.values_list("responsible_la", field))
+            assert len(pairs) == len(set(pairs))
+
+    def test_unique_pupil_numbers_have_valid_check_letters(self, db):
+        upns = list(Child.objects.exclude(upn="").values_list("upn", "responsible_la__la_code"))
+        assert upns
+        for upn, la_code in upns:
+            assert len(upn) == 13 and upn[1:4] == la_code
+            total = sum(int(d) * w for d, w in zip(upn[1:], range(2, 14), strict=True))
+            assert upn[0] == "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23]
+
+    def test_unborn_babies_have_only_an_expected_date(self, db):
+        unborn = Child.objects.filter(date_of_birth__isnull=True)
+        assert unborn.exists()
+        assert not unborn.filter(expected_date_of_birth__isnull=True).exists()
+        assert not unborn.filter(expected_date_of_birth__lte=REFERENCE).exists()
+        assert not unborn.filter(periods_of_care__isnull=False).exists()
+
+    def test_children_not_in_care_have_a_birth_date_and_no_journey_yet(self, db):
+        not_in_care = Child.objects.filter(date_of_birth__isnull=False, periods_of_care__isnull=True)
+        assert not_in_care.exists()
+        assert not not_in_care.filter(
+            Q(adoption_decisions__isnull=False)
+            | Q(placement_orders__isnull=False)
+            | Q(adoptive_placements__isnull=False)
+            | Q(permanence_outcomes__isnull=False)
+        ).exists()
+
+    def test_nothing_happens_after_the_reference_date(self, db):
+        latest = [
+            Child.objects.aggregate(d=Max("date_of_birth"))["d"],
+            PeriodOfCare.objects.aggregate(d=Max("started_on"))["d"],
+            PeriodOfCare.objects.aggregate(d=Max("ended_on"))["d"],
+            AdoptionDecision.objects.aggregate(d=Max("decided_on"))["d"],
+            AdoptionDecision.objects.aggregate(d=Max("reversed_on"))["d"],
+            PlacementOrder.objects.aggregate(d=Max("made_on"))["d"],
+            *AdoptivePlacement.objects.aggregate(
+                Max("matched_on"), Max("placed_on"), Max("ended_on"), Max("moved_in_with_carers_on")
+            ).values(),
+            PermanenceOutcome.objects.aggregate(d=Max("made_on"))["d"],
+            *Household.objects.aggregate(Max("enquired_on"), Max("registered_on"), Max("approved_on")).values(),
+        ]
+        assert all(d is not None and d <= REFERENCE for d in latest), latest
+
+    def test_journeys_follow_the_903_date_order(self, db):
+        # Date of birth <= entered care <= decision <= placement order <= match <= placement.
+        assert not PeriodOfCare.objects.filter(started_on__lt=F("child__date_of_birth")).exists()
+        assert not AdoptionDecision.objects.filter(decided_on__lt=F("child__periods_of_care__started_on")).exists()
+        assert not PlacementOrder.objects.filter(made_on__lt=F("child__adoption_decisions__decided_on")).exists()
+        assert not PlacementOrder.objects.filter(child__adoption_decisions__isnull=True).exists()
+        assert not AdoptivePlacement.objects.filter(matched_on__lt=F("child__placement_orders__made_on")).exists()
+        assert not AdoptivePlacement.objects.filter(matched_on__lt=F("child__adoption_decisions__decided_on")).exists()
+        open_decision = AdoptionDecision.objects.filter(child=OuterRef("child"), reversed_on__isnull=True)
+        order = PlacementOrder.objects.filter(child=OuterRef("child"))
+        assert not AdoptivePlacement.objects.filter(~Exists(open_decision) | ~Exists(order)).exists()
+        assert not AdoptivePlacement.objects.filter(placed_on__lt=F("matched_on")).exists()
+        # Placement <= adoption order, which ends the period of care (903 reason E11/E12).
+        adoptions = PermanenceOutcome.objects.filter(kind=ADOPTION_ORDER)
+        moved_in = AdoptivePlacement.objects.filter(
+            child=OuterRef("child"), ended_on__isnull=True, placed_on__lte=OuterRef("made_on")
+        )
+        assert adoptions.count() > 50
+        assert not adoptions.filter(~Exists(moved_in)).exists()
+        ended_at_order = PeriodOfCare.objects.filter(
+            child__permanence_outcomes__kind=ADOPTION_ORDER,
+            child__permanence_outcomes__made_on=F("ended_on"),
+            reason_ended__in=["E11", "E12"],
+        )
+        assert ended_at_order.count() == adoptions.count()
+        assert not PeriodOfCare.objects.filter(reason_ended__in=["E11", "E12"]).exclude(pk__in=ended_at_order).exists()
+        # Other permanence: no open adoption decision, and the period ends on the order (or stays open).
+        others = PermanenceOutcome.objects.exclude(kind=ADOPTION_ORDER)
+        assert set(others.values_list("kind", flat=True)) >= {"sgo", "long_term_fostering"}
+        assert not others.filter(Exists(open_decision)).exists()
+        assert not PeriodOfCare.objects.filter(child__permanence_outcomes__in=others, ended_on__isnull=False).exclude(
+            ended_on=F("child__permanence_outcomes__made_on")
+        )
+
+    def test_reversals_and_disruptions(self, db):
+        reversed_ = AdoptionDecision.objects.filter(reversed_on__isnull=False)
+        assert set(reversed_.values_list("reversal_reason", flat=True)) == {"RD1", "RD2", "RD3", "RD4"}
+        # RD2: the court did not make a placement order.
+        assert not reversed_.filter(reversal_reason="RD2", child__placement_orders__isnull=False).exists()
+        disrupted = AdoptivePlacement.objects.filter(ended_on__isnull=False)
+        assert disrupted.count() >= 3
+        rematched = AdoptivePlacement.objects.filter(
+            child=OuterRef("child"), ended_on__isnull=True, matched_on__gt=OuterRef("ended_on")
+        )
+        assert disrupted.filter(Exists(rematched)).count() == disrupted.count()
+        assert set(disrupted.values_list("household__status", flat=True)) == {Household.Status.LEFT}
+
+    def test_children_adopted_by_their_foster_carers(self, db):
+        with_carers = AdoptivePlacement.objects.filter(with_foster_carers=True)
+        assert with_carers.exists()
+        assert not with_carers.filter(
+            Q(moved_in_with_carers_on__isnull=True) | Q(moved_in_with_carers_on__gt=F("placed_on"))
+        ).exists()
+        assert not with_carers.filter(moved_in_with_carers_on__lt=F("child__periods_of_care__started_on")).exists()
+
+    def test_households_dates_and_links_are_consistent(self, db):
+        households = Household.objects.all()
+        assert not households.filter(enquired_on__isnull=True).exists()
+        assert not households.filter(registered_on__lt=F("enquired_on")).exists()
+        assert not households.filter(approved_on__lt=F("registered_on")).exists()
+        status = Household.Status
+        not_yet_approved = [status.ENQUIRY, status.STAGE_1, status.STAGE_2]
+        assert not households.filter(status__in=not_yet_approved, approved_on__isnull=False).exists()
+        assert not households.filter(status=status.ENQUIRY, registered_on__isnull=False).exists()
+        assert not households.exclude(status__in=[*not_yet_approved, status.LEFT]).filter(approved_on=None).exists()
+        # Each matched, placed or adopted household has the child (or siblings) at the same stage.
+        current = AdoptivePlacement.objects.filter(ended_on__isnull=True)
+        stage_for = {status.MATCHED: Stage.MATCHED, status.PLACED: Stage.PLACED, status.ADOPTED: Stage.ADOPTED}
+        for household in households.filter(status__in=stage_for):
+            children = with_journey_dates(
+                Child.objects.filter(adoptive_placements__in=current.filter(household=household))
+            )
+            assert {child_stage(c) for c in children} == {stage_for[household.status]}, household.reference
+        assert not current.exclude(household__status__in=stage_for).exists()
+        assert not AdoptivePlacement.objects.filter(matched_on__lt=F("household__approved_on")).exists()
+        assert not AdoptivePlacement.objects.filter(household__isnull=True).exists()
+
+    def test_a1_looks_like_a_real_scorecard(self, db):
+        la_ids = set(Organisation.objects.filter(raa=demo_raa()).values_list("id", flat=True))
+        result = a1(la_ids=la_ids, period_end=REFERENCE)
+        assert result.children >= 40 and result.excluded == 0
+        assert 400 <= result.days <= 650
+        moved_in = [
+            (p.placed_on - p.child.periods_of_care.get().started_on).days
+            for p in AdoptivePlacement.objects.filter(ended_on=None, placed_on__isnull=False).prefetch_related(
+                "child__periods_of_care"
+            )
+        ]
+        assert sum(250 <= days <= 1300 for days in moved_in) / len(moved_in) > 0.9
+
+    def test_loading_again_without_if_empty_is_refused(self, db):
+        with pytest.raises(CommandError, match="already exists"):
+            load()
+
+
+def test_if_empty_loads_once_and_then_does_nothing(db):
+    first = load(if_empty=True)
+    assert "Loaded the demo region" in first
+    counts = [model.objects.count() for model in (Organisation, User, Household, Child, AdoptivePlacement, ApiClient)]
+    second = load(if_empty=True)
+    assert "already exists: nothing loaded" in second
+    assert "raa_" not in second
+    assert [m.objects.count() for m in (Organisation, User, Household, Child, AdoptivePlacement, ApiClient)] == counts
+
+
+def test_same_seed_and_reference_date_give_the_same_data(db):
+    fingerprints = []
+    for _ in range(2):
+        with transaction.atomic():
+            load()
+            assert Child.objects.count() == children_demo.TOTAL_CHILDREN
+            fingerprints.append(digest())
+            transaction.set_rollback(True)
+    assert not Child.objects.exists()
+    assert fingerprints[0] == fingerprints[1]
+
+
+def test_plans_depend_only_on_seed_and_reference_date():
+    households = adopters_demo.plan_households(seed=SEED, reference_date=REFERENCE)
+    assert households == adopters_demo.plan_households(seed=SEED, reference_date=REFERENCE)
+    children = children_demo.plan_children(households=households, seed=SEED, reference_date=REFERENCE)
+    assert children == children_demo.plan_children(households=households, seed=SEED, reference_date=REFERENCE)
+    assert len(children) == children_demo.TOTAL_CHILDREN
+    assert {plan.stage for plan in children} == set(Stage)
+
+    other_households = adopters_demo.plan_households(seed=SEED + 1, reference_date=REFERENCE)
+    assert other_households != households
+    other_children = children_demo.plan_children(households=other_households, seed=SEED + 1, reference_date=REFERENCE)
+    assert other_children != children
+
+
+@pytest.mark.parametrize("seed", [1, 7, 99, 12345])
+def test_any_seed_and_reference_date_give_consistent_plans(seed):
+    """Plans for other seeds keep the date order too (checked on the plain plans, without a database)."""
+    reference = date(2025, 7, 15) + timedelta(days=seed % 200)
+    households = {h.reference: h for h in adopters_demo.plan_households(seed=seed, reference_date=reference)}
+    plans = children_demo.plan_children(households=list(households.values()), seed=seed, reference_date=reference)
+    assert {plan.stage for plan in plans} == set(Stage)
+    for plan in plans:
+        if plan.date_of_birth is None:
+            assert plan.expected_date_of_birth > reference and not plan.periods
+            continue
+        if plan.stage == Stage.NOT_IN_CARE:
+            assert plan.date_of_birth <= reference
+            assert not (plan.periods or plan.decisions or plan.orders or plan.placements or plan.outcomes)
+            continue
+        (period,) = plan.periods
+        chain = [plan.date_of_birth, period.started_on]
+        chain += [d.decided_on for d in plan.decisions] + [o.made_on for o in plan.orders]
+        for placement in plan.placements:
+            assert households[placement.household].approved_on <= placement.matched_on
+            chain += [placement.matched_on] + [placement.placed_on] * (placement.placed_on is not None)
+        chain += [o.made_on for o in plan.outcomes if o.kind == ADOPTION_ORDER]
+        assert chain == sorted(chain), plan
+        assert max(chain) <= reference
+
+
+def test_the_reference_date_cannot_be_in_the_future(db):
+    with pytest.raises(CommandError, match="future"):
+        load(reference_date=timezone.localdate() + timedelta(days=1))
+    assert not Organisation.objects.filter(kind=Organisation.Kind.RAA).exists()
+
+
+def test_a_clashing_username_stops_the_load_and_leaves_nothing_behind(db):
+    User.objects.create_user(username="admin", password="not the demo one")
+    with pytest.raises(CommandError, match="admin"):
+        load()
+    assert not Organisation.objects.filter(kind=Organisation.Kind.RAA).exists()
+    assert not Organisation.objects.filter(ons_code="E08000026", la_code="331").exists()
