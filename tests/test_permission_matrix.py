@@ -1,0 +1,327 @@
+"""The tenancy promise, walked over every page and every API operation.
+
+Signed in as LA A's social worker (or calling as LA A's API client), every URL that names a
+record is filled with a record of LA B and must answer 404, exactly as if the record did not
+exist; every page without a record must not show LA B's child. The URL patterns and the API
+operations are read from the project itself, so a new page or endpoint is covered as soon as it
+exists, and the walk fails until its parameters are known here or it is exempted with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from drf_spectacular.generators import SchemaGenerator
+
+from adoption.models import Job
+from children import selectors
+from tests import factories
+
+# --- the records each URL parameter can name --------------------------------------------------
+# Parameter name -> (fixture giving LA A's record, fixture giving LA B's record). LA A's record
+# is the control: the same URL with it must work, so a 404 proves scoping, not a broken URL.
+OBJECT_PARAMETERS: dict[str, tuple[str, str]] = {
+    "child_id": ("child_a_waiting", "child_b_waiting"),
+    "job_id": ("job_a", "job_b"),
+}
+
+# Route prefixes that the walk does not visit as a social worker, and why.
+EXEMPT_PREFIXES: dict[str, str] = {
+    "admin/": (
+        "Django admin is for support staff with is_staff only (checked below), and no model holding "
+        "children's or households' data is registered in it, because the admin does not apply tenancy."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # the full route, e.g. "children/<int:child_id>/"
+    name: str
+    parameters: tuple[str, ...]
+    is_regex: bool
+
+    def url(self, values: dict[str, object]) -> str:
+        def fill(match: re.Match) -> str:
+            return str(values[match["name"]])
+
+        return "/" + re.sub(r"<(?:[^>:]+:)?(?P<name>[^>]+)>", fill, self.route)
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "", regex: bool = False) -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        is_regex = regex or not hasattr(entry.pattern, "converters")
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns, is_regex)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            names = re.findall(r"<(?:[^>:]+:)?([^>]+)>", route) + re.findall(r"\(\?P<([^>]+)>", route)
+            yield Route(route, f"{namespace}{entry.name or ''}", tuple(dict.fromkeys(names)), is_regex)
+
+
+ROUTES = list(_walk(get_resolver()))
+
+
+def _exemption(route: Route) -> str | None:
+    return next((reason for prefix, reason in EXEMPT_PREFIXES.items() if route.route.startswith(prefix)), None)
+
+
+VISITED = [r for r in ROUTES if _exemption(r) is None]
+
+
+def test_the_walk_sees_the_project_pages():
+    """Guards the walker itself: if it found nothing, every parametrised test below would vanish."""
+    routes = {r.route for r in ROUTES}
+    assert {"", "children/", "children/<int:child_id>/", "jobs/<uuid:job_id>/", "api/v1/children/"} <= routes
+    assert len(VISITED) >= 10
+
+
+def test_admin_is_only_for_staff_and_holds_no_childrens_data(client, social_worker_a):
+    registered_apps = {model._meta.app_label for model in admin.site._registry}
+    assert registered_apps.isdisjoint({"children", "adopters", "panels", "support"})
+    client.force_login(social_worker_a)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+# --- records of both LAs ------------------------------------------------------------------------
+
+
+def _waiting_child(la, **names):
+    """A child with a decision and no family yet: shown on the home page of anyone who sees them."""
+    child = factories.ChildFactory(responsible_la=la, **names)
+    factories.PeriodOfCareFactory(child=child, started_on=date(2023, 1, 5))
+    factories.AdoptionDecisionFactory(child=child, decided_on=date(2023, 6, 1))
+    return child
+
+
+@pytest.fixture
+def child_a_waiting(la_a):
+    return _waiting_child(la_a, first_name="Amelia", last_name="Ashdown")
+
+
+@pytest.fixture
+def child_b_waiting(la_b):
+    return _waiting_child(la_b, first_name="Bertie", last_name="Brookes")
+
+
+def _finished_job(la):
+    job = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=la, status=Job.Status.QUEUED)
+    job.file.save(f"A1-{la.pk}.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    job.status = Job.Status.SUCCEEDED
+    job.save()
+    return job
+
+
+@pytest.fixture
+def job_a(la_a):
+    return _finished_job(la_a)
+
+
+@pytest.fixture
+def job_b(la_b):
+    return _finished_job(la_b)
+
+
+def _secrets_of(child) -> list[str]:
+    return [child.first_name, child.last_name, child.la_child_id, child.child_903_id]
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", VISITED, ids=[r.route or "/" for r in VISITED])
+def test_every_page_hides_another_las_records(
+    route, client, social_worker_a, child_a_waiting, child_b_waiting, request
+):
+    assert not route.is_regex, f"{route.route}: a regex route cannot be filled in; add it to EXEMPT_PREFIXES or here"
+    unknown = [p for p in route.parameters if p not in OBJECT_PARAMETERS]
+    assert not unknown, (
+        f"{route.route} takes {unknown}: add LA A and LA B records for it to OBJECT_PARAMETERS "
+        "or exempt the route with a reason in EXEMPT_PREFIXES"
+    )
+    client.force_login(social_worker_a)
+
+    if not route.parameters:
+        response = client.get(route.url({}))
+        assert response.status_code < 500, f"{route.route} answered {response.status_code}"
+        body = response.content.decode()
+        for secret in _secrets_of(child_b_waiting):
+            assert secret not in body, f"{route.route} shows LA B's child ({secret!r})"
+        return
+
+    own = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][0]).pk for p in route.parameters}
+    other = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][1]).pk for p in route.parameters}
+    own_url, other_url = route.url(own), route.url(other)
+    assert resolve(other_url).route == route.route
+
+    control = client.get(own_url)
+    assert control.status_code == 200, f"{own_url} with LA A's own record answered {control.status_code}"
+
+    response = client.get(other_url)
+    assert response.status_code == 404, f"{other_url} (LA B's record) answered {response.status_code}"
+    for secret in _secrets_of(child_b_waiting):
+        assert secret not in response.content.decode()
+    # A write to someone else's record is refused too (405 says nothing about the record).
+    assert client.post(other_url).status_code in {404, 405}
+
+
+def test_own_children_are_shown_on_the_pages_that_hide_la_bs(client, social_worker_a, child_a_waiting, child_b_waiting):
+    """The control for the parameterless pages: the home page and the list do show children."""
+    client.force_login(social_worker_a)
+    for url in ("/", "/children/"):
+        body = client.get(url).content.decode()
+        assert child_a_waiting.full_name in body
+        assert child_b_waiting.full_name not in body
+
+
+def test_la_filter_cannot_reach_another_la(client, social_worker_a, child_a_waiting, child_b_waiting):
+    client.force_login(social_worker_a)
+    response = client.get("/children/", {"la": child_b_waiting.responsible_la_id, "q": "Brookes"})
+    assert response.status_code == 200
+    assert "Bertie Brookes" not in response.content.decode()
+
+
+def test_a_report_cannot_be_asked_for_about_another_la(client, manager_a, la_a, la_b):
+    client.force_login(manager_a)
+    period = {"period_end_day": "31", "period_end_month": "3", "period_end_year": "2025"}
+    response = client.post("/reports/a1/", {"la": la_b.pk, **period})
+    assert response.status_code == 400
+    assert "Choose a local authority" in response.content.decode()
+    assert not Job.objects.filter(organisation=la_b).exists()
+    # Control: the same request about the manager's own LA is accepted.
+    response = client.post("/reports/a1/", {"la": la_a.pk, **period})
+    assert response.status_code == 302
+    assert Job.objects.filter(organisation=la_a).count() == 1
+
+
+# --- API operations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    method: str
+    parameters: tuple[str, ...]
+    query: tuple[str, ...]
+
+    def url(self, values: dict[str, object]) -> str:
+        return re.sub(r"\{([^}]+)\}", lambda m: str(values[m[1]]), self.path)
+
+
+def _operations() -> list[Operation]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    found = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            params = operation.get("parameters", [])
+            found.append(
+                Operation(
+                    path,
+                    method,
+                    tuple(p["name"] for p in params if p["in"] == "path"),
+                    tuple(p["name"] for p in params if p["in"] == "query"),
+                )
+            )
+    return found
+
+
+OPERATIONS = _operations()
+
+
+def test_the_schema_lists_the_children_operations():
+    assert {(o.path, o.method) for o in OPERATIONS} >= {
+        ("/api/v1/children/", "get"),
+        ("/api/v1/children/{child_id}/", "get"),
+    }
+
+
+def _call(client, operation: Operation, url: str, token: str, **query):
+    return client.generic(
+        operation.method.upper(),
+        url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{o.method} {o.path}" for o in OPERATIONS])
+def test_every_api_operation_hides_another_las_records(
+    operation, client, api_client_a, child_a_waiting, child_b_waiting, request
+):
+    _, token = api_client_a
+    unknown = [p for p in operation.parameters if p not in OBJECT_PARAMETERS]
+    assert not unknown, f"{operation.path} takes {unknown}: add LA A and LA B records for it to OBJECT_PARAMETERS"
+
+    if operation.parameters:
+        own = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][0]).pk for p in operation.parameters}
+        other = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][1]).pk for p in operation.parameters}
+        if operation.method == "get":
+            assert _call(client, operation, operation.url(own), token).status_code == 200
+        response = _call(client, operation, operation.url(other), token)
+        assert response.status_code == 404, f"{operation.method} {operation.url(other)}: {response.status_code}"
+        assert set(response.json()) == {"message", "extra"}
+        for secret in _secrets_of(child_b_waiting):
+            assert secret not in response.content.decode()
+        return
+
+    assert operation.method == "get", (
+        f"{operation.method} {operation.path} has no record in its path: add a case here saying what "
+        "calling it with LA B's data must do"
+    )
+    response = _call(client, operation, operation.path, token)
+    assert response.status_code == 200
+    data = response.json()
+    ids = {row["id"] for row in data["results"]}
+    assert child_a_waiting.pk in ids
+    assert child_b_waiting.pk not in ids
+    # Asking by LA B's child's own identifiers finds nothing either.
+    for name in operation.query:
+        value = getattr(child_b_waiting, name, None)
+        if isinstance(value, str) and value:
+            response = _call(client, operation, operation.path, token, **{name: value})
+            assert response.status_code == 200
+            assert response.json()["results"] == [], f"?{name}={value} revealed LA B's child"
+
+
+# --- whole-RAA and VAA roles -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def child_other(la_other):
+    return factories.ChildFactory(responsible_la=la_other, first_name="Oscar", last_name="Otherton")
+
+
+def test_a_vaa_worker_sees_no_children(client, vaa_worker, child_a_waiting, child_b_waiting, child_other):
+    assert not selectors.child_list(actor=vaa_worker).exists()
+    client.force_login(vaa_worker)
+    body = client.get("/children/").content.decode()
+    assert "There are no children to show for your organisation." in body
+    for child in (child_a_waiting, child_b_waiting, child_other):
+        assert child.full_name not in body
+        assert client.get(f"/children/{child.pk}/").status_code == 404
+    assert "Children waiting" not in client.get("/").content.decode()
+
+
+def test_an_raa_family_finder_sees_both_member_las_but_no_other(
+    client, family_finder, child_a_waiting, child_b_waiting, child_other
+):
+    assert set(selectors.child_list(actor=family_finder)) == {child_a_waiting, child_b_waiting}
+    client.force_login(family_finder)
+    body = client.get("/children/").content.decode()
+    assert child_a_waiting.full_name in body
+    assert child_b_waiting.full_name in body
+    assert child_other.full_name not in body
+    assert client.get(f"/children/{child_a_waiting.pk}/").status_code == 200
+    assert client.get(f"/children/{child_b_waiting.pk}/").status_code == 200
+    assert client.get(f"/children/{child_other.pk}/").status_code == 404
