@@ -1,0 +1,240 @@
+"""The A1 report job as production runs it: enqueued after commit, picked up by a Celery worker.
+
+The ``job_runner`` fixture decides how tasks run, and its id in the test name says which ran:
+
+* ``[celery-worker]`` when ``REDIS_URL`` is set: a real ``celery worker`` process is started on a
+  queue of its own (so it never takes anyone else's tasks, nor they its), against the *test*
+  database, and this process publishes to that queue through Redis;
+* ``[eager]`` when it is not (the embedded default): tasks run in this process when they are
+  enqueued, as the app itself does without a broker. The test still runs; only the transport differs.
+
+Either way the test uses real transactions (``transaction=True``) so that the worker, a separate
+process with its own connection, sees the rows the test committed. The flush after such a test
+also removes what the migrations loaded (the scorecard thresholds the PDF shows, the reference
+LAs): ``serialized_rollback`` reloads it before the test, and this module reloads it after, so
+the tests that run later still find it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from pypdf import PdfReader
+
+from adoption.celery import app as celery_app
+from adoption.models import Job
+from reporting.measures import three_year_period
+from reporting.services import a1_report_request
+from reporting.tasks import build_a1_report
+from tests import factories
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PERIOD_END = date(2026, 3, 31)
+JOB_TIMEOUT_SECONDS = 90
+WORKER_START_SECONDS = 60
+
+# (local authority, entered care, moved in, adoption order)
+ADOPTIONS = [
+    ("a", date(2022, 1, 10), date(2023, 2, 26), date(2023, 9, 1)),
+    ("a", date(2021, 6, 1), date(2022, 11, 13), date(2023, 6, 1)),
+    ("a", date(2022, 3, 1), date(2023, 10, 23), date(2024, 5, 2)),
+    ("a", date(2023, 5, 15), date(2024, 8, 20), date(2025, 2, 10)),
+    ("a", date(2019, 1, 1), date(2020, 1, 1), date(2023, 3, 31)),  # adopted before the period
+    ("b", date(2022, 1, 1), date(2022, 2, 1), date(2023, 5, 1)),  # another LA
+]
+
+
+def expected_a1_days() -> tuple[int, int]:
+    """(published figure, children counted) for LA A, worked out here from ADOPTIONS."""
+    start, end = three_year_period(PERIOD_END)
+    days = [
+        (moved_in - entered).days for la, entered, moved_in, order in ADOPTIONS if la == "a" and start <= order <= end
+    ]
+    mean = Decimal(sum(days)) / len(days)
+    return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP)), len(days)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reload_migration_data_after_module(django_db_blocker) -> Iterator[None]:
+    yield
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def adoptions(la_a, la_b):
+    las = {"a": la_a, "b": la_b}
+    for la, entered, moved_in, order in ADOPTIONS:
+        factories.adopted_child(las[la], entered_care=entered, moved_in=moved_in, adoption_order=order)
+
+
+def worker_database_url() -> str:
+    """A ``DATABASE_URL`` for the database this test session uses (the test database, not the real one)."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or ""
+    if host.startswith("/"):  # a Unix socket directory (the embedded server): percent-encoded as the host
+        host = quote(host, safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+@dataclass
+class JobRunner:
+    """How tasks run in this test: ``mode`` is ``celery-worker`` or ``eager``."""
+
+    mode: str
+    worker: subprocess.Popen | None = None
+    log_path: Path | None = None
+    caplog: pytest.LogCaptureFixture | None = None
+
+    def log(self) -> str:
+        """What the tasks logged: the worker's output, or this process's log records when eager."""
+        if self.log_path:
+            return self.log_path.read_text(errors="replace")
+        return self.caplog.text if self.caplog else ""
+
+    def wait_for_job(self, job: Job, timeout: float = JOB_TIMEOUT_SECONDS) -> Job:
+        """Poll the job's row until it has finished (eagerly run jobs have already)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job.refresh_from_db()
+            if job.status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
+                return job
+            self.check_worker_alive()
+            if time.monotonic() > deadline:
+                pytest.fail(f"job still {job.status} after {timeout}s.\nWorker log:\n{self.log()}")
+            time.sleep(0.2)
+
+    def wait_for_task(self, task_id: str, timeout: float = JOB_TIMEOUT_SECONDS) -> None:
+        """Wait until the worker has finished one task message (no result backend: read its log)."""
+        if self.worker is None:
+            return  # eager: the task ran inside .delay()
+        deadline = time.monotonic() + timeout
+        while f"[{task_id}] succeeded" not in self.log():
+            self.check_worker_alive()
+            if time.monotonic() > deadline:
+                pytest.fail(f"task {task_id} not finished after {timeout}s.\nWorker log:\n{self.log()}")
+            time.sleep(0.2)
+
+    def check_worker_alive(self) -> None:
+        if self.worker is not None and self.worker.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {self.worker.returncode}.\nWorker log:\n{self.log()}")
+
+
+@pytest.fixture(params=["celery-worker" if REDIS_URL else "eager"])
+def job_runner(request, settings, tmp_path, caplog) -> Iterator[JobRunner]:
+    """Run tasks on a real Celery worker when ``REDIS_URL`` is set, else eagerly in this process.
+
+    Files go to a fresh media folder, so the job's file name is exactly the one it chose.
+
+    The autouse ``_fast_and_eager`` fixture (tests/conftest.py) has already made tasks eager;
+    the worker mode undoes that for this test and restores it afterwards.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if request.param == "eager":
+        celery_app.conf.task_always_eager = True
+        caplog.set_level(logging.INFO, logger="adoption.jobs")
+        yield JobRunner(mode="eager", caplog=caplog)
+        return
+
+    queue = f"test-worker-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / "celery-worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "adoption.settings",
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the worker writes the PDF where this test reads it
+        "DB_CONN_MAX_AGE": "0",  # no connection left open to the test database when it is dropped
+    }
+    command = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "adoption",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--loglevel=INFO",
+        "--hostname",
+        f"{queue}@%h",
+        # Keep to itself: no syncing with, or broadcasting to, other workers on the same Redis.
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    runner = JobRunner(mode="celery-worker", worker=worker, log_path=log_path)
+    try:
+        deadline = time.monotonic() + WORKER_START_SECONDS
+        while " ready." not in runner.log():
+            runner.check_worker_alive()
+            if time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start in {WORKER_START_SECONDS}s.\n{runner.log()}")
+            time.sleep(0.2)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_default_queue = queue
+        yield runner
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def test_a1_report_job_runs_on_the_worker_once(job_runner, adoptions, la_a, manager):
+    expected_days, expected_children = expected_a1_days()
+
+    job = a1_report_request(actor=manager, la_id=la_a.pk, period_end=PERIOD_END)
+    job = job_runner.wait_for_job(job)
+
+    assert job.status == Job.Status.SUCCEEDED, f"{job.error}\n{job_runner.log()}"
+    assert job.attempts == 1
+    assert job.progress == 100
+    assert job.result["days"] == expected_days
+    assert job.result["children"] == expected_children
+    assert PurePosixPath(job.file.name).name == f"A1-{la_a.ons_code}-2026-03-31.pdf"
+    with job.file.open("rb") as handle:
+        reader = PdfReader(BytesIO(handle.read()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert f"{expected_days} days" in text
+    assert la_a.name in text
+    assert "426 days" in text  # the DfE threshold, from the migration's reference data
+
+    # The same message delivered again (a redelivery after a lost ack, say) finds the job done.
+    file_name = job.file.name
+    again = build_a1_report.delay(str(job.pk))
+    job_runner.wait_for_task(again.id)
+    assert f"job {job.pk} already taken or finished; nothing to do" in job_runner.log()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.attempts == 1
+    assert job.file.name == file_name
