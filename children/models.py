@@ -12,6 +12,15 @@ from django.db import models
 from django.db.models import F, Q
 
 from adoption.models import Organisation
+from children.codes import (
+    CategoryOfNeed,
+    LegalStatus,
+    PlacementProvider,
+    PlacementType,
+    ReasonEpisodeCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+)
 
 
 class Sex(models.TextChoices):
@@ -100,23 +109,15 @@ class Child(models.Model):
 class PeriodOfCare(models.Model):
     """A continuous period in care: starts with a 903 episode with RNE=S, ends with its REC."""
 
-    class Ended(models.TextChoices):
-        """903 REC codes that end a period of care (the adoption-relevant subset)."""
-
-        E11 = "E11", "Adopted: application unopposed"
-        E12 = "E12", "Adopted: application opposed"
-        E41 = "E41", "Child arrangements order"
-        E45 = "E45", "Special guardianship order: former foster carers"
-        E46 = "E46", "Special guardianship order: other than former foster carers"
-        E47 = "E47", "Special guardianship order: relatives or friends, not foster carers"
-        E48 = "E48", "Special guardianship order: relatives or friends, former foster carers"
-        E13 = "E13", "Left care to live with parents or relatives"
-        E8 = "E8", "Period of care ceased for any other reason"
-
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
     started_on = models.DateField("entered care")
     ended_on = models.DateField("left care", null=True, blank=True)
-    reason_ended = models.CharField(max_length=3, choices=Ended.choices, blank=True)
+    reason_ended = models.CharField(
+        max_length=3,
+        choices=[c for c in ReasonEpisodeCeased.choices if c[0] != ReasonEpisodeCeased.X1],
+        blank=True,
+        help_text="903 REC of the episode that ended the period.",
+    )
 
     class Meta:
         ordering = ["child", "started_on"]
@@ -256,3 +257,224 @@ class PermanenceOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.made_on})"
+
+
+@pghistory.track()
+class Episode(models.Model):
+    """One 903 episode: a stretch of a period of care with the same legal status and placement."""
+
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="episodes")
+    started_on = models.DateField("date episode began (DECOM)")
+    reason_new_episode = models.CharField(
+        "reason for new episode (RNE)", max_length=1, choices=ReasonNewEpisode.choices
+    )
+    legal_status = models.CharField("legal status (LS)", max_length=2, choices=LegalStatus.choices)
+    category_of_need = models.CharField("category of need (CIN)", max_length=2, choices=CategoryOfNeed.choices)
+    placement_type = models.CharField("placement type (PLACE)", max_length=3, choices=PlacementType.choices)
+    placement_provider = models.CharField(
+        "placement provider (PLACE_PROVIDER)", max_length=3, choices=PlacementProvider.choices, blank=True
+    )
+    ended_on = models.DateField("date episode ceased (DEC)", null=True, blank=True)
+    reason_ended = models.CharField(
+        "reason episode ceased (REC)", max_length=3, choices=ReasonEpisodeCeased.choices, blank=True
+    )
+    reason_place_change = models.CharField(
+        "reason for placement change", max_length=6, choices=ReasonPlaceChange.choices, blank=True
+    )
+    home_postcode = models.CharField("home postcode (HOME_POST)", max_length=8, blank=True)
+    placement_postcode = models.CharField("placement postcode (PL_POST)", max_length=8, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["period", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="episode_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, reason_ended="") | Q(ended_on__isnull=False) & ~Q(reason_ended=""),
+                name="episode_end_has_reason",
+            ),
+            models.UniqueConstraint(fields=["period", "started_on"], name="episode_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode from {self.started_on} ({self.legal_status}/{self.placement_type})"
+
+
+@pghistory.track()
+class SiblingGroup(models.Model):
+    """Brothers and sisters whose plans are considered together."""
+
+    class Plan(models.TextChoices):
+        TOGETHER = "together", "Place together"
+        APART = "apart", "Place apart"
+        UNDECIDED = "undecided", "Not yet decided"
+
+    class AssessmentOutcome(models.TextChoices):
+        TOGETHER = "together", "Recommends placing together"
+        APART = "apart", "Recommends placing apart"
+        SOME_TOGETHER = "some_together", "Recommends some together, some apart"
+
+    responsible_la = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sibling_groups", limit_choices_to={"kind": "la"}
+    )
+    name = models.CharField(max_length=200, help_text="How the group is known, e.g. 'Bates siblings'.")
+    plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.UNDECIDED)
+    assessed_on = models.DateField("date of the sibling assessment", null=True, blank=True)
+    assessment_outcome = models.CharField(max_length=15, choices=AssessmentOutcome.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assessed_on__isnull=True, assessment_outcome="")
+                | Q(assessed_on__isnull=False) & ~Q(assessment_outcome=""),
+                name="sibling_group_assessment_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiblingGroupMember(models.Model):
+    group = models.ForeignKey(SiblingGroup, on_delete=models.PROTECT, related_name="members")
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="sibling_membership")
+
+    class Meta:
+        ordering = ["group", "child__date_of_birth"]
+
+    def __str__(self) -> str:
+        return f"{self.child} in {self.group}"
+
+
+@pghistory.track()
+class FamilyFindingStatus(models.Model):
+    """The child's family-finding status from a date; the latest is the current one."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Actively family finding"
+        ON_HOLD = "on_hold", "On hold"
+        LINK_IDENTIFIED = "link_identified", "Link identified"
+        NOT_SOUGHT = "not_sought", "Family not being sought"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="family_finding_statuses")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    status_from = models.DateField("from")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["child", "status_from", "id"]
+        verbose_name_plural = "family finding statuses"
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.status_from}"
+
+
+@pghistory.track()
+class Featuring(models.Model):
+    """The child featured outside the agency to find a family."""
+
+    class Channel(models.TextChoices):
+        LINK_MAKER = "link_maker", "Link Maker"
+        EXCHANGE_DAY = "exchange_day", "Exchange day"
+        ACTIVITY_DAY = "activity_day", "Adoption activity day"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="featurings")
+    channel = models.CharField(max_length=15, choices=Channel.choices)
+    featured_on = models.DateField("date featured")
+
+    class Meta:
+        ordering = ["child", "featured_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} ({self.featured_on})"
+
+
+@pghistory.track()
+class EarlyPermanencePlacement(models.Model):
+    """Fostering for adoption or concurrent planning (903 placements U2/U5)."""
+
+    class Kind(models.TextChoices):
+        FOSTERING_FOR_ADOPTION = "ffa", "Fostering for adoption"
+        CONCURRENT_PLANNING = "concurrent", "Concurrent planning"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="early_permanence_placements")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    household = models.ForeignKey(
+        "adopters.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="early_permanence"
+    )
+    started_on = models.DateField("date placed")
+    ended_on = models.DateField("date ended", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="early_permanence_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.started_on}"
+
+
+@pghistory.track()
+class ProceedingsTracking(models.Model):
+    """Where the child is in the court process, from a date; the latest is the current one."""
+
+    class Stage(models.TextChoices):
+        PRE_BIRTH = "pre_birth", "Pre-birth assessment"
+        PRE_PROCEEDINGS = "pre_proceedings", "Pre-proceedings (PLO)"
+        CARE_PROCEEDINGS = "care_proceedings", "Care proceedings"
+        POST_PLACEMENT_ORDER = "post_placement_order", "After the placement order"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="proceedings_tracking")
+    stage = models.CharField(max_length=25, choices=Stage.choices)
+    stage_from = models.DateField("from")
+    final_hearing_on = models.DateField("expected final hearing", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "stage_from", "id"]
+        verbose_name_plural = "proceedings tracking"
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} from {self.stage_from}"
+
+
+@pghistory.track()
+class ChildPermanenceReport(models.Model):
+    """The Child's Permanence Report (CPR), written by the child's social worker."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted for quality assurance"
+        COMPLETED = "completed", "Completed"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="permanence_reports")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.NOT_STARTED)
+    started_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(started_on__isnull=False, completed_on__gte=F("started_on")),
+                name="cpr_completed_after_started",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="cpr_completed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CPR ({self.get_status_display()})"

@@ -1,0 +1,341 @@
+"""Every write to a child's record. Pages, the API and the 903 import all come through here.
+
+Each service: checks the actor may write to this child (tenancy, then role), checks the journey
+rules on the dates as they would be after the change, saves inside one transaction, and writes
+one audit event. A refused change raises ``ValidationError`` (keyed by field) and saves nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from adoption import audit, tenancy
+from adoption.models import AuditEvent, Role
+from children import rules
+from children.codes import ReasonNewEpisode
+from children.models import (
+    AdoptionDecision,
+    Child,
+    ChildPermanenceReport,
+    EarlyPermanencePlacement,
+    Episode,
+    FamilyFindingStatus,
+    Featuring,
+    PeriodOfCare,
+    PermanenceOutcome,
+    PlacementOrder,
+    ProceedingsTracking,
+    SiblingGroup,
+    SiblingGroupMember,
+)
+from children.selectors import journey_dates, with_journey_dates
+
+# Who may record a child's journey. Everyone else reads.
+JOURNEY_WRITERS = (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def _require_writer(actor: Any) -> None:
+    if not tenancy.has_role(actor, *JOURNEY_WRITERS):
+        raise PermissionDenied("Your role cannot change children's records.")
+
+
+def _child_for_write(actor: Any, child_id: int) -> Child:
+    """The child, locked for this transaction; 404 outside the actor's scope, 403 for a reader."""
+    child = (
+        with_journey_dates(tenancy.scope_children(Child.objects.select_for_update(of=("self",)), actor))
+        .filter(pk=child_id)
+        .first()
+    )
+    if child is None:
+        raise Http404("No such child.")
+    _require_writer(actor)
+    return child
+
+
+def _check(child: Child, *, fields: dict[str, str] | None = None, **changes: Any) -> None:
+    """Check the journey rules on the child's dates with ``changes`` applied."""
+    dates = journey_dates(child)
+    facts = rules.JourneyFacts(
+        today=timezone.localdate(),
+        date_of_birth=child.date_of_birth,
+        expected_date_of_birth=child.expected_date_of_birth,
+        entered_care_on=dates.entered_care_on,
+        decision_on=dates.decision_on,
+        placement_order_on=dates.placement_order_on,
+        matched_on=dates.matched_on,
+        placed_on=dates.placed_on,
+        adoption_order_on=dates.adoption_order_on,
+    )
+    extra = {k: v for k, v in changes.items() if k not in facts.__dataclass_fields__}
+    known = {k: v for k, v in changes.items() if k in facts.__dataclass_fields__}
+    facts = rules.JourneyFacts(**{**facts.__dict__, **known, "extra_dates": extra})
+    rules.raise_if_violated(facts, fields=fields)
+
+
+def _save(actor: Any, obj, child: Child, action: AuditEvent.Action = AuditEvent.Action.CREATE):
+    obj.full_clean()
+    obj.save()
+    audit.record(actor=actor, action=action, obj=child, organisation_id=child.responsible_la_id)
+    return obj
+
+
+@transaction.atomic
+def child_create(*, actor: Any, responsible_la_id: int, **fields: Any) -> Child:
+    """Record a new child (or unborn baby) for an LA the actor may see."""
+    if not tenancy.scope_for(actor).sees_la(responsible_la_id):
+        raise Http404("No such local authority.")
+    _require_writer(actor)
+    child = Child(responsible_la_id=responsible_la_id, **fields)
+    child.full_clean()
+    rules.raise_if_violated(
+        rules.JourneyFacts(today=timezone.localdate(), date_of_birth=child.date_of_birth),
+    )
+    child.save()
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=child, organisation_id=responsible_la_id)
+    return child
+
+
+@transaction.atomic
+def child_update(*, actor: Any, child_id: int, **fields: Any) -> Child:
+    child = _child_for_write(actor, child_id)
+    for name, value in fields.items():
+        setattr(child, name, value)
+    _check(child, date_of_birth=child.date_of_birth)
+    return _save(actor, child, child, AuditEvent.Action.UPDATE)
+
+
+@transaction.atomic
+def period_of_care_start(
+    *,
+    actor: Any,
+    child_id: int,
+    started_on: date,
+    legal_status: str,
+    category_of_need: str,
+    placement_type: str,
+    placement_provider: str = "",
+    home_postcode: str = "",
+    placement_postcode: str = "",
+    urn: str = "",
+) -> PeriodOfCare:
+    """The child enters care: a new period of care and its first 903 episode (RNE S)."""
+    child = _child_for_write(actor, child_id)
+    if child.periods_of_care.filter(ended_on__isnull=True).exists():
+        raise ValidationError({"started_on": "The child is already in care: end the current period of care first"})
+    latest_end = child.periods_of_care.order_by("-ended_on").values_list("ended_on", flat=True).first()
+    if latest_end and started_on <= latest_end:
+        raise ValidationError(
+            {"started_on": f"The child left care on {latest_end:%d/%m/%Y}: a new period must start after that"}
+        )
+    _check(child, fields={"entered_care_on": "started_on"}, entered_care_on=started_on)
+    period = _save(actor, PeriodOfCare(child=child, started_on=started_on), child)
+    episode = Episode(
+        period=period,
+        started_on=started_on,
+        reason_new_episode=ReasonNewEpisode.S,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        home_postcode=home_postcode,
+        placement_postcode=placement_postcode,
+        urn=urn,
+    )
+    episode.full_clean()
+    episode.save()
+    return period
+
+
+@transaction.atomic
+def adoption_decision_record(*, actor: Any, child_id: int, decided_on: date) -> AdoptionDecision:
+    """The ADM's decision that the child should be placed for adoption."""
+    child = _child_for_write(actor, child_id)
+    if journey_dates(child).decision_on:
+        raise ValidationError(
+            {"decided_on": "The child already has a decision that they should be placed for adoption"}
+        )
+    if not journey_dates(child).entered_care_on:
+        raise ValidationError({"decided_on": "Record when the child entered care before the decision"})
+    _check(child, fields={"decision_on": "decided_on"}, decision_on=decided_on)
+    return _save(actor, AdoptionDecision(child=child, decided_on=decided_on), child)
+
+
+@transaction.atomic
+def adoption_decision_reverse(*, actor: Any, child_id: int, reversed_on: date, reason: str) -> AdoptionDecision:
+    """The decision that the child should no longer be placed for adoption (RD1 to RD4)."""
+    child = _child_for_write(actor, child_id)
+    decision = child.adoption_decisions.filter(reversed_on__isnull=True).first()
+    if decision is None:
+        raise ValidationError({"reversed_on": "There is no decision to reverse"})
+    if reversed_on < decision.decided_on:
+        raise ValidationError(
+            {"reversed_on": f"The reversal must be on or after the decision ({decision.decided_on:%d/%m/%Y})"}
+        )
+    if not reason:
+        raise ValidationError({"reason": "Choose the reason the decision was reversed"})
+    _check(child, reversed_on=reversed_on)
+    decision.reversed_on = reversed_on
+    decision.reversal_reason = reason
+    return _save(actor, decision, child, AuditEvent.Action.UPDATE)
+
+
+@transaction.atomic
+def placement_order_record(
+    *, actor: Any, child_id: int, made_on: date, order_type: str = PlacementOrder.OrderType.E1, court: str = ""
+) -> PlacementOrder:
+    child = _child_for_write(actor, child_id)
+    if not journey_dates(child).decision_on:
+        raise ValidationError(
+            {"made_on": "Record the decision that the child should be placed for adoption before the placement order"}
+        )
+    if child.placement_orders.filter(made_on=made_on).exists():
+        raise ValidationError({"made_on": "A placement order on this date is already recorded"})
+    _check(child, fields={"placement_order_on": "made_on"}, placement_order_on=made_on)
+    return _save(actor, PlacementOrder(child=child, made_on=made_on, order_type=order_type, court=court), child)
+
+
+@transaction.atomic
+def permanence_outcome_record(*, actor: Any, child_id: int, kind: str, made_on: date) -> PermanenceOutcome:
+    """An adoption order or another permanence route; an order made in care ends the period of care."""
+    child = _child_for_write(actor, child_id)
+    if kind == PermanenceOutcome.Kind.ADOPTION_ORDER:
+        if journey_dates(child).adoption_order_on:
+            raise ValidationError({"made_on": "An adoption order is already recorded"})
+        _check(child, fields={"adoption_order_on": "made_on"}, adoption_order_on=made_on)
+    else:
+        _check(child, outcome_on=made_on)
+        entered = journey_dates(child).entered_care_on
+        if entered and made_on < entered:
+            raise ValidationError(
+                {"made_on": f"The order must be on or after the child entered care ({entered:%d/%m/%Y})"}
+            )
+    return _save(actor, PermanenceOutcome(child=child, kind=kind, made_on=made_on), child)
+
+
+@transaction.atomic
+def family_finding_status_record(
+    *, actor: Any, child_id: int, status: str, status_from: date, note: str = ""
+) -> FamilyFindingStatus:
+    child = _child_for_write(actor, child_id)
+    latest = child.family_finding_statuses.order_by("-status_from", "-id").first()
+    if latest and status_from < latest.status_from:
+        raise ValidationError(
+            {"status_from": f"The status must start on or after the current one ({latest.status_from:%d/%m/%Y})"}
+        )
+    _check(child, status_from=status_from)
+    return _save(actor, FamilyFindingStatus(child=child, status=status, status_from=status_from, note=note), child)
+
+
+@transaction.atomic
+def featuring_record(*, actor: Any, child_id: int, channel: str, featured_on: date) -> Featuring:
+    child = _child_for_write(actor, child_id)
+    _check(child, featured_on=featured_on)
+    return _save(actor, Featuring(child=child, channel=channel, featured_on=featured_on), child)
+
+
+@transaction.atomic
+def early_permanence_record(
+    *, actor: Any, child_id: int, kind: str, started_on: date, household_id: int | None = None
+) -> EarlyPermanencePlacement:
+    child = _child_for_write(actor, child_id)
+    entered = journey_dates(child).entered_care_on
+    if entered is None or started_on < entered:
+        raise ValidationError({"started_on": "An early permanence placement starts on or after the child entered care"})
+    _check(child, started_on=started_on)
+    return _save(
+        actor, EarlyPermanencePlacement(child=child, kind=kind, started_on=started_on, household_id=household_id), child
+    )
+
+
+@transaction.atomic
+def proceedings_stage_record(
+    *, actor: Any, child_id: int, stage: str, stage_from: date, final_hearing_on: date | None = None
+) -> ProceedingsTracking:
+    child = _child_for_write(actor, child_id)
+    latest = child.proceedings_tracking.order_by("-stage_from", "-id").first()
+    if latest and stage_from < latest.stage_from:
+        raise ValidationError(
+            {"stage_from": f"The stage must start on or after the current one ({latest.stage_from:%d/%m/%Y})"}
+        )
+    _check(child, stage_from=stage_from)
+    return _save(
+        actor,
+        ProceedingsTracking(child=child, stage=stage, stage_from=stage_from, final_hearing_on=final_hearing_on),
+        child,
+    )
+
+
+@transaction.atomic
+def permanence_report_record(
+    *,
+    actor: Any,
+    child_id: int,
+    status: str,
+    started_on: date | None = None,
+    due_on: date | None = None,
+    completed_on: date | None = None,
+) -> ChildPermanenceReport:
+    """Create or update the child's CPR (one per child)."""
+    child = _child_for_write(actor, child_id)
+    if status == ChildPermanenceReport.Status.COMPLETED and not completed_on:
+        raise ValidationError({"completed_on": "Enter the date the CPR was completed"})
+    if completed_on and started_on and completed_on < started_on:
+        raise ValidationError({"completed_on": "The CPR cannot be completed before it was started"})
+    _check(child, started_on=started_on, completed_on=completed_on)
+    report = child.permanence_reports.first() or ChildPermanenceReport(child=child)
+    action = AuditEvent.Action.UPDATE if report.pk else AuditEvent.Action.CREATE
+    report.status, report.started_on, report.due_on, report.completed_on = status, started_on, due_on, completed_on
+    return _save(actor, report, child, action)
+
+
+@transaction.atomic
+def sibling_group_create(
+    *, actor: Any, name: str, child_ids: list[int], plan: str = SiblingGroup.Plan.UNDECIDED
+) -> SiblingGroup:
+    """Group brothers and sisters (all of one LA the actor may write to)."""
+    if len(set(child_ids)) < 2:
+        raise ValidationError({"child_ids": "A sibling group needs at least two children"})
+    children = [_child_for_write(actor, child_id) for child_id in sorted(set(child_ids))]
+    las = {child.responsible_la_id for child in children}
+    if len(las) > 1:
+        raise ValidationError({"child_ids": "Siblings in a group must have the same responsible LA"})
+    taken = [str(c) for c in children if SiblingGroupMember.objects.filter(child=c).exists()]
+    if taken:
+        raise ValidationError({"child_ids": f"Already in a sibling group: {', '.join(taken)}"})
+    group = SiblingGroup(responsible_la_id=las.pop(), name=name, plan=plan)
+    group.full_clean()
+    group.save()
+    SiblingGroupMember.objects.bulk_create([SiblingGroupMember(group=group, child=child) for child in children])
+    for child in children:
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=child, organisation_id=child.responsible_la_id)
+    return group
+
+
+@transaction.atomic
+def sibling_group_update(
+    *,
+    actor: Any,
+    group_id: int,
+    plan: str,
+    assessed_on: date | None = None,
+    assessment_outcome: str = "",
+) -> SiblingGroup:
+    group = tenancy.scope_children(SiblingGroup.objects.select_for_update(), actor).filter(pk=group_id).first()
+    if group is None:
+        raise Http404("No such sibling group.")
+    _require_writer(actor)
+    if assessed_on and assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The date must be today or in the past"})
+    if bool(assessed_on) != bool(assessment_outcome):
+        raise ValidationError({"assessment_outcome": "Enter both the date and the outcome of the sibling assessment"})
+    group.plan, group.assessed_on, group.assessment_outcome = plan, assessed_on, assessment_outcome
+    group.full_clean()
+    group.save()
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=group, organisation_id=group.responsible_la_id)
+    return group
