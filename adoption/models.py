@@ -164,6 +164,9 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         A1_REPORT = "a1_report", "A1 scorecard report (PDF)"
+        SSDA903_IMPORT = "ssda903_import", "SSDA903 import"
+        SSDA903_EXPORT = "ssda903_export", "SSDA903 export"
+        ANNEX_A_LIST_10 = "annex_a_list_10", "Ofsted Annex A list 10 (XLSX)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -209,6 +212,23 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+@pghistory.track(exclude=["last_used_at"])
+class JobInput(models.Model):
+    """A file uploaded for a job to read (e.g. one table of an LA's 903 return)."""
+
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="inputs")
+    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    file = models.FileField(upload_to="job-inputs/%Y/%m/")
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @pghistory.track(exclude=["last_used_at"])

@@ -28,7 +28,7 @@ class ChildOutput(serializers.Serializer):
     last_name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
     expected_date_of_birth = serializers.DateField(allow_null=True)
-    sex = serializers.CharField(help_text="903 SEX: 1 male, 2 female; blank when not known.")
+    sex = serializers.CharField(help_text="903 SEX: M male, F female, U not known; blank when not recorded.")
     ethnicity = serializers.CharField(help_text="903 ETHNIC code.")
     stage = serializers.ChoiceField(choices=Stage.choices)
     entered_care_on = serializers.DateField(allow_null=True)

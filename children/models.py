@@ -24,10 +24,11 @@ from children.codes import (
 
 
 class Sex(models.TextChoices):
-    """903 SEX."""
+    """903 SEX (from the 2024 to 2025 collection: M, F or U)."""
 
-    MALE = "1", "Male"
-    FEMALE = "2", "Female"
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known"
 
 
 class Ethnicity(models.TextChoices):

@@ -97,7 +97,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = date(2021, 5, 1)
-    sex = "1"
+    sex = "M"
     ethnicity = "WBRI"
 
 

@@ -200,7 +200,7 @@ class TestDemoRegion:
         # Older siblings of a younger child may be up to 12; nearly everyone else is under 8.
         assert max(entry_ages) < 13 and sum(a < 8 for a in entry_ages) / len(entry_ages) > 0.95
         assert sum(a < 1 for a in entry_ages) > len(entry_ages) / 3
-        assert set(children.exclude(sex="").values_list("sex", flat=True)) == {"1", "2"}
+        assert set(children.exclude(sex="").values_list("sex", flat=True)) == {"M", "F"}
         ethnicities = Counter(children.values_list("ethnicity", flat=True))
         assert ethnicities.most_common(1)[0][0] == "WBRI"
         assert 0.55 < ethnicities["WBRI"] / sum(ethnicities.values()) < 0.8
