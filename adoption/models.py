@@ -214,7 +214,6 @@ class Job(models.Model):
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
 
 
-@pghistory.track(exclude=["last_used_at"])
 class JobInput(models.Model):
     """A file uploaded for a job to read (e.g. one table of an LA's 903 return)."""
 
