@@ -15,12 +15,14 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from adopters.models import Household
 from adoption import audit, tenancy
 from adoption.models import AuditEvent, Role
 from children import rules
-from children.codes import ReasonNewEpisode
+from children.codes import ADOPTION_REASONS, ReasonEpisodeCeased, ReasonNewEpisode
 from children.models import (
     AdoptionDecision,
+    AdoptivePlacement,
     Child,
     ChildPermanenceReport,
     EarlyPermanencePlacement,
@@ -339,3 +341,141 @@ def sibling_group_update(
     group.save()
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=group, organisation_id=group.responsible_la_id)
     return group
+
+
+@transaction.atomic
+def episode_record(
+    *,
+    actor: Any,
+    child_id: int,
+    started_on: date,
+    reason_new_episode: str,
+    legal_status: str,
+    category_of_need: str,
+    placement_type: str,
+    placement_provider: str = "",
+    reason_place_change: str = "",
+    home_postcode: str = "",
+    placement_postcode: str = "",
+    urn: str = "",
+) -> Episode:
+    """A change of legal status or placement inside the current period of care (903 RNE other than S).
+
+    The previous episode ends the day the new one starts, with REC X1 (the period continues).
+    """
+    child = _child_for_write(actor, child_id)
+    period = child.periods_of_care.filter(ended_on__isnull=True).first()
+    if period is None:
+        raise ValidationError({"started_on": "The child is not in care: record when they entered care first"})
+    if reason_new_episode == ReasonNewEpisode.S:
+        raise ValidationError(
+            {"reason_new_episode": "A new period of care is recorded as entering care, not as an episode"}
+        )
+    current = period.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
+    if current and started_on <= current.started_on:
+        raise ValidationError(
+            {"started_on": f"The new episode must start after the current one ({current.started_on:%d/%m/%Y})"}
+        )
+    _check(child, started_on=started_on)
+    if current:
+        current.ended_on = started_on
+        current.reason_ended = ReasonEpisodeCeased.X1
+        current.reason_place_change = reason_place_change if reason_new_episode != ReasonNewEpisode.L else ""
+        current.full_clean()
+        current.save()
+    episode = Episode(
+        period=period,
+        started_on=started_on,
+        reason_new_episode=reason_new_episode,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        home_postcode=home_postcode,
+        placement_postcode=placement_postcode,
+        urn=urn,
+    )
+    return _save(actor, episode, child)
+
+
+@transaction.atomic
+def period_of_care_end(*, actor: Any, child_id: int, ended_on: date, reason_ended: str) -> PeriodOfCare:
+    """The child leaves care (903 REC other than X1): the current episode and period end together."""
+    child = _child_for_write(actor, child_id)
+    period = child.periods_of_care.filter(ended_on__isnull=True).first()
+    if period is None:
+        raise ValidationError({"ended_on": "The child is not in care"})
+    if reason_ended in ("", ReasonEpisodeCeased.X1):
+        raise ValidationError({"reason_ended": "Choose why the child left care"})
+    current = period.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
+    starts = current.started_on if current else period.started_on
+    if ended_on < starts:
+        raise ValidationError({"ended_on": f"The child cannot leave care before {starts:%d/%m/%Y}"})
+    if reason_ended in ADOPTION_REASONS:
+        _check(child, fields={"adoption_order_on": "ended_on"}, adoption_order_on=ended_on)
+    else:
+        _check(child, left_care_on=ended_on)
+    if current:
+        current.ended_on, current.reason_ended = ended_on, reason_ended
+        current.full_clean()
+        current.save()
+    period.ended_on, period.reason_ended = ended_on, reason_ended
+    return _save(actor, period, child, AuditEvent.Action.UPDATE)
+
+
+@transaction.atomic
+def adoptive_placement_record(
+    *,
+    actor: Any,
+    child_id: int,
+    matched_on: date,
+    household_id: int | None = None,
+    placed_on: date | None = None,
+    with_foster_carers: bool = False,
+    moved_in_with_carers_on: date | None = None,
+) -> AdoptivePlacement:
+    """The match with an adoptive family and, when it has happened, the child moving in.
+
+    Recording ``placed_on`` on an existing match (same date of match) completes it rather than
+    adding another.
+    """
+    child = _child_for_write(actor, child_id)
+    # Which households a family finder may match with belongs to matching;
+    # here the household only has to exist.
+    if household_id is not None and not Household.objects.filter(pk=household_id).exists():
+        raise ValidationError({"household_id": "No such household"})
+    current = child.adoptive_placements.filter(ended_on__isnull=True).order_by("-matched_on").first()
+    if current and current.matched_on != matched_on:
+        raise ValidationError({"matched_on": "The child already has a current match: end it before recording another"})
+    if not journey_dates(child).decision_on:
+        raise ValidationError(
+            {"matched_on": "Record the decision that the child should be placed for adoption before the match"}
+        )
+    _check(
+        child, fields={"matched_on": "matched_on", "placed_on": "placed_on"}, matched_on=matched_on, placed_on=placed_on
+    )
+    placement = current or AdoptivePlacement(child=child, matched_on=matched_on)
+    action = AuditEvent.Action.UPDATE if placement.pk else AuditEvent.Action.CREATE
+    placement.household_id = household_id if household_id is not None else placement.household_id
+    placement.placed_on = placed_on
+    placement.with_foster_carers = with_foster_carers
+    placement.moved_in_with_carers_on = moved_in_with_carers_on
+    return _save(actor, placement, child, action)
+
+
+@transaction.atomic
+def adoptive_placement_end(*, actor: Any, child_id: int, ended_on: date) -> AdoptivePlacement:
+    """A placement that ended before an adoption order (a disruption)."""
+    child = _child_for_write(actor, child_id)
+    placement = child.adoptive_placements.filter(ended_on__isnull=True, placed_on__isnull=False).first()
+    if placement is None:
+        raise ValidationError({"ended_on": "The child has no current adoptive placement"})
+    if journey_dates(child).adoption_order_on:
+        raise ValidationError({"ended_on": "An adoption order has been made: the placement cannot disrupt"})
+    if placement.placed_on and ended_on < placement.placed_on:
+        raise ValidationError(
+            {"ended_on": f"The placement cannot end before it began ({placement.placed_on:%d/%m/%Y})"}
+        )
+    _check(child, disrupted_on=ended_on)
+    placement.ended_on = ended_on
+    return _save(actor, placement, child, AuditEvent.Action.UPDATE)
