@@ -25,6 +25,7 @@ urlpatterns = [
     path("session/extend/", views.session_extend, name="session-extend"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
     path("children/", include("children.urls")),

@@ -15,6 +15,7 @@ from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
@@ -110,6 +111,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: in production the static name carries a hash from the manifest.
+    return redirect(static("govuk/assets/images/favicon.ico"), permanent=True)
 
 
 @require_GET
