@@ -13,8 +13,12 @@ from adoption.models import Role
 _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ()),
     ("Children", "children:list", ()),
+    ("Waiting for a family", "children:waiting", ()),
+    ("Court and pre-birth", "children:tracker", ()),
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
+# Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
+_CHILDREN_PAGES = frozenset({"children:list", "children:waiting", "children:tracker"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -31,9 +35,18 @@ def service(request: HttpRequest) -> dict[str, Any]:
     for label, name, roles in _NAVIGATION:
         if roles and not scope.roles.intersection(roles):
             continue
-        href = reverse(name)
-        active = request.path == href if name == "home" else request.path.startswith(href)
-        items.append({"text": label, "href": href, "active": active})
+        if name in _CHILDREN_PAGES and not scope.la_ids:
+            continue
+        items.append({"text": label, "href": reverse(name), "active": False})
+    # The active item is the one whose address is the longest start of this page's ("/children/waiting/"
+    # is "Waiting for a family", not "Children"); the home page only when it is this page.
+    matches = [
+        item
+        for item in items
+        if request.path == item["href"] or (item["href"] != "/" and request.path.startswith(item["href"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["href"]))["active"] = True
     context["navigation"] = items
     membership = user.memberships.filter(is_active=True).select_related("organisation").first()
     context["current_organisation"] = membership.organisation.name if membership else ""

@@ -1,8 +1,528 @@
+"""Forms for the children's pages. Each event form turns what the user typed into one service's arguments.
+
+Dates use the GOV.UK three-box pattern (:class:`adoption.fields.GovukDateField`). The journey rules
+themselves live in the services (``children.rules``); a refused change comes back as a
+``ValidationError`` keyed by field, which :func:`add_service_errors` puts on the form's fields.
+"""
+
 from __future__ import annotations
 
-from django import forms
+from collections.abc import Iterable
+from typing import Any
 
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+
+from adoption.fields import GovukDateField
 from adoption.models import Organisation
+from children.codes import (
+    CategoryOfNeed,
+    LegalStatus,
+    PlacementProvider,
+    PlacementType,
+    ReasonEpisodeCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+)
+from children.journey import HarderToPlace, Stage, WaitingBand
+from children.models import (
+    AdoptionDecision,
+    AdoptivePlacement,
+    Child,
+    ChildPermanenceReport,
+    EarlyPermanencePlacement,
+    Episode,
+    Ethnicity,
+    FamilyFindingStatus,
+    Featuring,
+    PermanenceOutcome,
+    PlacementOrder,
+    ProceedingsTracking,
+    Sex,
+    SiblingGroup,
+)
+from children.selectors import NO_FAMILY_FINDING_STATUS
+
+# Messages for the database constraints a service's full_clean() reports by name.
+CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
+    "child_has_birth_or_expected_date": (
+        "date_of_birth",
+        "Enter the date of birth, or the expected date of birth for an unborn baby",
+    ),
+    "adoptive_placement_carers_before_placement": (
+        "moved_in_with_carers_on",
+        "The date the child moved in with their foster carers must be on or before the date they were placed for "
+        "adoption",
+    ),
+    "adoptive_placement_placed_after_match": (
+        "placed_on",
+        "The child must be matched on or before being placed for adoption (903 rule 331)",
+    ),
+    "cpr_completed_after_started": (
+        "completed_on",
+        "Enter the date the CPR was started, on or before it was completed",
+    ),
+    "cpr_completed_has_date": ("completed_on", "Enter the date the CPR was completed"),
+    "sibling_group_assessment_has_outcome": (
+        "assessment_outcome",
+        "Enter both the date and the outcome of the sibling assessment",
+    ),
+}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """Show a service's ``ValidationError`` on the form: each message on its field, the rest above the form.
+
+    ``fields`` maps a service's argument names to the form's field names (``household_id`` ->
+    ``household``). A message for a field the form does not have goes to the top of the form, so
+    nothing the service said is lost.
+    """
+    fields = fields or {}
+    items: Iterable[tuple[str, list[str]]]
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
+    for key, messages in items:
+        for message in messages:
+            name, text = fields.get(key, key), message
+            for constraint, (constraint_field, friendly) in CONSTRAINT_MESSAGES.items():
+                if constraint in message:
+                    name, text = constraint_field, friendly
+            form.add_error(name if name in form.fields else None, text)
+
+
+# --- building blocks -----------------------------------------------------------------------------------
+
+
+class GovukForm(forms.Form):
+    """A form whose inputs take the GOV.UK error styles when their field has an error."""
+
+    # Service argument name -> form field name, for add_service_errors.
+    service_fields: dict[str, str] = {}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        names = [field] if field else []
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            names = list(error.error_dict)
+        for name in names:
+            if name in self.fields:
+                self._mark_error(self.fields[name].widget)
+
+    @staticmethod
+    def _mark_error(widget: forms.Widget) -> None:
+        for part in getattr(widget, "widgets", [widget]):
+            css = part.attrs.get("class", "")
+            for base in ("govuk-input", "govuk-select", "govuk-textarea"):
+                if base in css.split() and f"{base}--error" not in css:
+                    part.attrs["class"] = f"{css} {base}--error"
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        add_service_errors(self, error, self.service_fields)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the service's keyword arguments."""
+        return {self.service_fields_reverse().get(k, k): v for k, v in self.cleaned_data.items()}
+
+    def service_fields_reverse(self) -> dict[str, str]:
+        return {form_name: service_name for service_name, form_name in self.service_fields.items()}
+
+
+def text(
+    label: str, *, required: bool = True, max_length: int = 200, width: str = "", **kwargs: Any
+) -> forms.CharField:
+    css = "govuk-input" + (f" govuk-input--width-{width}" if width else "")
+    messages = {"required": f"Enter the {label.lower()}", "max_length": f"The {label.lower()} is too long"}
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"class": css, "spellcheck": "false"}),
+        error_messages=messages,
+        **kwargs,
+    )
+
+
+def choice(label: str, choices: Any, *, required: bool = True, blank: str = "", radios: bool = False, **kwargs: Any):
+    """A select (long lists) or radios (a few options) over a model's ``TextChoices``."""
+    options = list(choices)
+    message = f"Choose the {label[0].lower()}{label[1:]}"
+    if radios:
+        widget: forms.Widget = forms.RadioSelect(attrs=kwargs.pop("attrs", {}))
+    else:
+        widget = forms.Select(attrs={"class": "govuk-select"})
+        options = [("", blank or "Choose one"), *options]
+    return forms.ChoiceField(
+        label=label,
+        choices=options,
+        required=required,
+        widget=widget,
+        error_messages={"required": message, "invalid_choice": message},
+        **kwargs,
+    )
+
+
+def yes_no(label: str, **kwargs: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        error_messages={"required": f"Select yes if {label[0].lower()}{label[1:].rstrip('?')}"},
+        **kwargs,
+    )
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2024") -> GovukDateField:
+    return GovukDateField(label=label, required=required, help_text=help_text)
+
+
+# --- the child's own record ------------------------------------------------------------------------------
+
+
+class ChildForm(GovukForm):
+    """A child's details. ``las`` given: a new child, with the LA chosen from the LAs the user sees."""
+
+    responsible_la = forms.ModelChoiceField(
+        label="Responsible local authority",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose a local authority",
+        error_messages={"required": "Choose the local authority", "invalid_choice": "Choose the local authority"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    first_name = text("First name", max_length=100)
+    last_name = text("Last name", max_length=100)
+    date_of_birth = date_field("Date of birth", required=False, help_text="Leave blank for an unborn baby.")
+    expected_date_of_birth = date_field(
+        "Expected date of birth", required=False, help_text="For an unborn baby, until the date of birth is known."
+    )
+    sex = choice("Sex", Sex.choices, required=False, radios=True, attrs={"inline": True})
+    ethnicity = choice("Ethnicity", Ethnicity.choices, help_text="The child's ethnicity, as recorded for the 903.")
+    has_disability = yes_no("Does the child have a disability?")
+    is_uasc = yes_no("Is the child an unaccompanied asylum-seeking child?")
+    la_child_id = text("LA child ID", required=False, max_length=50, width="10")
+    child_903_id = text("903 child ID", required=False, max_length=10, width="10")
+    upn = text("UPN", required=False, max_length=13, width="20", help_text="The unique pupil number, if known.")
+
+    service_fields = {"responsible_la_id": "responsible_la"}
+
+    def __init__(self, *args: Any, las: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if las is None:
+            del self.fields["responsible_la"]
+        else:
+            self.fields["responsible_la"].queryset = las  # type: ignore[attr-defined]
+            if len(las) == 1 and not self.is_bound:
+                self.initial.setdefault("responsible_la", las[0])
+        if not self.is_bound:
+            self.initial.setdefault("ethnicity", Ethnicity.NOBT)
+            self.initial.setdefault("has_disability", "no")
+            self.initial.setdefault("is_uasc", "no")
+
+    @classmethod
+    def initial_for(cls, child: Child) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(child, name) for name in cls.base_fields if name != "responsible_la"}
+        initial["has_disability"] = "yes" if child.has_disability else "no"
+        initial["is_uasc"] = "yes" if child.is_uasc else "no"
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            "date_of_birth" in data
+            and "expected_date_of_birth" in data
+            and not data["date_of_birth"]
+            and not data["expected_date_of_birth"]
+        ):
+            self.add_error("date_of_birth", CONSTRAINT_MESSAGES["child_has_birth_or_expected_date"][1])
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = dict(self.cleaned_data)
+        if "responsible_la" in kwargs:
+            kwargs["responsible_la_id"] = kwargs.pop("responsible_la").pk
+        return kwargs
+
+
+# --- care ------------------------------------------------------------------------------------------------------
+
+
+def _postcode(label: str) -> forms.CharField:
+    return text(label, required=False, max_length=8, width="10")
+
+
+class EnterCareForm(GovukForm):
+    started_on = date_field("Date the child entered care")
+    legal_status = choice("Legal status", LegalStatus.choices, help_text="903 LS")
+    category_of_need = choice("Category of need", CategoryOfNeed.choices, help_text="903 CIN")
+    placement_type = choice("Placement type", PlacementType.choices, help_text="903 PLACE")
+    placement_provider = choice(
+        "Placement provider",
+        PlacementProvider.choices,
+        required=False,
+        blank="Not recorded",
+        help_text="903 PLACE_PROVIDER",
+    )
+    home_postcode = _postcode("Home postcode")
+    placement_postcode = _postcode("Placement postcode")
+    urn = text("Ofsted URN", required=False, max_length=8, width="10", help_text="For a placement Ofsted registers.")
+
+
+class EpisodeForm(EnterCareForm):
+    """A change of legal status or placement; the previous episode ends the day before."""
+
+    field_order = [
+        "started_on",
+        "reason_new_episode",
+        "legal_status",
+        "category_of_need",
+        "placement_type",
+        "placement_provider",
+        "reason_place_change",
+    ]
+
+    reason_new_episode = choice(
+        "What changed",
+        [c for c in ReasonNewEpisode.choices if c[0] != ReasonNewEpisode.S],
+        radios=True,
+        help_text="903 RNE",
+    )
+    reason_place_change = choice(
+        "Reason for the change of placement",
+        ReasonPlaceChange.choices,
+        required=False,
+        blank="Not a change of placement",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].label = "Date of the change"
+
+    @staticmethod
+    def initial_for(episode: Episode | None) -> dict[str, Any]:
+        """The current episode's codes, so the user changes only what changed."""
+        if episode is None:
+            return {}
+        names = (
+            "legal_status",
+            "category_of_need",
+            "placement_type",
+            "placement_provider",
+            "home_postcode",
+            "placement_postcode",
+            "urn",
+        )
+        return {name: getattr(episode, name) for name in names}
+
+
+class LeaveCareForm(GovukForm):
+    ended_on = date_field("Date the child left care")
+    reason_ended = choice(
+        "Reason the child left care",
+        [c for c in ReasonEpisodeCeased.choices if c[0] != ReasonEpisodeCeased.X1],
+        help_text="903 REC. For an adoption order, choose E11 or E12.",
+    )
+
+
+# --- the adoption decision and orders ---------------------------------------------------------------------
+
+
+class DecisionForm(GovukForm):
+    decided_on = date_field("Date of the decision")
+
+
+class ReverseDecisionForm(GovukForm):
+    reversed_on = date_field("Date the decision was reversed")
+    reason = choice("Reason", AdoptionDecision.ReversalReason.choices, radios=True)
+
+
+class PlacementOrderForm(GovukForm):
+    made_on = date_field("Date of the order")
+    order_type = choice("Type of order", PlacementOrder.OrderType.choices, radios=True, initial="E1")
+    court = text("Court", required=False, help_text="For example, Birmingham Family Court.")
+
+
+class PermanenceOutcomeForm(GovukForm):
+    kind = choice("Outcome", PermanenceOutcome.Kind.choices, radios=True)
+    made_on = date_field("Date of the order or decision")
+
+
+# --- family finding, matching and placement ---------------------------------------------------------------
+
+
+def _household_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Adoptive family",
+        queryset=Organisation.objects.none(),  # replaced by the households the user may see
+        required=False,
+        empty_label="Not recorded here",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose a family from the list"},
+    )
+
+
+class _WithHousehold(GovukForm):
+    service_fields = {"household_id": "household"}
+
+    def __init__(self, *args: Any, households: QuerySet | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["household"]
+        if households is None or not households.exists():
+            del self.fields["household"]  # the user sees no households (e.g. an LA's social worker)
+        else:
+            field.queryset = households  # type: ignore[attr-defined]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = dict(self.cleaned_data)
+        household = kwargs.pop("household", None)
+        if household is not None:
+            kwargs["household_id"] = household.pk
+        return kwargs
+
+
+class MatchForm(_WithHousehold):
+    matched_on = date_field("Date of the match decision", help_text="The agency decision maker's decision.")
+    household = _household_field()
+    placed_on = date_field(
+        "Date the child moved in with the family", required=False, help_text="Leave blank until the child moves in."
+    )
+    with_foster_carers = yes_no("Is the child being adopted by their foster carers?", initial="no")
+    moved_in_with_carers_on = date_field(
+        "Date the child moved in with the foster carers", required=False, help_text="Only for foster carers adopting."
+    )
+
+    @staticmethod
+    def initial_for(placement: AdoptivePlacement | None) -> dict[str, Any]:
+        """The current match, so the date the child moves in can be added to it."""
+        if placement is None:
+            return {}
+        return {
+            "matched_on": placement.matched_on,
+            "household": placement.household_id,
+            "placed_on": placement.placed_on,
+            "with_foster_carers": "yes" if placement.with_foster_carers else "no",
+            "moved_in_with_carers_on": placement.moved_in_with_carers_on,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("moved_in_with_carers_on") and data.get("with_foster_carers") is False:
+            self.add_error("moved_in_with_carers_on", "Leave this blank unless the child's foster carers are adopting")
+        if data.get("moved_in_with_carers_on") and not data.get("placed_on") and "placed_on" in data:
+            self.add_error("placed_on", "Enter the date the child was placed for adoption with their foster carers")
+        return data
+
+
+class PlacementEndForm(GovukForm):
+    ended_on = date_field("Date the placement ended")
+
+
+class FamilyFindingForm(GovukForm):
+    status = choice("Family-finding status", FamilyFindingStatus.Status.choices, radios=True)
+    status_from = date_field("From")
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+        help_text="Optional. Do not include sensitive details.",
+        error_messages={"max_length": "The note must be 500 characters or fewer"},
+    )
+
+
+class FeaturingForm(GovukForm):
+    channel = choice("Where the child was featured", Featuring.Channel.choices, radios=True)
+    featured_on = date_field("Date featured")
+
+
+class EarlyPermanenceForm(_WithHousehold):
+    kind = choice("Kind of early permanence", EarlyPermanencePlacement.Kind.choices, radios=True)
+    started_on = date_field("Date placed")
+    household = _household_field()
+
+
+class ProceedingsForm(GovukForm):
+    stage = choice("Stage", ProceedingsTracking.Stage.choices, radios=True)
+    stage_from = date_field("From")
+    final_hearing_on = date_field("Expected final hearing", required=False, help_text="If a date is listed.")
+
+
+class PermanenceReportForm(GovukForm):
+    status = choice("Status", ChildPermanenceReport.Status.choices, radios=True)
+    started_on = date_field("Date started", required=False)
+    due_on = date_field("Date due", required=False)
+    completed_on = date_field("Date completed", required=False)
+
+    @staticmethod
+    def initial_for(report: ChildPermanenceReport | None) -> dict[str, Any]:
+        if report is None:
+            return {}
+        return {name: getattr(report, name) for name in ("status", "started_on", "due_on", "completed_on")}
+
+
+# --- sibling groups -------------------------------------------------------------------------------------------
+
+
+class SiblingGroupCreateForm(GovukForm):
+    name = text("Name of the group", help_text="How the group is known, for example 'Bates siblings'.")
+    siblings = forms.ModelMultipleChoiceField(
+        label="Brothers and sisters",
+        queryset=Child.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+        help_text="Children of the same local authority who are not in a sibling group yet.",
+        error_messages={"required": "Choose at least one brother or sister", "invalid_choice": "Choose from the list"},
+    )
+    plan = choice("Plan", SiblingGroup.Plan.choices, radios=True, initial=SiblingGroup.Plan.UNDECIDED)
+
+    service_fields = {"child_ids": "siblings"}
+
+    def __init__(self, *args: Any, child: Child, candidates: QuerySet[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+        field = self.fields["siblings"]
+        field.queryset = candidates  # type: ignore[attr-defined]
+        field.label_from_instance = _sibling_label  # type: ignore[attr-defined]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "plan": data["plan"],
+            "child_ids": [self.child.pk, *(c.pk for c in data["siblings"])],
+        }
+
+
+def _sibling_label(child: Child) -> str:
+    born = child.date_of_birth or child.expected_date_of_birth
+    prefix = "born" if child.date_of_birth else "expected"
+    return f"{child.full_name} ({prefix} {born.day} {born:%B %Y})" if born else child.full_name
+
+
+class SiblingGroupUpdateForm(GovukForm):
+    plan = choice("Plan", SiblingGroup.Plan.choices, radios=True)
+    assessed_on = date_field("Date of the sibling assessment", required=False)
+    assessment_outcome = choice(
+        "Outcome of the sibling assessment",
+        SiblingGroup.AssessmentOutcome.choices,
+        required=False,
+        blank="Not assessed yet",
+    )
+
+    @staticmethod
+    def initial_for(group: SiblingGroup) -> dict[str, Any]:
+        return {"plan": group.plan, "assessed_on": group.assessed_on, "assessment_outcome": group.assessment_outcome}
+
+
+# --- the child list ------------------------------------------------------------------------------------------
+
+
+SORT_CHOICES = [
+    ("name", "Name (A to Z)"),
+    ("-name", "Name (Z to A)"),
+    ("date_of_birth", "Date of birth (oldest first)"),
+    ("-date_of_birth", "Date of birth (youngest first)"),
+    ("-waiting", "Days waiting (most first)"),
+    ("waiting", "Days waiting (fewest first)"),
+]
 
 
 class ChildSearchForm(forms.Form):
@@ -20,8 +540,58 @@ class ChildSearchForm(forms.Form):
         empty_label="All local authorities",
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
+    stage = forms.ChoiceField(
+        label="Stage",
+        required=False,
+        choices=[("", "Any stage"), *Stage.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    band = forms.ChoiceField(
+        label="Time since the decision",
+        required=False,
+        choices=[("", "Any"), *WaitingBand.choices],
+        help_text="Children waiting: a decision, not yet placed.",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    family_finding = forms.ChoiceField(
+        label="Family-finding status",
+        required=False,
+        choices=[("", "Any"), *FamilyFindingStatus.Status.choices, (NO_FAMILY_FINDING_STATUS, "Not recorded")],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    flags = forms.MultipleChoiceField(
+        label="Harder to place",
+        required=False,
+        choices=HarderToPlace.choices,
+        help_text="Show children with every characteristic ticked.",
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=SORT_CHOICES,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
 
-    def __init__(self, *args, las=None, **kwargs):
+    def __init__(self, *args: Any, las: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if las is not None:
-            self.fields["la"].queryset = las
+            self.fields["la"].queryset = las  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's keyword arguments; what did not validate is left out."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        filters: dict[str, Any] = {
+            "search": data.get("q", ""),
+            "la_id": data["la"].pk if data.get("la") else None,
+            "stage": data.get("stage", ""),
+            "band": data.get("band", ""),
+            "flags": data.get("flags", []),
+            "family_finding": data.get("family_finding", ""),
+        }
+        if data.get("sort"):
+            filters["sort"] = data["sort"]
+        return filters

@@ -87,13 +87,52 @@ def _save(actor: Any, obj, child: Child, action: AuditEvent.Action = AuditEvent.
     return obj
 
 
+# The child's own details that pages, the API and the import may set. The responsible LA is not
+# among them: moving a child between LAs is a transfer, not an edit.
+CHILD_DETAIL_FIELDS = frozenset(
+    {
+        "la_child_id",
+        "child_903_id",
+        "upn",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "sex",
+        "ethnicity",
+        "has_disability",
+        "is_uasc",
+    }
+)
+
+
+def _only_detail_fields(fields: dict[str, Any]) -> None:
+    unknown = sorted(set(fields) - CHILD_DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"These are not a child's details: {', '.join(unknown)}")
+
+
+def _check_unique_ids(child: Child) -> None:
+    """Say which ID is taken, on its own field (the database constraint would only name itself)."""
+    others = Child.objects.filter(responsible_la_id=child.responsible_la_id).exclude(pk=child.pk)
+    errors = {}
+    if child.la_child_id and others.filter(la_child_id=child.la_child_id).exists():
+        errors["la_child_id"] = "A child with this LA child ID is already recorded for this local authority"
+    if child.child_903_id and others.filter(child_903_id=child.child_903_id).exists():
+        errors["child_903_id"] = "A child with this 903 child ID is already recorded for this local authority"
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def child_create(*, actor: Any, responsible_la_id: int, **fields: Any) -> Child:
     """Record a new child (or unborn baby) for an LA the actor may see."""
+    _only_detail_fields(fields)
     if not tenancy.scope_for(actor).sees_la(responsible_la_id):
         raise Http404("No such local authority.")
     _require_writer(actor)
     child = Child(responsible_la_id=responsible_la_id, **fields)
+    _check_unique_ids(child)
     child.full_clean()
     rules.raise_if_violated(
         rules.JourneyFacts(today=timezone.localdate(), date_of_birth=child.date_of_birth),
@@ -105,9 +144,12 @@ def child_create(*, actor: Any, responsible_la_id: int, **fields: Any) -> Child:
 
 @transaction.atomic
 def child_update(*, actor: Any, child_id: int, **fields: Any) -> Child:
+    """Change a child's own details (see ``CHILD_DETAIL_FIELDS``)."""
+    _only_detail_fields(fields)
     child = _child_for_write(actor, child_id)
     for name, value in fields.items():
         setattr(child, name, value)
+    _check_unique_ids(child)
     _check(child, date_of_birth=child.date_of_birth)
     return _save(actor, child, child, AuditEvent.Action.UPDATE)
 
@@ -204,7 +246,7 @@ def placement_order_record(
 
 @transaction.atomic
 def permanence_outcome_record(*, actor: Any, child_id: int, kind: str, made_on: date) -> PermanenceOutcome:
-    """An adoption order or another permanence route; an order made in care ends the period of care."""
+    """An adoption order or another permanence route (the period of care is ended by ``period_of_care_end``)."""
     child = _child_for_write(actor, child_id)
     if kind == PermanenceOutcome.Kind.ADOPTION_ORDER:
         if journey_dates(child).adoption_order_on:

@@ -17,11 +17,14 @@ from datetime import date
 import pytest
 from django.contrib import admin
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 
 from adoption.models import Job
 from children import selectors
+from children.models import SiblingGroup, SiblingGroupMember
 from tests import factories
 
 # --- the records each URL parameter can name --------------------------------------------------
@@ -29,8 +32,27 @@ from tests import factories
 # is the control: the same URL with it must work, so a 404 proves scoping, not a broken URL.
 OBJECT_PARAMETERS: dict[str, tuple[str, str]] = {
     "child_id": ("child_a_waiting", "child_b_waiting"),
+    "group_id": ("sibling_group_a", "sibling_group_b"),
     "job_id": ("job_a", "job_b"),
 }
+
+# Where one parameter name means a different kind of record under some addresses: address prefix (a page's
+# route, or an API path) -> parameter -> (LA A's fixture, LA B's fixture). The longest matching prefix wins.
+ROUTE_PARAMETERS: dict[str, dict[str, tuple[str, str]]] = {
+    "ssda903/imports/": {"job_id": ("import_job_a", "import_job_b")},
+    "api/v1/ssda903/imports/": {"job_id": ("import_job_a", "import_job_b")},
+    "/api/v1/ssda903/imports/": {"job_id": ("import_job_a", "import_job_b")},
+}
+
+
+def fixtures_for(address: str, parameter: str) -> tuple[str, str]:
+    """LA A's and LA B's fixture for ``parameter`` in the route or API path ``address``."""
+    overrides = [prefix for prefix in ROUTE_PARAMETERS if address.startswith(prefix)]
+    for prefix in sorted(overrides, key=len, reverse=True):
+        if parameter in ROUTE_PARAMETERS[prefix]:
+            return ROUTE_PARAMETERS[prefix][parameter]
+    return OBJECT_PARAMETERS[parameter]
+
 
 # Route prefixes that the walk does not visit as a social worker, and why.
 EXEMPT_PREFIXES: dict[str, str] = {
@@ -114,6 +136,29 @@ def child_b_waiting(la_b):
     return _waiting_child(la_b, first_name="Bertie", last_name="Brookes")
 
 
+def _sibling_group(child):
+    """``child`` and a younger sister in one sibling group."""
+    sister = factories.ChildFactory(
+        responsible_la=child.responsible_la,
+        first_name="Sister",
+        last_name=child.last_name,
+        date_of_birth=date(2022, 8, 1),
+    )
+    group = SiblingGroup.objects.create(responsible_la=child.responsible_la, name=f"{child.last_name} siblings")
+    SiblingGroupMember.objects.bulk_create([SiblingGroupMember(group=group, child=c) for c in (child, sister)])
+    return group
+
+
+@pytest.fixture
+def sibling_group_a(child_a_waiting):
+    return _sibling_group(child_a_waiting)
+
+
+@pytest.fixture
+def sibling_group_b(child_b_waiting):
+    return _sibling_group(child_b_waiting)
+
+
 def _finished_job(la):
     job = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=la, status=Job.Status.QUEUED)
     job.file.save(f"A1-{la.pk}.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
@@ -125,6 +170,28 @@ def _finished_job(la):
 @pytest.fixture
 def job_a(la_a):
     return _finished_job(la_a)
+
+
+def _finished_import(la):
+    """A finished 903 import preview (no problems, no changes) of ``la``."""
+    return Job.objects.create(
+        kind=Job.Kind.SSDA903_IMPORT,
+        organisation=la,
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        params={"phase": "preview"},
+        result={"problems": [], "changes": [], "summary": None},
+    )
+
+
+@pytest.fixture
+def import_job_a(la_a):
+    return _finished_import(la_a)
+
+
+@pytest.fixture
+def import_job_b(la_b):
+    return _finished_import(la_b)
 
 
 @pytest.fixture
@@ -159,8 +226,8 @@ def test_every_page_hides_another_las_records(
             assert secret not in body, f"{route.route} shows LA B's child ({secret!r})"
         return
 
-    own = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][0]).pk for p in route.parameters}
-    other = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][1]).pk for p in route.parameters}
+    own = {p: request.getfixturevalue(fixtures_for(route.route, p)[0]).pk for p in route.parameters}
+    other = {p: request.getfixturevalue(fixtures_for(route.route, p)[1]).pk for p in route.parameters}
     own_url, other_url = route.url(own), route.url(other)
     assert resolve(other_url).route == route.route
 
@@ -239,6 +306,15 @@ def _operations() -> list[Operation]:
 
 OPERATIONS = _operations()
 
+# API writes with no record in their path, and the request that names LA B: each must answer 404
+# (as if LA B did not exist) and create nothing.
+WRITES_ABOUT_AN_LA = {
+    ("/api/v1/ssda903/imports/", "post"): lambda la: {
+        "la": la.ons_code,
+        "files": [SimpleUploadedFile("header.csv", b"CHILD,SEX,DOB\n", content_type="text/csv")],
+    },
+}
+
 
 def test_the_schema_lists_the_children_operations():
     assert {(o.path, o.method) for o in OPERATIONS} >= {
@@ -264,8 +340,8 @@ def test_every_api_operation_hides_another_las_records(
     assert not unknown, f"{operation.path} takes {unknown}: add LA A and LA B records for it to OBJECT_PARAMETERS"
 
     if operation.parameters:
-        own = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][0]).pk for p in operation.parameters}
-        other = {p: request.getfixturevalue(OBJECT_PARAMETERS[p][1]).pk for p in operation.parameters}
+        own = {p: request.getfixturevalue(fixtures_for(operation.path, p)[0]).pk for p in operation.parameters}
+        other = {p: request.getfixturevalue(fixtures_for(operation.path, p)[1]).pk for p in operation.parameters}
         if operation.method == "get":
             assert _call(client, operation, operation.url(own), token).status_code == 200
         response = _call(client, operation, operation.url(other), token)
@@ -273,6 +349,21 @@ def test_every_api_operation_hides_another_las_records(
         assert set(response.json()) == {"message", "extra"}
         for secret in _secrets_of(child_b_waiting):
             assert secret not in response.content.decode()
+        return
+
+    if (operation.path, operation.method) in WRITES_ABOUT_AN_LA:
+        la_b = child_b_waiting.responsible_la
+        data = WRITES_ABOUT_AN_LA[(operation.path, operation.method)](la_b)
+        response = client.generic(
+            operation.method.upper(),
+            operation.path,
+            encode_multipart(BOUNDARY, data),
+            content_type=MULTIPART_CONTENT,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 404, f"{operation.method} {operation.path} about LA B: {response.status_code}"
+        assert set(response.json()) == {"message", "extra"}
+        assert not Job.objects.filter(organisation=la_b).exists()
         return
 
     assert operation.method == "get", (
