@@ -67,6 +67,7 @@ class ApplicantPlan:
     first_name: str
     last_name: str
     date_of_birth: date
+    sex: str  # Applicant.Sex
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class HouseholdPlan:
     approved_on: date | None
     at_vaa: bool
     applicants: tuple[ApplicantPlan, ...]
+    legal_status: str = ""  # Household.LegalStatus (903 LS_ADOPTR)
 
 
 @dataclass
@@ -148,9 +150,29 @@ def _applicants(rng: random.Random, enquired_on: date) -> tuple[ApplicantPlan, .
                 first_name=first_name(rng, person_group, kind),
                 last_name=family_name if share_surname else surname(rng, person_group),
                 date_of_birth=born,
+                sex=Applicant.Sex.MALE if kind == "man" else Applicant.Sex.FEMALE,
             )
         )
     return tuple(applicants)
+
+
+# How couples are joined, by make-up (903 LS_ADOPTR; weights roughly as adopters in England).
+_COUPLE_STATUSES: dict[bool, tuple[tuple[str, int], ...]] = {
+    False: ((Household.LegalStatus.L11, 78), (Household.LegalStatus.L3, 22)),  # a man and a woman
+    True: (
+        (Household.LegalStatus.L12, 45),
+        (Household.LegalStatus.L2, 35),
+        (Household.LegalStatus.L4, 20),
+    ),  # two men or two women
+}
+
+
+def _legal_status(rng: random.Random, applicants: tuple[ApplicantPlan, ...]) -> str:
+    """903 LS_ADOPTR for the household: single (L0) or how the couple are joined (AD1 rules 514 to 524)."""
+    if len(applicants) == 1:
+        return Household.LegalStatus.L0
+    same_sex = len({a.sex for a in applicants}) == 1
+    return _weighted(rng, _COUPLE_STATUSES[same_sex])
 
 
 def _household_name(applicants: tuple[ApplicantPlan, ...]) -> str:
@@ -184,6 +206,8 @@ def plan_households(*, seed: int, reference_date: date) -> list[HouseholdPlan]:
     # References number each agency's enquiries in date order within the year, e.g. HEA-2024-017.
     drafts.sort(key=lambda d: (d[0], d[1]))
     numbers: Counter[tuple[bool, int]] = Counter()
+    # A separate generator, so adding the legal status left every other draw (and plan) as it was.
+    status_rng = random.Random(f"adopters-legal-status:{seed}")
     plans = []
     for enquired, _index, status, route, registered_on, approved_on, vaa, applicants, area in drafts:
         numbers[(vaa, enquired.year)] += 1
@@ -200,6 +224,7 @@ def plan_households(*, seed: int, reference_date: date) -> list[HouseholdPlan]:
                 approved_on=approved_on,
                 at_vaa=vaa,
                 applicants=applicants,
+                legal_status=_legal_status(status_rng, applicants),
             )
         )
     return plans
@@ -215,6 +240,7 @@ def create_households(plans: list[HouseholdPlan], *, raa: Organisation, vaa: Org
                 name=plan.name,
                 area=plan.area,
                 route=plan.route,
+                legal_status=plan.legal_status,
                 status=plan.status,
                 enquired_on=plan.enquired_on,
                 registered_on=plan.registered_on,
@@ -230,6 +256,7 @@ def create_households(plans: list[HouseholdPlan], *, raa: Organisation, vaa: Org
                 first_name=applicant.first_name,
                 last_name=applicant.last_name,
                 date_of_birth=applicant.date_of_birth,
+                sex=applicant.sex,
             )
             for household, plan in zip(households, plans, strict=True)
             for applicant in plan.applicants

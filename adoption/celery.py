@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adoption.settings")
 app = Celery("adoption")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks that live in an app's sub-package (autodiscovery looks only at <app>.tasks).
+app.autodiscover_tasks(["children.ssda903"])

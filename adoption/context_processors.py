@@ -15,10 +15,16 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Children", "children:list", ()),
     ("Waiting for a family", "children:waiting", ()),
     ("Court and pre-birth", "children:tracker", ()),
+    # The roles that record journeys (children.services.JOURNEY_WRITERS) import and export the 903.
+    (
+        "SSDA903 and Annex A",
+        "ssda903:import-upload",
+        (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR),
+    ),
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
-_CHILDREN_PAGES = frozenset({"children:list", "children:waiting", "children:tracker"})
+_CHILDREN_PAGES = frozenset({"children:list", "children:waiting", "children:tracker", "ssda903:import-upload"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -31,7 +37,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     scope = tenancy.scope_for(user)
-    items = []
+    items: list[dict[str, Any]] = []
     for label, name, roles in _NAVIGATION:
         if roles and not scope.roles.intersection(roles):
             continue

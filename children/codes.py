@@ -16,9 +16,9 @@ class ReasonNewEpisode(models.TextChoices):
     S = "S", "Started to be looked after"
     L = "L", "Change of legal status only"
     P = "P", "Change of placement and carer(s) only"
-    T = "T", "Change of both legal status and placement and carer(s)"
+    T = "T", "Change of placement, same carer(s)"
     U = "U", "Change of legal status and placement, same carer(s)"
-    B = "B", "Change of placement, same carer(s)"
+    B = "B", "Change of both legal status and placement and carer(s)"
 
 
 class LegalStatus(models.TextChoices):

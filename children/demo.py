@@ -18,6 +18,11 @@ after the household's approval, and the earlier steps are worked backwards from 
 with a realistic time from entering care to moving in (A1: mostly 300 to 900 days). Everyone
 else is planned forwards from entering care. A few placements disrupt (end before an adoption
 order) with a household that then left the process, and the child is matched again later.
+
+Each journey then gets what an LA's case system holds around it (``children.demo_care``): the
+SSDA903 episodes of the period of care, early permanence placements, family-finding statuses and
+featuring, proceedings tracking and the Child's Permanence Report; siblings planned together get
+a sibling group.
 """
 
 from __future__ import annotations
@@ -25,23 +30,39 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
 from adopters.models import Household
 from adoption.demo import DEMO_LAS, DemoLa, first_name, name_group, surname
 from adoption.models import Organisation
+from children.demo_care import (
+    CarePlan,
+    CarePlanner,
+    HouseholdCarer,
+    JourneyFacts,
+    PlacementFacts,
+    SiblingGroupPlan,
+)
 from children.journey import Stage
 from children.models import (
     AdoptionDecision,
     AdoptivePlacement,
     Child,
+    ChildPermanenceReport,
+    EarlyPermanencePlacement,
+    Episode,
     Ethnicity,
+    FamilyFindingStatus,
+    Featuring,
     PeriodOfCare,
     PermanenceOutcome,
     PlacementOrder,
+    ProceedingsTracking,
     Sex,
+    SiblingGroup,
+    SiblingGroupMember,
 )
 
 TOTAL_CHILDREN = 250
@@ -115,7 +136,7 @@ _UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
 class HouseholdFacts(Protocol):
-    """What the children's plans need of a household (an ``adopters.demo.HouseholdPlan`` or a Household)."""
+    """What the children's plans need of a household (an ``adopters.demo.HouseholdPlan``)."""
 
     @property
     def reference(self) -> str: ...
@@ -128,6 +149,12 @@ class HouseholdFacts(Protocol):
 
     @property
     def approved_on(self) -> date | None: ...
+
+    @property
+    def area(self) -> str: ...
+
+    @property
+    def at_vaa(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -185,6 +212,9 @@ class ChildPlan:
     orders: tuple[OrderPlan, ...] = ()
     placements: tuple[PlacementPlan, ...] = ()
     outcomes: tuple[OutcomePlan, ...] = ()
+    # The 903 episodes of the period of care and the records around the journey.
+    care: CarePlan = field(default_factory=CarePlan)
+    sibling_group: SiblingGroupPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +227,9 @@ class _Journey:
     order: date | None = None
     placements: tuple[PlacementPlan, ...] = ()
     outcomes: tuple[OutcomePlan, ...] = ()
+    # Fostering for adoption or concurrent planning with approved adopters not (yet) matched:
+    # (EarlyPermanencePlacement.Kind, household reference, from).
+    early_permanence: tuple[str, str, date] | None = None
 
 
 @dataclass
@@ -230,6 +263,9 @@ class _Planner:
         self.rng = random.Random(f"children:{seed}")
         self.today = reference_date
         self.plans: list[ChildPlan] = []
+        self.care = CarePlanner(seed=seed, today=reference_date)
+        self.households: dict[str, HouseholdFacts] = {}
+        self._early_permanence_carers: list[str] = []  # approved RAA households free to foster for adoption
         self._serial: Counter[str] = Counter()
         self._case_number = {la.key: self.rng.randint(100_000, 400_000) for la in DEMO_LAS}
 
@@ -284,8 +320,10 @@ class _Planner:
 
     def _upn(self, la: DemoLa, born: date) -> str:
         """A valid unique pupil number (check letter and 12 digits) for a child of school age, else ""."""
+        # Children start school (and get a UPN) in the September of the school year they turn five; the
+        # 903 treats them as of school age from then (rule 209), and wants their UPN (rule 442).
         starts_school = born.year + 5 if born.month >= 9 else born.year + 4
-        if starts_school > self.today.year or (self.today - born).days < 5 * 365:
+        if date(starts_school, 9, 1) > self.today:
             return ""
         digits = f"{la.la_code}{self.between(2000, 4999):04d}{starts_school % 100:02d}{self.between(0, 999):03d}"
         total = sum(int(d) * weight for d, weight in zip(digits, range(2, 14), strict=True))
@@ -300,7 +338,10 @@ class _Planner:
         born: date | None,
         expected: date | None = None,
         disability_rate: float = 0.06,
-    ) -> None:
+        care: CarePlan | None = None,
+        sibling_group: SiblingGroupPlan | None = None,
+    ) -> str:
+        """Plan one child; returns their LA child id."""
         la = family.la
         la_child_id, child_903_id = self._ids(la)
         sex: str = Sex.MALE if self.rng.random() < 0.52 else Sex.FEMALE
@@ -333,8 +374,53 @@ class _Planner:
                 orders=orders,
                 placements=journey.placements,
                 outcomes=journey.outcomes,
+                care=care or CarePlan(),
+                sibling_group=sibling_group,
             )
         )
+        return la_child_id
+
+    def _carer(self, reference: str) -> HouseholdCarer:
+        household = self.households[reference]
+        return HouseholdCarer(reference, household.area, household.at_vaa, household.approved_on)
+
+    def journey_facts(self, journey: _Journey) -> JourneyFacts:
+        assert journey.entered_care is not None
+        decision = journey.decisions[-1] if journey.decisions else None
+        others = [o for o in journey.outcomes if o.kind != PermanenceOutcome.Kind.ADOPTION_ORDER]
+        early = journey.early_permanence
+        return JourneyFacts(
+            entered=journey.entered_care,
+            ended=journey.periods_end[0],
+            reason_ended=journey.periods_end[1],
+            decided=decision.decided_on if decision else None,
+            reversed_on=decision.reversed_on if decision else None,
+            order=journey.order,
+            placements=tuple(
+                PlacementFacts(
+                    self._carer(p.household),
+                    p.matched_on,
+                    p.placed_on,
+                    p.with_foster_carers,
+                    p.moved_in_with_carers_on,
+                    p.ended_on,
+                )
+                for p in journey.placements
+            ),
+            outcome=(others[0].kind, others[0].made_on) if others else None,
+            early_permanence=(early[0], self._carer(early[1]), early[2]) if early else None,
+        )
+
+    def early_permanence_carers(self, kind: str, earliest: date) -> tuple[str, str, date] | None:
+        """Approved RAA adopters, also approved as foster carers, who take a child from ``earliest``."""
+        for reference in self._early_permanence_carers:
+            approved = self.households[reference].approved_on
+            assert approved is not None
+            start = max(earliest, approved + _days(7))
+            if start <= self.today - _days(14):
+                self._early_permanence_carers.remove(reference)
+                return kind, reference, start
+        return None
 
     def add_group(
         self,
@@ -349,10 +435,27 @@ class _Planner:
         entered = journey.entered_care
         assert entered is not None
         born = entered - _days(self.age_at_entry(older=harder_to_place and size == 1))
+        facts = self.journey_facts(journey)
+        care = self.care.care_plan(la=family.la, journey=facts, stage=stage)
+        group: SiblingGroupPlan | None = None
         for index in range(size):
             if index:
                 born = born - _days(self.between(365, 1460))
-            self.add_child(stage, family, journey, born=born, disability_rate=0.15 if harder_to_place else 0.06)
+            la_child_id = self.add_child(
+                stage,
+                family,
+                journey,
+                born=born,
+                disability_rate=0.15 if harder_to_place else 0.06,
+                care=care,
+                sibling_group=group,
+            )
+            if size > 1 and group is None:
+                waiting = stage == Stage.PLACEMENT_ORDER
+                group = self.care.sibling_group(
+                    key=la_child_id, last_name=family.last_name, journey=facts, waiting=waiting
+                )
+                self.plans[-1] = replace(self.plans[-1], sibling_group=group)
 
     # --- children matched with a household ---------------------------------------------------
     def match_dates(self, household: HouseholdFacts) -> tuple[date, date | None, date | None]:
@@ -414,7 +517,8 @@ class _Planner:
         if with_carers:
             assert placed is not None
             # Foster carers (or fostering-for-adoption carers) the child lived with before the match.
-            moved_in_with_carers = min(entered + _days(self.between(0, 200)), placed)
+            # Strictly before the placement: the child is fostered by them first (903 rule 217).
+            moved_in_with_carers = min(entered + _days(self.between(0, 200)), placed - _days(1))
         placements.append(
             PlacementPlan(
                 household.reference,
@@ -477,20 +581,35 @@ class _Planner:
     def plan_pre_birth(self) -> None:
         family = self.family()
         expected = self.today + _days(self.between(7, 150))
-        self.add_child(Stage.PRE_BIRTH, family, _Journey(), born=None, expected=expected)
+        care = CarePlan(proceedings=self.care.proceedings_before_care(born=None, expected=expected))
+        self.add_child(Stage.PRE_BIRTH, family, _Journey(), born=None, expected=expected, care=care)
 
     def plan_not_in_care(self) -> None:
         """Born, not (yet) looked after: in pre-proceedings or care proceedings, mostly babies and toddlers."""
         born = self.today - _days(self.age_at_entry() + self.between(0, 30))
-        self.add_child(Stage.NOT_IN_CARE, self.family(), _Journey(), born=born)
+        care = CarePlan(proceedings=self.care.proceedings_before_care(born=born, expected=None))
+        self.add_child(Stage.NOT_IN_CARE, self.family(), _Journey(), born=born, care=care)
 
     def plan_in_care(self) -> None:
-        self.add_group(Stage.IN_CARE, _Journey(entered_care=self.ago(7, 420)))
+        entered = self.ago(7, 420)
+        early = None
+        if self.care.rng.random() < 0.1:
+            # Concurrent planning: placed with carers approved as adopters while the court decides.
+            early = self.early_permanence_carers(
+                EarlyPermanencePlacement.Kind.CONCURRENT_PLANNING, entered + _days(self.care.between(0, 30))
+            )
+        self.add_group(Stage.IN_CARE, _Journey(entered_care=entered, early_permanence=early))
 
     def plan_decision(self) -> None:
         entered = self.ago(120, 640)
         decided = self.step(entered, 60, 330)
-        self.add_group(Stage.DECISION, _Journey(entered_care=entered, decisions=(DecisionPlan(decided),)))
+        early = None
+        if self.care.rng.random() < 0.2:
+            early = self.early_permanence_carers(
+                EarlyPermanencePlacement.Kind.FOSTERING_FOR_ADOPTION, decided + _days(self.care.between(7, 60))
+            )
+        journey = _Journey(entered_care=entered, decisions=(DecisionPlan(decided),), early_permanence=early)
+        self.add_group(Stage.DECISION, journey)
 
     def plan_waiting(self, *, size: int) -> None:
         """A child waiting with a placement order; some have waited a long time."""
@@ -498,7 +617,13 @@ class _Planner:
         entered = self.ago(700, 1500) if long_wait else self.ago(200, 700)
         decided = self.step(entered, 45, 300)
         order = self.step(decided, 21, 240)
-        journey = _Journey(entered_care=entered, decisions=(DecisionPlan(decided),), order=order)
+        early = None
+        if size == 1 and not long_wait and self.care.rng.random() < 0.15:
+            early = self.early_permanence_carers(
+                EarlyPermanencePlacement.Kind.FOSTERING_FOR_ADOPTION, decided + _days(self.care.between(7, 60))
+            )
+        decisions = (DecisionPlan(decided),)
+        journey = _Journey(entered_care=entered, decisions=decisions, order=order, early_permanence=early)
         self.add_group(Stage.PLACEMENT_ORDER, journey, size=size, harder_to_place=long_wait or size > 1)
 
     def plan_reversed(self, reason: str) -> None:
@@ -571,6 +696,10 @@ def plan_children(
 ) -> list[ChildPlan]:
     """Plain plans for the demo children; the same arguments always give the same list."""
     planner = _Planner(seed=seed, reference_date=reference_date)
+    planner.households = {h.reference: h for h in households}
+    planner._early_permanence_carers = sorted(
+        h.reference for h in households if h.status == Household.Status.APPROVED and not h.at_vaa
+    )
     planner.plan_linked(households)
     planner.plan_unlinked(total)
     return planner.plans
@@ -599,13 +728,37 @@ def create_children(
         ]
     )
     pairs = list(zip(children, plans, strict=True))
-    PeriodOfCare.objects.bulk_create(
+    periods = PeriodOfCare.objects.bulk_create(
         [
             PeriodOfCare(child=child, started_on=p.started_on, ended_on=p.ended_on, reason_ended=p.reason_ended)
             for child, plan in pairs
             for p in plan.periods
         ]
     )
+    # Each demo child has at most one period of care; its episodes are the plan's.
+    period_of = {period.child_id: period for period in periods}
+    Episode.objects.bulk_create(
+        [
+            Episode(
+                period=period_of[child.pk],
+                started_on=e.started_on,
+                reason_new_episode=e.reason_new_episode,
+                legal_status=e.legal_status,
+                category_of_need=e.category_of_need,
+                placement_type=e.placement_type,
+                placement_provider=e.placement_provider,
+                ended_on=e.ended_on,
+                reason_ended=e.reason_ended,
+                reason_place_change=e.reason_place_change,
+                home_postcode=e.home_postcode,
+                placement_postcode=e.placement_postcode,
+                urn=e.urn,
+            )
+            for child, plan in pairs
+            for e in plan.care.episodes
+        ]
+    )
+    _create_around_the_journey(pairs, households)
     AdoptionDecision.objects.bulk_create(
         [
             AdoptionDecision(
@@ -641,6 +794,84 @@ def create_children(
         [PermanenceOutcome(child=child, kind=o.kind, made_on=o.made_on) for child, plan in pairs for o in plan.outcomes]
     )
     return children
+
+
+def _create_around_the_journey(pairs: list[tuple[Child, ChildPlan]], households: dict[str, Household]) -> None:
+    """Early permanence, family finding, featuring, proceedings, CPRs and sibling groups."""
+    EarlyPermanencePlacement.objects.bulk_create(
+        [
+            EarlyPermanencePlacement(
+                child=child,
+                kind=ep.kind,
+                household=households[ep.household],
+                started_on=ep.started_on,
+                ended_on=ep.ended_on,
+            )
+            for child, plan in pairs
+            for ep in plan.care.early_permanence
+        ]
+    )
+    FamilyFindingStatus.objects.bulk_create(
+        [
+            FamilyFindingStatus(child=child, status=s.status, status_from=s.status_from, note=s.note)
+            for child, plan in pairs
+            for s in plan.care.family_finding
+        ]
+    )
+    Featuring.objects.bulk_create(
+        [
+            Featuring(child=child, channel=f.channel, featured_on=f.featured_on)
+            for child, plan in pairs
+            for f in plan.care.featurings
+        ]
+    )
+    ProceedingsTracking.objects.bulk_create(
+        [
+            ProceedingsTracking(
+                child=child, stage=p.stage, stage_from=p.stage_from, final_hearing_on=p.final_hearing_on
+            )
+            for child, plan in pairs
+            for p in plan.care.proceedings
+        ]
+    )
+    ChildPermanenceReport.objects.bulk_create(
+        [
+            ChildPermanenceReport(
+                child=child,
+                status=plan.care.cpr.status,
+                started_on=plan.care.cpr.started_on,
+                due_on=plan.care.cpr.due_on,
+                completed_on=plan.care.cpr.completed_on,
+            )
+            for child, plan in pairs
+            if plan.care.cpr is not None
+        ]
+    )
+    members: dict[str, list[Child]] = {}
+    group_plans: dict[str, tuple[SiblingGroupPlan, int]] = {}
+    for child, plan in pairs:
+        if plan.sibling_group is not None:
+            members.setdefault(plan.sibling_group.key, []).append(child)
+            group_plans[plan.sibling_group.key] = (plan.sibling_group, child.responsible_la_id)
+    groups = SiblingGroup.objects.bulk_create(
+        [
+            SiblingGroup(
+                responsible_la_id=la_id,
+                name=group.name,
+                plan=group.plan,
+                assessed_on=group.assessed_on,
+                assessment_outcome=group.assessment_outcome,
+            )
+            for group, la_id in group_plans.values()
+        ]
+    )
+    SiblingGroupMember.objects.bulk_create(
+        [
+            SiblingGroupMember(group=group, child=child)
+            for group, key in zip(groups, group_plans, strict=True)
+            for child in members[key]
+        ]
+    )
 
 
 def build(

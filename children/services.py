@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from adopters.models import Household
 from adoption import audit, tenancy
-from adoption.models import AuditEvent, Role
+from adoption.models import ApiClient, AuditEvent, Role
 from children import rules
 from children.codes import ADOPTION_REASONS, ReasonEpisodeCeased, ReasonNewEpisode
 from children.models import (
@@ -42,8 +42,13 @@ from children.selectors import journey_dates, with_journey_dates
 JOURNEY_WRITERS = (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR)
 
 
+def may_write_journeys(actor: Any) -> bool:
+    """Staff in a writer role, and an LA's API client (tenancy already limits it to its own LA's children)."""
+    return isinstance(actor, ApiClient) or tenancy.has_role(actor, *JOURNEY_WRITERS)
+
+
 def _require_writer(actor: Any) -> None:
-    if not tenancy.has_role(actor, *JOURNEY_WRITERS):
+    if not may_write_journeys(actor):
         raise PermissionDenied("Your role cannot change children's records.")
 
 

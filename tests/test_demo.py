@@ -7,6 +7,7 @@ is rolled back afterwards); the tests that need an empty database load it themse
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
@@ -24,8 +25,24 @@ from adoption import demo as adoption_demo
 from adoption.api_auth import hash_token
 from adoption.models import ApiClient, Membership, Organisation, Region, Role, User
 from children import demo as children_demo
+from children.codes import ADOPTIVE_PLACEMENTS, EARLY_PERMANENCE_PLACEMENTS
 from children.journey import Stage
-from children.models import AdoptionDecision, AdoptivePlacement, Child, PeriodOfCare, PermanenceOutcome, PlacementOrder
+from children.models import (
+    AdoptionDecision,
+    AdoptivePlacement,
+    Child,
+    ChildPermanenceReport,
+    EarlyPermanencePlacement,
+    Episode,
+    FamilyFindingStatus,
+    Featuring,
+    PeriodOfCare,
+    PermanenceOutcome,
+    PlacementOrder,
+    ProceedingsTracking,
+    SiblingGroup,
+    SiblingGroupMember,
+)
 from children.selectors import child_stage, with_journey_dates
 from reporting.measures import a1
 
@@ -46,6 +63,57 @@ def load(**options) -> str:
     options = {"seed": SEED, "reference_date": REFERENCE, **options}
     call_command("load_demo", stdout=out, **options)
     return out.getvalue()
+
+
+def episode_problems(
+    *, started_on: date, ended_on: date | None, reason_ended: str, order_on: date | None, episodes: list
+) -> list[str]:
+    """What is inconsistent in one period of care's 903 episodes (works on plans and on records)."""
+    problems: list[str] = []
+    if not episodes:
+        return ["no episodes"]
+    first, last = episodes[0], episodes[-1]
+    if first.started_on != started_on or first.reason_new_episode != "S":
+        problems.append("the first episode is not the start of the period (RNE S)")
+    if (last.ended_on, last.reason_ended) != (ended_on, reason_ended):
+        problems.append(
+            f"the last episode ends {last.ended_on} {last.reason_ended}, the period {ended_on} {reason_ended}"
+        )
+    for before, after in itertools.pairwise(episodes):
+        where = f"episode of {after.started_on}"
+        if before.ended_on != after.started_on or before.reason_ended != "X1":
+            problems.append(f"{where}: does not follow on from the one before (X1, same day)")
+        if before.started_on >= after.started_on:
+            problems.append(f"{where}: lasts less than a day (rule 355)")
+        status_changed = before.legal_status != after.legal_status
+        fields = ("placement_type", "placement_provider", "placement_postcode", "urn")
+        placement_changed = any(getattr(before, f) != getattr(after, f) for f in fields)
+        expected = {(True, False): {"L"}, (False, True): {"P", "T"}, (True, True): {"B", "U"}}.get(
+            (status_changed, placement_changed), set()
+        )
+        if after.reason_new_episode not in expected:
+            problems.append(f"{where}: RNE {after.reason_new_episode} for a change of {expected or 'nothing'}")
+        if placement_changed != bool(before.reason_place_change):
+            problems.append(f"{where}: REASON_PLACE_CHANGE only and always when the placement changes (rule 225)")
+        if before.category_of_need != after.category_of_need:
+            problems.append(f"{where}: the category of need changed within the period (rule 504)")
+    for episode in episodes:
+        where = f"episode of {episode.started_on}"
+        if episode.placement_type in ADOPTIVE_PLACEMENTS and episode.legal_status != "E1":
+            problems.append(f"{where}: placed for adoption without a placement order (rule 408)")
+        if episode.placement_type in {"A3", "A5"} and episode.reason_new_episode not in {"S", "T", "U"}:
+            problems.append(f"{where}: placed with their foster carers but RNE {episode.reason_new_episode} (217)")
+        if not (episode.home_postcode and episode.placement_postcode):
+            problems.append(f"{where}: postcodes missing (rule 392b)")
+        if episode.placement_type != "P1" and episode.home_postcode == episode.placement_postcode:
+            problems.append(f"{where}: placed at home but not with parents (rule 392d)")
+        if bool(episode.urn) == (episode.placement_type == "P1"):
+            problems.append(f"{where}: URN where none is due, or none where one is (rules 218, 222)")
+        if episode.legal_status == "E1" and (order_on is None or episode.started_on < order_on):
+            problems.append(f"{where}: legal status E1 before the placement order")
+    if reason_ended in {"E11", "E12"} and last.placement_type not in ADOPTIVE_PLACEMENTS:
+        problems.append("adopted but not placed for adoption (rule 390)")
+    return problems
 
 
 def demo_raa() -> Organisation:
@@ -116,6 +184,53 @@ def digest() -> str:
             )
         ),
         list(PermanenceOutcome.objects.order_by(*child, "made_on").values_list(*child, "kind", "made_on")),
+        list(Household.objects.order_by("reference").values_list("reference", "legal_status")),
+        list(Applicant.objects.order_by("household__reference", "id").values_list("household__reference", "sex")),
+        list(
+            Episode.objects.order_by(
+                "period__child__responsible_la__ons_code", "period__child__la_child_id", "started_on"
+            ).values_list(
+                "period__child__la_child_id",
+                "started_on",
+                "reason_new_episode",
+                "legal_status",
+                "category_of_need",
+                "placement_type",
+                "placement_provider",
+                "ended_on",
+                "reason_ended",
+                "reason_place_change",
+                "home_postcode",
+                "placement_postcode",
+                "urn",
+            )
+        ),
+        list(
+            EarlyPermanencePlacement.objects.order_by(*child, "started_on").values_list(
+                *child, "kind", "household__reference", "started_on", "ended_on"
+            )
+        ),
+        list(
+            FamilyFindingStatus.objects.order_by(*child, "status_from", "id").values_list(
+                *child, "status", "status_from"
+            )
+        ),
+        list(Featuring.objects.order_by(*child, "featured_on").values_list(*child, "channel", "featured_on")),
+        list(
+            ProceedingsTracking.objects.order_by(*child, "stage_from", "id").values_list(
+                *child, "stage", "stage_from", "final_hearing_on"
+            )
+        ),
+        list(
+            ChildPermanenceReport.objects.order_by(*child).values_list(
+                *child, "status", "started_on", "due_on", "completed_on"
+            )
+        ),
+        list(
+            SiblingGroupMember.objects.order_by(*child).values_list(
+                *child, "group__name", "group__plan", "group__assessed_on", "group__assessment_outcome"
+            )
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -343,6 +458,117 @@ class TestDemoRegion:
         ]
         assert sum(250 <= days <= 1300 for days in moved_in) / len(moved_in) > 0.9
 
+    def test_every_period_of_care_has_consistent_903_episodes(self, db):
+        periods = PeriodOfCare.objects.prefetch_related("episodes", "child__placement_orders")
+        assert periods.count() > 200
+        for period in periods:
+            orders = [o.made_on for o in period.child.placement_orders.all()]
+            problems = episode_problems(
+                started_on=period.started_on,
+                ended_on=period.ended_on,
+                reason_ended=period.reason_ended,
+                order_on=min(orders, default=None),
+                episodes=list(period.episodes.all()),
+            )
+            assert not problems, (period.child.la_child_id, problems)
+        episodes = Episode.objects.all()
+        assert set(episodes.values_list("reason_new_episode", flat=True)) >= {"S", "L", "P", "T"}
+        assert set(episodes.values_list("legal_status", flat=True)) >= {"C1", "C2", "E1", "V2"}
+        assert set(episodes.values_list("placement_type", flat=True)) >= {"U6", "U5", "U4", "U3", "A5", "A6", "P1"}
+        assert set(episodes.exclude(reason_place_change="").values_list("reason_place_change", flat=True)) >= {
+            "CARPL",
+            "PLACE",
+        }
+        # The placement order is legal status E1 from its date; placed for adoption on the date they moved in.
+        for order in PlacementOrder.objects.filter(child__periods_of_care__ended_on__isnull=True):
+            assert Episode.objects.filter(
+                period__child=order.child, legal_status="E1", started_on=order.made_on
+            ).exists()
+        for placement in AdoptivePlacement.objects.filter(placed_on__isnull=False):
+            place = "A5" if placement.with_foster_carers else "A6"
+            assert Episode.objects.filter(
+                period__child=placement.child, placement_type=place, started_on=placement.placed_on
+            ).exists(), placement.child.la_child_id
+
+    def test_postcodes_are_real_and_in_the_childs_la(self, db):
+        from children.demo_care import POSTCODES
+
+        towns = POSTCODES
+        known = {code for codes in towns.values() for code in codes}
+        for child in Child.objects.filter(periods_of_care__isnull=False).prefetch_related("periods_of_care__episodes"):
+            la_towns = next(la.towns for la in adoption_demo.DEMO_LAS if la.ons_code == child.responsible_la.ons_code)
+            home_codes = {code for town in la_towns for code in towns[town]}
+            for period in child.periods_of_care.all():
+                for episode in period.episodes.all():
+                    assert episode.home_postcode in home_codes
+                    assert episode.placement_postcode in known
+
+    def test_adopters_have_a_sex_and_a_legal_status_that_fit_together(self, db):
+        assert not Applicant.objects.filter(sex="").exists()
+        statuses = Counter()
+        for household in Household.objects.prefetch_related("applicants"):
+            sexes = sorted(a.sex for a in household.applicants.all())
+            statuses[household.legal_status] += 1
+            if len(sexes) == 1:
+                assert household.legal_status == "L0"
+            elif sexes == ["F", "M"]:
+                assert household.legal_status in {"L11", "L2", "L3"}  # 903 rules 517, 519, 520
+            else:
+                assert household.legal_status in {"L12", "L2", "L4"}  # 903 rules 518, 519, 524
+        assert set(statuses) >= {"L0", "L11", "L3"}
+
+    def test_sibling_pairs_are_sibling_groups(self, db):
+        groups = SiblingGroup.objects.prefetch_related("members__child")
+        assert groups.count() >= 10
+        for group in groups:
+            members = [m.child for m in group.members.all()]
+            assert len(members) == 2
+            assert {c.responsible_la_id for c in members} == {group.responsible_la_id}
+            assert group.name == f"{members[0].last_name} siblings"
+            if group.assessed_on:
+                assert group.assessment_outcome == "together" and group.plan == "together"
+        placed_together = AdoptivePlacement.objects.filter(child__sibling_membership__isnull=False, ended_on=None)
+        for placement in placed_together:
+            sibling = placement.child.sibling_membership.group.members.exclude(child=placement.child).get().child
+            assert sibling.adoptive_placements.filter(household=placement.household, ended_on=None).exists()
+
+    def test_family_finding_featuring_and_early_permanence(self, db):
+        decided = Child.objects.filter(adoption_decisions__isnull=False).distinct()
+        assert not decided.filter(family_finding_statuses__isnull=True).exists()
+        for child in decided.prefetch_related("family_finding_statuses", "adoption_decisions"):
+            statuses = list(child.family_finding_statuses.all())
+            assert [s.status_from for s in statuses] == sorted(s.status_from for s in statuses)
+            if any(d.reversed_on for d in child.adoption_decisions.all()):
+                assert statuses[-1].status == "not_sought"
+        assert set(FamilyFindingStatus.objects.values_list("status", flat=True)) == set(FamilyFindingStatus.Status)
+        assert Featuring.objects.filter(channel="link_maker").count() >= 10
+        early = EarlyPermanencePlacement.objects.select_related("household")
+        assert early.count() >= 3
+        assert not early.filter(started_on__lt=F("household__approved_on")).exists()
+        for placement in early:
+            # Fostering for adoption or concurrent planning: carers who are also approved adopters (903 U5).
+            assert Episode.objects.filter(
+                period__child=placement.child,
+                placement_type__in=EARLY_PERMANENCE_PLACEMENTS,
+                started_on=placement.started_on,
+            ).exists(), placement.child.la_child_id
+
+    def test_proceedings_tracking_and_permanence_reports(self, db):
+        tracked = ProceedingsTracking.objects
+        assert set(tracked.filter(child__date_of_birth__isnull=True).values_list("stage", flat=True)) == {"pre_birth"}
+        assert not Child.objects.filter(date_of_birth__isnull=True, proceedings_tracking__isnull=True).exists()
+        not_in_care = Child.objects.filter(date_of_birth__isnull=False, periods_of_care__isnull=True)
+        assert not not_in_care.filter(proceedings_tracking__isnull=True).exists()
+        for order in PlacementOrder.objects.all():
+            assert tracked.filter(child=order.child, stage="post_placement_order", stage_from=order.made_on).exists()
+        assert tracked.filter(stage="care_proceedings", final_hearing_on__gt=REFERENCE).exists()
+        reports = ChildPermanenceReport.objects
+        assert not Child.objects.filter(adoption_decisions__isnull=False, permanence_reports__isnull=True).exists()
+        assert not reports.filter(
+            status="completed", completed_on__gt=F("child__adoption_decisions__decided_on")
+        ).exists()
+        assert reports.filter(status="in_progress").exists()
+
     def test_loading_again_without_if_empty_is_refused(self, db):
         with pytest.raises(CommandError, match="already exists"):
             load()
@@ -408,6 +634,15 @@ def test_any_seed_and_reference_date_give_consistent_plans(seed):
         chain += [o.made_on for o in plan.outcomes if o.kind == ADOPTION_ORDER]
         assert chain == sorted(chain), plan
         assert max(chain) <= reference
+        problems = episode_problems(
+            started_on=period.started_on,
+            ended_on=period.ended_on,
+            reason_ended=period.reason_ended,
+            order_on=min((o.made_on for o in plan.orders), default=None),
+            episodes=list(plan.care.episodes),
+        )
+        assert not problems, (plan.la_child_id, problems)
+        assert all(e.started_on <= reference for e in plan.care.episodes)
 
 
 def test_the_reference_date_cannot_be_in_the_future(db):

@@ -70,7 +70,10 @@ def validate_tables(
         for name, text in csv_tables.items()
     ]
     validator = LacValidator(
-        metadata={"collectionYear": collection_year_label(year_start), "localAuthority": la_ons_code},
+        # The validator wants the year the collection ends ("2026" for 2025/26): it works out the
+        # collection's start and end as 1 April of the year before and 31 March of that year
+        # (lac_validator.datastore._process_metadata), and its rules compare against "2026".
+        metadata={"collectionYear": str(year_start + 1), "localAuthority": la_ons_code},
         files=files,
         registry=ruleset_for(year_start),
         selected_rules=rule_codes,

@@ -211,4 +211,10 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path: Path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = yaml.safe_load(out.read_text())
     assert schema["openapi"].startswith("3")
-    assert set(schema["paths"]) == {"/api/v1/children/", "/api/v1/children/{child_id}/"}
+    assert {"/api/v1/children/", "/api/v1/children/{child_id}/"} <= set(schema["paths"])
+    # Every path is under the versioned prefix and every operation says how it fails.
+    assert all(path.startswith("/api/v1/") for path in schema["paths"])
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
