@@ -215,7 +215,7 @@ def build_journeys(actor, la) -> None:
         actor=actor, child_id=b, started_on=date(2022, 4, 4), legal_status="V2", placement_type="U6", **CARE
     )
     s.episode_record(
-        actor=actor, child_id=b, started_on=date(2022, 5, 1), reason_new_episode="T", legal_status="C1",
+        actor=actor, child_id=b, started_on=date(2022, 5, 1), reason_new_episode="B", legal_status="C1",
         placement_type="U6", reason_place_change="CARPL", **CARE,
     )  # fmt: skip
     s.episode_record(
