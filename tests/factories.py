@@ -52,8 +52,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Fixed, obviously-staff names: pages show the signed-in user's name, and a random name could
+    # collide with a child's name that a test expects to be absent.
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = "Member"
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
 
@@ -94,8 +96,9 @@ class ChildFactory(factory.django.DjangoModelFactory):
     responsible_la = factory.SubFactory(LaFactory)
     la_child_id = factory.Sequence(lambda n: f"LA{n:06d}")
     child_903_id = factory.Sequence(lambda n: f"C{n:07d}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Distinct, made-up names for the same reason as staff: tests look for a child's name being absent.
+    first_name = factory.Sequence(lambda n: f"Kid{n}")
+    last_name = factory.Sequence(lambda n: f"Family{n}")
     date_of_birth = date(2021, 5, 1)
     sex = "M"
     ethnicity = "WBRI"
