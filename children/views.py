@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from adopters.models import Household
 from adopters.selectors import household_list
 from adoption import tenancy
+from adoption.spreadsheets import csv_cell
 from children import forms, selectors, services
 from children.journey import (
     Situation,
@@ -94,16 +95,6 @@ def child_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell's text, with a leading quote when a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 EXPORT_COLUMNS = [
     "Local authority",
     "LA child ID",
@@ -148,7 +139,7 @@ def child_list_export(request: HttpRequest) -> HttpResponse:
         child: Any = row.child
         membership = selectors.sibling_membership(child)
         writer.writerow(
-            csv_safe(value)
+            csv_cell(value)
             for value in (
                 child.responsible_la.name,
                 child.la_child_id,

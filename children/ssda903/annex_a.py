@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font
 
 from adoption import audit, jobs, tenancy
 from adoption.models import AuditEvent, Job, Organisation
+from adoption.spreadsheets import neutralise
 from children.models import AdoptionDecision, Child, Ethnicity, PermanenceOutcome, Sex
 
 HEADERS: tuple[str, ...] = (
@@ -66,14 +67,6 @@ REVERSAL_REASON = {
     "RD3": "RD3 - Prospective adopters could not be found",
     "RD4": "RD4 - Any other reason",
 }
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would read as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _age(born: date | None, on: date) -> int | None:

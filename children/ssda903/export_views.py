@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from adoption import tenancy
 from adoption.fields import GovukDateField
 from adoption.models import Organisation
+from children.forms import add_service_errors
 from children.ssda903 import annex_a, export
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -90,14 +91,6 @@ class AnnexAList10Form(_LaForm):
         return value
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @GET_POST
 def ssda903_export(request: HttpRequest) -> HttpResponse:
@@ -110,7 +103,7 @@ def ssda903_export(request: HttpRequest) -> HttpResponse:
                 actor=request.user, la_id=form.cleaned_data["la"].pk, year_start=form.cleaned_data["year"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("job-detail", job_id=job.pk)
     return render(request, "ssda903/export.html", {"form": form}, status=400 if form.errors else 200)
@@ -128,7 +121,7 @@ def annex_a_list_10(request: HttpRequest) -> HttpResponse:
                 actor=request.user, la_id=form.cleaned_data["la"].pk, as_at=form.cleaned_data["as_at"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("job-detail", job_id=job.pk)
     return render(request, "ssda903/annex_a_list_10.html", {"form": form}, status=400 if form.errors else 200)
