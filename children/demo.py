@@ -72,7 +72,8 @@ TOTAL_CHILDREN = 250
 UNLINKED_COUNTS: dict[Stage, int] = {
     Stage.PRE_BIRTH: 8,
     Stage.NOT_IN_CARE: 6,
-    Stage.IN_CARE: 24,
+    Stage.IN_CARE: 18,
+    Stage.LEFT_CARE: 6,
     Stage.DECISION: 20,
     Stage.PLACEMENT_ORDER: 34,
     Stage.REVERSED: 16,
@@ -600,6 +601,12 @@ class _Planner:
             )
         self.add_group(Stage.IN_CARE, _Journey(entered_care=entered, early_permanence=early))
 
+    def plan_left_care(self) -> None:
+        """Looked after for a while, then home to their parents as part of the care plan (903 REC E4A)."""
+        entered = self.ago(200, 1200)
+        left = self.step(entered, 30, 300)
+        self.add_group(Stage.LEFT_CARE, _Journey(entered_care=entered, periods_end=(left, "E4A")))
+
     def plan_decision(self) -> None:
         entered = self.ago(120, 640)
         decided = self.step(entered, 60, 330)
@@ -676,6 +683,8 @@ class _Planner:
             self.plan_not_in_care()
         for _ in range(UNLINKED_COUNTS[Stage.IN_CARE]):
             self.plan_in_care()
+        for _ in range(UNLINKED_COUNTS[Stage.LEFT_CARE]):
+            self.plan_left_care()
         for _ in range(UNLINKED_COUNTS[Stage.DECISION]):
             self.plan_decision()
         pairs_left = WAITING_SIBLING_PAIRS

@@ -18,6 +18,7 @@ class Stage(models.TextChoices):
     PRE_BIRTH = "pre_birth", "Unborn baby"
     NOT_IN_CARE = "not_in_care", "Not in care"
     IN_CARE = "in_care", "In care"
+    LEFT_CARE = "left_care", "Left care"
     DECISION = "decision", "Should be placed for adoption"
     PLACEMENT_ORDER = "placement_order", "Placement order made"
     MATCHED = "matched", "Matched"
@@ -40,6 +41,7 @@ class JourneyDates:
     adoption_order_on: date | None
     other_permanence_on: date | None
     date_of_birth: date | None = None  # none yet for an unborn baby
+    left_care_on: date | None = None  # end of the latest period of care; none while in care
 
 
 def stage_of(dates: JourneyDates) -> Stage:
@@ -58,6 +60,8 @@ def stage_of(dates: JourneyDates) -> Stage:
         return Stage.DECISION
     if dates.decision_reversed_on:
         return Stage.REVERSED
+    if dates.entered_care_on and dates.left_care_on:
+        return Stage.LEFT_CARE
     if dates.entered_care_on:
         return Stage.IN_CARE
     if dates.date_of_birth:

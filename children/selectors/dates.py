@@ -37,6 +37,10 @@ def with_journey_dates(queryset: QuerySet[Child]) -> QuerySet[Child]:
     current_placement = {"ended_on__isnull": True}
     return queryset.annotate(
         entered_care_on=_latest(PeriodOfCare, "started_on"),
+        # The end of the latest period of care (ordered by its start): empty while the child is in care.
+        left_care_on=Subquery(
+            PeriodOfCare.objects.filter(child=OuterRef("pk")).order_by("-started_on").values("ended_on")[:1]
+        ),
         decision_on=_latest(AdoptionDecision, "decided_on", reversed_on__isnull=True),
         decision_reversed_on=_latest(AdoptionDecision, "reversed_on", reversed_on__isnull=False),
         placement_order_on=_latest(PlacementOrder, "made_on"),
@@ -69,6 +73,7 @@ def stage_expression() -> Case:
         When(decision_on__isnull=False, placement_order_on__isnull=False, then=Value(Stage.PLACEMENT_ORDER.value)),
         When(decision_on__isnull=False, then=Value(Stage.DECISION.value)),
         When(decision_reversed_on__isnull=False, then=Value(Stage.REVERSED.value)),
+        When(entered_care_on__isnull=False, left_care_on__isnull=False, then=Value(Stage.LEFT_CARE.value)),
         When(entered_care_on__isnull=False, then=Value(Stage.IN_CARE.value)),
         When(date_of_birth__isnull=False, then=Value(Stage.NOT_IN_CARE.value)),
         default=Value(Stage.PRE_BIRTH.value),

@@ -99,6 +99,11 @@ def region(la_a, la_b):
     c["mia"] = make_child(la_a, "Mia Moore", care=date(2025, 2, 1), ethnicity="WIRI")  # in care, no plan yet
     c["noah"] = make_child(la_a, "Noah Nash", care=date(2023, 2, 1))
     PermanenceOutcome.objects.create(child=c["noah"], kind="sgo", made_on=date(2024, 2, 1))
+    # Looked after for six months, then home to her parents (903 REC E4A): no adoption plan.
+    c["rosa"] = make_child(la_a, "Rosa Reed")
+    factories.PeriodOfCareFactory(
+        child=c["rosa"], started_on=date(2024, 3, 1), ended_on=date(2024, 9, 1), reason_ended="E4A"
+    )
     # Before care: an unborn baby and two children in the court process.
     c["ivy"] = make_child(la_a, "Ivy Irwin", born=None, expected_date_of_birth=date(2025, 9, 1))
     ProceedingsTracking.objects.create(child=c["ivy"], stage="pre_birth", stage_from=date(2025, 5, 1))
@@ -223,6 +228,7 @@ def test_the_stage_filter_agrees_with_stage_of_for_every_stage(social_worker_a, 
     assert listed(social_worker_a, stage=Stage.NOT_IN_CARE) == ["Jack", "Kit"]
     assert listed(social_worker_a, stage=Stage.REVERSED) == ["Hana"]
     assert listed(social_worker_a, stage=Stage.OTHER_PERMANENCE) == ["Noah"]
+    assert listed(social_worker_a, stage=Stage.LEFT_CARE) == ["Rosa"]
 
 
 @given(
@@ -320,7 +326,7 @@ def test_the_family_finding_filter_uses_the_latest_status(social_worker_a, regio
     assert listed(social_worker_a, family_finding="active") == ["Bella"]
     assert listed(social_worker_a, family_finding="on_hold") == ["Alfie"]
     assert "Alfie" not in listed(social_worker_a, family_finding="none")
-    assert len(listed(social_worker_a, family_finding="none")) == 15 - 2
+    assert len(listed(social_worker_a, family_finding="none")) == 16 - 2  # LA A has 16 children, 2 with a status
 
 
 def test_sorting(social_worker_a, region):
@@ -352,7 +358,7 @@ def test_the_list_page_ignores_an_unknown_filter_value(client, social_worker_a, 
     client.force_login(social_worker_a)
     response = client.get(reverse("children:list"), {"stage": "nonsense", "sort": "evil"})
     assert response.status_code == 200
-    assert len(cells(response)) == 15
+    assert len(cells(response)) == 16  # all of LA A's children
 
 
 def read_csv(response) -> list[dict[str, str]]:
@@ -381,7 +387,7 @@ def test_the_csv_export_is_the_filtered_list_and_is_audited(client, social_worke
     assert (event.actor, event.organisation_id, event.object_type) == (social_worker_a, la_a.pk, "children.child")
     # Every page, not the first 25; and never LA B's children.
     everything = read_csv(client.get(reverse("children:export")))
-    assert len(everything) == 15
+    assert len(everything) == 16  # all of LA A's children
     assert "Bertie" not in {r["First name"] for r in everything}
 
 
