@@ -29,6 +29,7 @@ What the import maps (everything else in the 903 is left alone):
   The 903 has DATE_MATCH only for adopted children: a child placed but not adopted gets the
   placement date as the match date, with a warning.
 * REC E11/E12 -> the adoption order (on DEC) and the end of the period of care.
+* REC E41 -> a child arrangements order, E45 to E48 -> a special guardianship order (on DEC).
 
 Which DfE findings block the import (:data:`BLOCKING_DFE_RULES`): the validity of every code and
 date; the order of the adoption dates (331, 333, 334, 554, 1003 and the other rules on the AD1 and
@@ -61,7 +62,12 @@ from django.utils import timezone
 from adoption import audit, jobs, tenancy
 from adoption.models import ApiClient, AuditEvent, Job, JobInput, Organisation
 from children import rules, services
-from children.codes import ADOPTION_REASONS, ADOPTIVE_PLACEMENTS, WITH_CURRENT_FOSTER_CARERS
+from children.codes import (
+    ADOPTION_REASONS,
+    ADOPTIVE_PLACEMENTS,
+    SPECIAL_GUARDIANSHIP_REASONS,
+    WITH_CURRENT_FOSTER_CARERS,
+)
 from children.models import Child, Episode, PermanenceOutcome, PlacementOrder
 from children.ssda903 import reader
 from children.ssda903.reader import Problem, Row, Tables
@@ -241,6 +247,7 @@ RANK = {
     "placement_end": 60,
     "reversal": 70,
     "adoption_order": 80,
+    "permanence_outcome": 80,
     "period_end": 90,
 }
 
@@ -326,6 +333,7 @@ def _plan_child(item: ChildIn, child: Child | None, as_at: date = date.max) -> C
     orders = _plan_orders(plan, timeline, child)
     placements = _plan_placements(plan, item, timeline, child)
     adoption = _plan_adoption_order(plan, timeline, child)
+    _plan_other_outcomes(plan, timeline, child)
     if plan.steps and not plan.problems:
         _check_journey(plan, item, child, timeline, orders, placements, adoption)
     return plan
@@ -864,6 +872,30 @@ def _plan_adoption_order(plan: ChildPlan, timeline: list[Ep], child: Child | Non
     return ep.ended_on, ep.row
 
 
+# Periods of care that end in another permanence order (903 REC) and the order each one records.
+OTHER_OUTCOMES_BY_REC: dict[str, str] = {
+    "E41": PermanenceOutcome.Kind.CHILD_ARRANGEMENTS,
+    **dict.fromkeys(SPECIAL_GUARDIANSHIP_REASONS, PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP),
+}
+
+
+def _plan_other_outcomes(plan: ChildPlan, timeline: list[Ep], child: Child | None) -> None:
+    """A special guardianship or child arrangements order ends the period of care: record the order too."""
+    recorded = {(o.kind, o.made_on) for o in (child.permanence_outcomes.all() if child else [])}
+    for ep in timeline:
+        kind = OTHER_OUTCOMES_BY_REC.get(ep.rec or "")
+        if ep.row is None or kind is None or ep.ended_on is None or (kind, ep.ended_on) in recorded:
+            continue
+        plan.add(
+            ep.ended_on,
+            "permanence_outcome",
+            f"{PermanenceOutcome.Kind(kind).label}: {_d(ep.ended_on)}",
+            ep.row,
+            kind=kind,
+            made_on=ep.ended_on,
+        )
+
+
 def _check_journey(
     plan: ChildPlan,
     item: ChildIn,
@@ -923,6 +955,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "adoptive_placement": services.adoptive_placement_record,
     "placement_end": services.adoptive_placement_end,
     "adoption_order": services.permanence_outcome_record,
+    "permanence_outcome": services.permanence_outcome_record,
 }
 
 

@@ -36,9 +36,9 @@ def journey(child: Child) -> dict[str, Any]:
     Left out because the 903 cannot carry them: names (the import names a child 'Child <id>'), the
     LA's own id, the household a child was matched with (AD1 has only the adopters' number, sex and
     legal status), the court of a placement order, matches without a placement, and the match date
-    of most placements (see ``_placements``). Permanence outcomes other than adoption orders are not
-    compared: the import records adoption orders only (a special guardianship or child arrangements
-    order shows as the period's REC, which is compared).
+    of most placements (see ``_placements``), and long-term fostering or a return home as outcomes
+    (plans, not orders). Adoption, special guardianship and child arrangements orders are compared:
+    the import records them from the REC that ends the period of care.
     """
     return {
         "details": (child.date_of_birth, child.sex, child.ethnicity, child.upn),
@@ -77,7 +77,15 @@ def journey(child: Child) -> dict[str, Any]:
             .order_by("made_on")
             .values_list("made_on", flat=True)
         ),
+        # The other orders a 903 carries, as the REC that ends the period (E41, E45 to E48). Long-term
+        # fostering and a return home are plans, not orders: the 903 has no way to say them.
+        "other_orders": list(
+            child.permanence_outcomes.filter(kind__in=CARRIED_ORDERS).order_by("made_on").values_list("kind", "made_on")
+        ),
     }
+
+
+CARRIED_ORDERS = (PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP, PermanenceOutcome.Kind.CHILD_ARRANGEMENTS)
 
 
 def _placements(child: Child) -> list[tuple]:
@@ -164,6 +172,7 @@ def test_each_years_return_of_a_demo_la_imports_the_same_journeys(round_trip, db
     assert any(d[1] for j in everything for d in j["decisions"])  # a reversed decision
     assert any(p[4] for j in everything for p in j["placements"])  # a disrupted placement
     assert sum(1 for j in everything if j["adoption_orders"]) >= 5
+    assert any(j["other_orders"] for j in everything)  # a special guardianship or child arrangements order
     assert any(p[0] != p[1] for j in everything for p in j["placements"])  # an AD1 match date compared
     # A child never in care is in no return (the demo LA's children not in care are not compared).
     assert Child.objects.filter(responsible_la=round_trip["empty"]).count() == len(original)
