@@ -526,3 +526,36 @@ def adoptive_placement_end(*, actor: Any, child_id: int, ended_on: date) -> Adop
     _check(child, disrupted_on=ended_on)
     placement.ended_on = ended_on
     return _save(actor, placement, child, AuditEvent.Action.UPDATE)
+
+
+@transaction.atomic
+def adoptive_placement_match_correct(
+    *, actor: Any, child_id: int, placed_on: date, matched_on: date
+) -> AdoptivePlacement:
+    """Correct the date of the match behind the placement that began on ``placed_on``.
+
+    For when the real date arrives later: the 903 gives DATE_MATCH only in AD1, in the year of the
+    adoption order, after an earlier year's return recorded the placement.
+    """
+    child = _child_for_write(actor, child_id)
+    placement = child.adoptive_placements.filter(placed_on=placed_on).first()
+    if placement is None:
+        raise ValidationError({"placed_on": f"No adoptive placement began on {placed_on:%d/%m/%Y}"})
+    if matched_on > placed_on:
+        raise ValidationError(
+            {
+                "matched_on": f"The child must be matched on or before being placed for adoption ({placed_on:%d/%m/%Y})"
+                " (903 rule 331)"
+            }
+        )
+    decided = child.adoption_decisions.filter(decided_on__lte=matched_on).exists()
+    if not decided:
+        raise ValidationError(
+            {
+                "matched_on": "The match must be on or after the decision that the child should be placed for adoption"
+                " (903 rule 333)"
+            }
+        )
+    _check(child, corrected_match_on=matched_on)
+    placement.matched_on = matched_on
+    return _save(actor, placement, child, AuditEvent.Action.UPDATE)

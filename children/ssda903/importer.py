@@ -244,6 +244,7 @@ RANK = {
     "decision": 30,
     "placement_order": 40,
     "adoptive_placement": 50,
+    "match_correction": 55,
     "placement_end": 60,
     "reversal": 70,
     "adoption_order": 80,
@@ -714,9 +715,21 @@ def _plan_placements(plan: ChildPlan, item: ChildIn, timeline: list[Ep], child: 
         moved_in = run.carers_from if run.with_foster_carers else None
         old = next((p for p in recorded if p.placed_on == run.placed_on), None)
         if old is not None:
-            if run_match and old.matched_on != run_match:
-                # The service's record of the match is kept (a family finder records it; an earlier
-                # import may have had only the placement date): the difference is shown, not applied.
+            if run_match and old.matched_on != run_match and old.matched_on == old.placed_on:
+                # An earlier year's return had no AD1, so the import recorded the placement date as
+                # the match (see below); this AD1 has the real date: correct it.
+                plan.add(
+                    run.placed_on,
+                    "match_correction",
+                    f"Match of the placement of {_d(old.placed_on)}: {_d(run_match)} (from AD1)",
+                    ad1,
+                    placed_on=old.placed_on,
+                    matched_on=run_match,
+                )
+                final[old.pk].matched_on = run_match
+            elif run_match and old.matched_on != run_match:
+                # A match date recorded by someone (not the import's placeholder) is kept: the
+                # difference is shown, not applied.
                 plan.warn(
                     MATCH_DATE,
                     f"The record has the match on {_d(old.matched_on)}; AD1 DATE_MATCH is {_d(run_match)}. "
@@ -953,6 +966,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "reversal": services.adoption_decision_reverse,
     "placement_order": services.placement_order_record,
     "adoptive_placement": services.adoptive_placement_record,
+    "match_correction": services.adoptive_placement_match_correct,
     "placement_end": services.adoptive_placement_end,
     "adoption_order": services.permanence_outcome_record,
     "permanence_outcome": services.permanence_outcome_record,

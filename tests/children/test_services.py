@@ -489,3 +489,52 @@ def test_every_write_is_audited(social_worker_a, child_with_decision):
     before = AuditEvent.objects.filter(action="create", object_id=str(child_with_decision.pk)).count()
     services.placement_order_record(actor=social_worker_a, child_id=child_with_decision.pk, made_on=PLACEMENT_ORDER)
     assert AuditEvent.objects.filter(action="create", object_id=str(child_with_decision.pk)).count() == before + 1
+
+
+def test_the_match_date_of_a_placement_can_be_corrected(social_worker_a, child_with_order):
+    """When a placement was recorded with the placement date as the match (the 903 gave no DATE_MATCH yet)."""
+    services.adoptive_placement_record(
+        actor=social_worker_a, child_id=child_with_order.pk, matched_on=PLACED, placed_on=PLACED
+    )
+    corrected = services.adoptive_placement_match_correct(
+        actor=social_worker_a, child_id=child_with_order.pk, placed_on=PLACED, matched_on=MATCHED
+    )
+    assert (corrected.matched_on, corrected.placed_on) == (MATCHED, PLACED)
+    assert AuditEvent.objects.filter(action="update", object_id=str(child_with_order.pk)).exists()
+
+
+def test_a_corrected_match_still_follows_331_and_333(social_worker_a, child_with_order):
+    services.adoptive_placement_record(
+        actor=social_worker_a, child_id=child_with_order.pk, matched_on=PLACED, placed_on=PLACED
+    )
+    after_placement = refused(
+        services.adoptive_placement_match_correct,
+        actor=social_worker_a,
+        child_id=child_with_order.pk,
+        placed_on=PLACED,
+        matched_on=PLACED + timedelta(days=1),
+    )
+    assert after_placement["matched_on"][0].endswith("(903 rule 331)")
+    before_decision = refused(
+        services.adoptive_placement_match_correct,
+        actor=social_worker_a,
+        child_id=child_with_order.pk,
+        placed_on=PLACED,
+        matched_on=DECISION - timedelta(days=1),
+    )
+    assert before_decision["matched_on"][0].endswith("(903 rule 333)")
+    no_placement = refused(
+        services.adoptive_placement_match_correct,
+        actor=social_worker_a,
+        child_id=child_with_order.pk,
+        placed_on=PLACED - timedelta(days=3),
+        matched_on=MATCHED,
+    )
+    assert "No adoptive placement began on" in no_placement["placed_on"][0]
+
+
+def test_another_las_match_cannot_be_corrected(social_worker_b, child_with_order):
+    with pytest.raises(Http404):
+        services.adoptive_placement_match_correct(
+            actor=social_worker_b, child_id=child_with_order.pk, placed_on=PLACED, matched_on=MATCHED
+        )

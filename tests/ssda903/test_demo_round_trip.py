@@ -94,11 +94,9 @@ def _placements(child: Child) -> list[tuple]:
     A match without a placement (not placed yet, or ended before the child moved in) is left out: the
     903 shows a match only in AD1, for children adopted, so it cannot carry one. DATE_MATCH is in
     AD1 only, in the return of the year of the adoption order; the return that first shows the
-    placement (the A-placement episode's year) records the placed date as the match date when it
-    has no AD1, and a later AD1 does not move a recorded match (the import warns, rule MATCH_DATE,
-    and the services have no way to correct the date of a current match). So a child placed in one
-    collection year and adopted in a later one has, after the round trip, the placed date as the
-    match date: the expected value here says so.
+    placement records the placed date as the match date, and the AD1 that comes later corrects it.
+    So the real match date survives for the placement that led to adoption; a placement that did
+    not (still placed, or disrupted) has the placed date as its match date.
     """
     adopted_on = (
         child.permanence_outcomes.filter(kind=PermanenceOutcome.Kind.ADOPTION_ORDER)
@@ -107,12 +105,8 @@ def _placements(child: Child) -> list[tuple]:
     )
     out = []
     for p in child.adoptive_placements.filter(placed_on__isnull=False).order_by("placed_on"):
-        ad1_with_placement = (
-            adopted_on is not None
-            and p.ended_on is None
-            and collection_year_of(p.placed_on) == collection_year_of(adopted_on)
-        )
-        matched_on = p.matched_on if ad1_with_placement else p.placed_on
+        led_to_adoption = adopted_on is not None and p.ended_on is None
+        matched_on = p.matched_on if led_to_adoption else p.placed_on
         out.append((matched_on, p.placed_on, p.with_foster_carers, p.moved_in_with_carers_on, p.ended_on))
     return out
 

@@ -616,12 +616,11 @@ def test_each_years_export_imported_in_turn_reproduces_the_journeys(recorded, la
     for year in (2021, 2022, 2023):
         report = run(writer_other, la_other, year_files(year))
         assert report.applied, [p.as_dict() for p in report.blocking]
-    # The 903 has DATE_MATCH only in AD1, for the year of the adoption: a child placed in one year
-    # and adopted in a later one (A1001), or not adopted yet (D4004), gets the placement date as
-    # the match date, and the later AD1 cannot move a recorded match (a warning says so).
-    for child in ("A1001", "D4004"):
-        (placement,) = recorded[child]["placements"]
-        recorded[child]["placements"] = [(placement[1], *placement[1:])]
+    # The 903 has DATE_MATCH only in AD1, for the year of the adoption. A child placed in one year
+    # and adopted in a later one (A1001) first gets the placement date as the match date, which the
+    # later AD1 corrects; a child not adopted yet (D4004) has no AD1, so keeps the placement date.
+    (placement,) = recorded["D4004"]["placements"]
+    recorded["D4004"]["placements"] = [(placement[1], *placement[1:])]
     assert journeys(la_other) == recorded
 
     before = table_counts()
