@@ -1,20 +1,12 @@
-"""Forms for the children's pages. Each event form turns what the user typed into one service's arguments.
-
-Dates use the GOV.UK three-box pattern (:class:`adoption.fields.GovukDateField`). The journey rules
-themselves live in the services (``children.rules``); a refused change comes back as a
-``ValidationError`` keyed by field, which :func:`add_service_errors` puts on the form's fields.
-"""
+"""The event forms: the child's own record, care, decisions and orders, family finding, matching and placement."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
-from adoption.fields import GovukDateField
 from adoption.models import Organisation
 from children.codes import (
     CategoryOfNeed,
@@ -25,7 +17,7 @@ from children.codes import (
     ReasonNewEpisode,
     ReasonPlaceChange,
 )
-from children.journey import HarderToPlace, Stage, WaitingBand
+from children.forms.base import CONSTRAINT_MESSAGES, GovukForm, choice, date_field, text, yes_no
 from children.models import (
     AdoptionDecision,
     AdoptivePlacement,
@@ -40,141 +32,7 @@ from children.models import (
     PlacementOrder,
     ProceedingsTracking,
     Sex,
-    SiblingGroup,
 )
-from children.selectors import NO_FAMILY_FINDING_STATUS
-
-# Messages for the database constraints a service's full_clean() reports by name.
-CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
-    "child_has_birth_or_expected_date": (
-        "date_of_birth",
-        "Enter the date of birth, or the expected date of birth for an unborn baby",
-    ),
-    "adoptive_placement_carers_before_placement": (
-        "moved_in_with_carers_on",
-        "The date the child moved in with their foster carers must be on or before the date they were placed for "
-        "adoption",
-    ),
-    "adoptive_placement_placed_after_match": (
-        "placed_on",
-        "The child must be matched on or before being placed for adoption (903 rule 331)",
-    ),
-    "cpr_completed_after_started": (
-        "completed_on",
-        "Enter the date the CPR was started, on or before it was completed",
-    ),
-    "cpr_completed_has_date": ("completed_on", "Enter the date the CPR was completed"),
-    "sibling_group_assessment_has_outcome": (
-        "assessment_outcome",
-        "Enter both the date and the outcome of the sibling assessment",
-    ),
-}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
-    """Show a service's ``ValidationError`` on the form: each message on its field, the rest above the form.
-
-    ``fields`` maps a service's argument names to the form's field names (``household_id`` ->
-    ``household``). A message for a field the form does not have goes to the top of the form, so
-    nothing the service said is lost.
-    """
-    fields = fields or {}
-    items: Iterable[tuple[str, list[str]]]
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
-    for key, messages in items:
-        for message in messages:
-            name, text = fields.get(key, key), message
-            for constraint, (constraint_field, friendly) in CONSTRAINT_MESSAGES.items():
-                if constraint in message:
-                    name, text = constraint_field, friendly
-            form.add_error(name if name in form.fields else None, text)
-
-
-# --- building blocks -----------------------------------------------------------------------------------
-
-
-class GovukForm(forms.Form):
-    """A form whose inputs take the GOV.UK error styles when their field has an error."""
-
-    # Service argument name -> form field name, for add_service_errors.
-    service_fields: dict[str, str] = {}
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        names = [field] if field else []
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            names = list(error.error_dict)
-        for name in names:
-            if name in self.fields:
-                self._mark_error(self.fields[name].widget)
-
-    @staticmethod
-    def _mark_error(widget: forms.Widget) -> None:
-        for part in getattr(widget, "widgets", [widget]):
-            css = part.attrs.get("class", "")
-            for base in ("govuk-input", "govuk-select", "govuk-textarea"):
-                if base in css.split() and f"{base}--error" not in css:
-                    part.attrs["class"] = f"{css} {base}--error"
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        add_service_errors(self, error, self.service_fields)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        """The cleaned data as the service's keyword arguments."""
-        return {self.service_fields_reverse().get(k, k): v for k, v in self.cleaned_data.items()}
-
-    def service_fields_reverse(self) -> dict[str, str]:
-        return {form_name: service_name for service_name, form_name in self.service_fields.items()}
-
-
-def text(
-    label: str, *, required: bool = True, max_length: int = 200, width: str = "", **kwargs: Any
-) -> forms.CharField:
-    css = "govuk-input" + (f" govuk-input--width-{width}" if width else "")
-    messages = {"required": f"Enter the {label.lower()}", "max_length": f"The {label.lower()} is too long"}
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.TextInput(attrs={"class": css, "spellcheck": "false"}),
-        error_messages=messages,
-        **kwargs,
-    )
-
-
-def choice(label: str, choices: Any, *, required: bool = True, blank: str = "", radios: bool = False, **kwargs: Any):
-    """A select (long lists) or radios (a few options) over a model's ``TextChoices``."""
-    options = list(choices)
-    message = f"Choose the {label[0].lower()}{label[1:]}"
-    if radios:
-        widget: forms.Widget = forms.RadioSelect(attrs=kwargs.pop("attrs", {}))
-    else:
-        widget = forms.Select(attrs={"class": "govuk-select"})
-        options = [("", blank or "Choose one"), *options]
-    return forms.ChoiceField(
-        label=label,
-        choices=options,
-        required=required,
-        widget=widget,
-        error_messages={"required": message, "invalid_choice": message},
-        **kwargs,
-    )
-
-
-def yes_no(label: str, **kwargs: Any) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        error_messages={"required": f"Select yes if {label[0].lower()}{label[1:].rstrip('?')}"},
-        **kwargs,
-    )
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2024") -> GovukDateField:
-    return GovukDateField(label=label, required=required, help_text=help_text)
-
 
 # --- the child's own record ------------------------------------------------------------------------------
 
@@ -457,141 +315,3 @@ class PermanenceReportForm(GovukForm):
         if report is None:
             return {}
         return {name: getattr(report, name) for name in ("status", "started_on", "due_on", "completed_on")}
-
-
-# --- sibling groups -------------------------------------------------------------------------------------------
-
-
-class SiblingGroupCreateForm(GovukForm):
-    name = text("Name of the group", help_text="How the group is known, for example 'Bates siblings'.")
-    siblings = forms.ModelMultipleChoiceField(
-        label="Brothers and sisters",
-        queryset=Child.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
-        help_text="Children of the same local authority who are not in a sibling group yet.",
-        error_messages={"required": "Choose at least one brother or sister", "invalid_choice": "Choose from the list"},
-    )
-    plan = choice("Plan", SiblingGroup.Plan.choices, radios=True, initial=SiblingGroup.Plan.UNDECIDED)
-
-    service_fields = {"child_ids": "siblings"}
-
-    def __init__(self, *args: Any, child: Child, candidates: QuerySet[Child], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.child = child
-        field = self.fields["siblings"]
-        field.queryset = candidates  # type: ignore[attr-defined]
-        field.label_from_instance = _sibling_label  # type: ignore[attr-defined]
-
-    def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "plan": data["plan"],
-            "child_ids": [self.child.pk, *(c.pk for c in data["siblings"])],
-        }
-
-
-def _sibling_label(child: Child) -> str:
-    born = child.date_of_birth or child.expected_date_of_birth
-    prefix = "born" if child.date_of_birth else "expected"
-    return f"{child.full_name} ({prefix} {born.day} {born:%B %Y})" if born else child.full_name
-
-
-class SiblingGroupUpdateForm(GovukForm):
-    plan = choice("Plan", SiblingGroup.Plan.choices, radios=True)
-    assessed_on = date_field("Date of the sibling assessment", required=False)
-    assessment_outcome = choice(
-        "Outcome of the sibling assessment",
-        SiblingGroup.AssessmentOutcome.choices,
-        required=False,
-        blank="Not assessed yet",
-    )
-
-    @staticmethod
-    def initial_for(group: SiblingGroup) -> dict[str, Any]:
-        return {"plan": group.plan, "assessed_on": group.assessed_on, "assessment_outcome": group.assessment_outcome}
-
-
-# --- the child list ------------------------------------------------------------------------------------------
-
-
-SORT_CHOICES = [
-    ("name", "Name (A to Z)"),
-    ("-name", "Name (Z to A)"),
-    ("date_of_birth", "Date of birth (oldest first)"),
-    ("-date_of_birth", "Date of birth (youngest first)"),
-    ("-waiting", "Days waiting (most first)"),
-    ("waiting", "Days waiting (fewest first)"),
-]
-
-
-class ChildSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search by name or ID",
-        required=False,
-        max_length=100,
-        help_text="A name, LA child ID, 903 child ID or UPN.",
-        widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search", "spellcheck": "false"}),
-    )
-    la = forms.ModelChoiceField(
-        label="Local authority",
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label="All local authorities",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    stage = forms.ChoiceField(
-        label="Stage",
-        required=False,
-        choices=[("", "Any stage"), *Stage.choices],
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    band = forms.ChoiceField(
-        label="Time since the decision",
-        required=False,
-        choices=[("", "Any"), *WaitingBand.choices],
-        help_text="Children waiting: a decision, not yet placed.",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    family_finding = forms.ChoiceField(
-        label="Family-finding status",
-        required=False,
-        choices=[("", "Any"), *FamilyFindingStatus.Status.choices, (NO_FAMILY_FINDING_STATUS, "Not recorded")],
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    flags = forms.MultipleChoiceField(
-        label="Harder to place",
-        required=False,
-        choices=HarderToPlace.choices,
-        help_text="Show children with every characteristic ticked.",
-        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
-    )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=SORT_CHOICES,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-
-    def __init__(self, *args: Any, las: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if las is not None:
-            self.fields["la"].queryset = las  # type: ignore[attr-defined]
-
-    def filters(self) -> dict[str, Any]:
-        """The selector's keyword arguments; what did not validate is left out."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        filters: dict[str, Any] = {
-            "search": data.get("q", ""),
-            "la_id": data["la"].pk if data.get("la") else None,
-            "stage": data.get("stage", ""),
-            "band": data.get("band", ""),
-            "flags": data.get("flags", []),
-            "family_finding": data.get("family_finding", ""),
-        }
-        if data.get("sort"):
-            filters["sort"] = data["sort"]
-        return filters
