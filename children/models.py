@@ -23,6 +23,19 @@ from children.codes import (
 )
 
 
+def ends_after_start(name: str, *, start: str = "started_on", end: str = "ended_on") -> models.CheckConstraint:
+    """``end`` is empty or on or after ``start``."""
+    return models.CheckConstraint(condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name)
+
+
+def end_has_reason(name: str, *, end: str = "ended_on", reason: str = "reason_ended") -> models.CheckConstraint:
+    """An end date and its reason come together: both or neither."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True, reason: ""}) | Q(**{f"{end}__isnull": False}) & ~Q(**{reason: ""}),
+        name=name,
+    )
+
+
 class Sex(models.TextChoices):
     """903 SEX (from the 2024 to 2025 collection: M, F or U)."""
 
@@ -123,14 +136,8 @@ class PeriodOfCare(models.Model):
     class Meta:
         ordering = ["child", "started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="period_of_care_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True, reason_ended="") | Q(ended_on__isnull=False) & ~Q(reason_ended=""),
-                name="period_of_care_end_has_reason",
-            ),
+            ends_after_start("period_of_care_ends_after_start"),
+            end_has_reason("period_of_care_end_has_reason"),
             models.UniqueConstraint(fields=["child", "started_on"], name="period_of_care_unique_start"),
         ]
 
@@ -156,15 +163,8 @@ class AdoptionDecision(models.Model):
     class Meta:
         ordering = ["child", "decided_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reversed_on__isnull=True) | Q(reversed_on__gte=F("decided_on")),
-                name="adoption_decision_reversed_after_decision",
-            ),
-            models.CheckConstraint(
-                condition=Q(reversed_on__isnull=True, reversal_reason="")
-                | Q(reversed_on__isnull=False) & ~Q(reversal_reason=""),
-                name="adoption_decision_reversal_has_reason",
-            ),
+            ends_after_start("adoption_decision_reversed_after_decision", start="decided_on", end="reversed_on"),
+            end_has_reason("adoption_decision_reversal_has_reason", end="reversed_on", reason="reversal_reason"),
             models.UniqueConstraint(
                 fields=["child"], condition=Q(reversed_on__isnull=True), name="adoption_decision_one_open_per_child"
             ),
@@ -289,14 +289,8 @@ class Episode(models.Model):
     class Meta:
         ordering = ["period", "started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="episode_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True, reason_ended="") | Q(ended_on__isnull=False) & ~Q(reason_ended=""),
-                name="episode_end_has_reason",
-            ),
+            ends_after_start("episode_ends_after_start"),
+            end_has_reason("episode_end_has_reason"),
             models.UniqueConstraint(fields=["period", "started_on"], name="episode_unique_start"),
         ]
 
@@ -415,10 +409,7 @@ class EarlyPermanencePlacement(models.Model):
     class Meta:
         ordering = ["child", "started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="early_permanence_ends_after_start",
-            ),
+            ends_after_start("early_permanence_ends_after_start"),
         ]
 
     def __str__(self) -> str:

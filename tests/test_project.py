@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from io import StringIO
 from pathlib import Path
 
+import pytest
 import yaml
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,3 +53,12 @@ def test_no_sqlite_anywhere():
         for p in (ROOT / app).rglob("*.py")
     ]
     assert not [p for p in sources if "sqlite" in p.read_text().lower()]
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exit_:
+        pytest.fail(f"A model change has no migration (exit {exit_.code}):\n{out.getvalue()}")
