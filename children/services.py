@@ -85,6 +85,13 @@ def _check(child: Child, *, fields: dict[str, str] | None = None, **changes: Any
     rules.raise_if_violated(facts, fields=fields)
 
 
+def _not_before_current(history, *, field: str, day: date, what: str) -> None:
+    """A dated history (family finding, proceedings) only moves forward: refuse a start before the current one."""
+    current = history.order_by(f"-{field}", "-id").values_list(field, flat=True).first()
+    if current and day < current:
+        raise ValidationError({field: f"The {what} must start on or after the current one ({current:%d/%m/%Y})"})
+
+
 def _save(actor: Any, obj, child: Child, action: AuditEvent.Action = AuditEvent.Action.CREATE):
     obj.full_clean()
     obj.save()
@@ -272,11 +279,7 @@ def family_finding_status_record(
     *, actor: Any, child_id: int, status: str, status_from: date, note: str = ""
 ) -> FamilyFindingStatus:
     child = _child_for_write(actor, child_id)
-    latest = child.family_finding_statuses.order_by("-status_from", "-id").first()
-    if latest and status_from < latest.status_from:
-        raise ValidationError(
-            {"status_from": f"The status must start on or after the current one ({latest.status_from:%d/%m/%Y})"}
-        )
+    _not_before_current(child.family_finding_statuses, field="status_from", day=status_from, what="status")
     _check(child, status_from=status_from)
     return _save(actor, FamilyFindingStatus(child=child, status=status, status_from=status_from, note=note), child)
 
@@ -307,11 +310,7 @@ def proceedings_stage_record(
     *, actor: Any, child_id: int, stage: str, stage_from: date, final_hearing_on: date | None = None
 ) -> ProceedingsTracking:
     child = _child_for_write(actor, child_id)
-    latest = child.proceedings_tracking.order_by("-stage_from", "-id").first()
-    if latest and stage_from < latest.stage_from:
-        raise ValidationError(
-            {"stage_from": f"The stage must start on or after the current one ({latest.stage_from:%d/%m/%Y})"}
-        )
+    _not_before_current(child.proceedings_tracking, field="stage_from", day=stage_from, what="stage")
     _check(child, stage_from=stage_from)
     return _save(
         actor,

@@ -180,13 +180,13 @@ def list_10_xlsx(rows: list[List10Row]) -> bytes:
 
 def annex_a_list_10_request(*, actor: Any, la_id: int, as_at: date) -> Job:
     """Queue Annex A list 10 for one LA the actor may see, as on ``as_at``."""
-    from children.services import JOURNEY_WRITERS
+    from children.services import may_write_journeys
     from children.ssda903.tasks import build_annex_a_list_10
 
     la = tenancy.visible_las(actor).filter(pk=la_id).first()
     if la is None:
         raise Http404("No such local authority.")
-    if not tenancy.has_role(actor, *JOURNEY_WRITERS):
+    if not may_write_journeys(actor):
         raise PermissionDenied("Your role cannot export children's records.")
     if as_at > timezone.localdate():
         raise ValidationError({"as_at": "The date must be today or in the past"})

@@ -279,13 +279,13 @@ def _ad1_rows(
 
 def ssda903_export_request(*, actor: Any, la_id: int, year_start: int) -> Job:
     """Queue the 903 export of one LA the actor may see, for one collection year."""
-    from children.services import JOURNEY_WRITERS
+    from children.services import may_write_journeys
     from children.ssda903.tasks import build_ssda903_export
 
     la = tenancy.visible_las(actor).filter(pk=la_id).first()
     if la is None:
         raise Http404("No such local authority.")
-    if not tenancy.has_role(actor, *JOURNEY_WRITERS):
+    if not may_write_journeys(actor):
         raise PermissionDenied("Your role cannot export children's records.")
     if year_start not in {y.start_year for y in collection_years(timezone.localdate())}:
         raise ValidationError({"year": "Choose a collection year from the list"})

@@ -28,9 +28,9 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _can_export(actor: Any) -> bool:
-    from children.services import JOURNEY_WRITERS
+    from children.services import may_write_journeys
 
-    return tenancy.has_role(actor, *JOURNEY_WRITERS)
+    return may_write_journeys(actor)
 
 
 class _LaForm(forms.Form):

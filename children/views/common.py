@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from adoption import tenancy
 from children import services
 
 PAGE_SIZE = 25
@@ -17,7 +16,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _can_write(request: HttpRequest) -> bool:
-    return tenancy.has_role(request.user, *services.JOURNEY_WRITERS)
+    return services.may_write_journeys(request.user)
 
 
 def _require_writer(request: HttpRequest) -> None:

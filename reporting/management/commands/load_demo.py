@@ -8,12 +8,12 @@ the same data; only the API token and password hashes differ between runs.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from adopters import demo as adopters_demo
@@ -22,7 +22,7 @@ from adoption import demo as adoption_demo
 from children import demo as children_demo
 from children.journey import Stage
 from children.models import AdoptionDecision, AdoptivePlacement, Child, PermanenceOutcome
-from children.selectors import child_stage, with_journey_dates
+from children.selectors import stage_expression, with_journey_dates
 
 DEFAULT_SEED = 2026
 # Any constant: makes two concurrent loads (e.g. two `make run`s) take turns instead of both loading.
@@ -113,19 +113,24 @@ class Command(BaseCommand):
         out(f"Staff logins: {len(loaded.agencies.logins)}")
 
         households = Household.objects.filter(approving_agency__in=[raa, organisations.vaa])
-        by_status = Counter(households.values_list("status", flat=True))
+        by_status = dict(households.order_by().values_list("status").annotate(n=Count("id")))
         at_vaa = households.filter(approving_agency=organisations.vaa).count()
         out(f"Households: {households.count()} ({at_vaa} approved by the VAA)")
-        out("  " + ", ".join(f"{s.label} {by_status[s.value]}" for s in Household.Status))
+        out("  " + ", ".join(f"{s.label} {by_status.get(s.value, 0)}" for s in Household.Status))
 
-        children = with_journey_dates(Child.objects.filter(responsible_la__raa=raa).select_related("responsible_la"))
-        by_stage: Counter[Stage] = Counter()
-        by_la: Counter[str] = Counter()
-        for child in children:
-            by_stage[child_stage(child)] += 1
-            by_la[child.responsible_la.name] += 1
+        children = with_journey_dates(Child.objects.filter(responsible_la__raa=raa))
+        # Counted in the database: the stage is the same CASE the child list filters on.
+        by_stage = dict(
+            children.annotate(stage=stage_expression()).order_by().values_list("stage").annotate(n=Count("id"))
+        )
+        by_la = dict(
+            Child.objects.filter(responsible_la__raa=raa)
+            .order_by()
+            .values_list("responsible_la__name")
+            .annotate(n=Count("id"))
+        )
         out(f"Children: {sum(by_stage.values())}")
-        out("  by stage: " + ", ".join(f"{stage.label} {by_stage[stage]}" for stage in Stage))
+        out("  by stage: " + ", ".join(f"{stage.label} {by_stage.get(stage.value, 0)}" for stage in Stage))
         out("  by LA: " + ", ".join(f"{name} {count}" for name, count in sorted(by_la.items())))
 
         of_raa = {"child__responsible_la__raa": raa}
