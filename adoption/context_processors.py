@@ -21,10 +21,13 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
         "ssda903:import-upload",
         (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR),
     ),
+    ("Adopters", "adopters:pipeline", ()),
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
 _CHILDREN_PAGES = frozenset({"children:list", "children:waiting", "children:tracker", "ssda903:import-upload"})
+# Pages about households: only for the staff of an agency that approves adopters (an RAA or a VAA).
+_HOUSEHOLD_PAGES = frozenset({"adopters:pipeline"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -42,6 +45,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if roles and not scope.roles.intersection(roles):
             continue
         if name in _CHILDREN_PAGES and not scope.la_ids:
+            continue
+        if name in _HOUSEHOLD_PAGES and not scope.household_org_ids:
             continue
         items.append({"text": label, "href": reverse(name), "active": False})
     # The active item is the one whose address is the longest start of this page's ("/children/waiting/"

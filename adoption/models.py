@@ -167,6 +167,7 @@ class Job(models.Model):
         SSDA903_IMPORT = "ssda903_import", "SSDA903 import"
         SSDA903_EXPORT = "ssda903_export", "SSDA903 export"
         ANNEX_A_LIST_10 = "annex_a_list_10", "Ofsted Annex A list 10 (XLSX)"
+        ANNEX_A_LIST_11 = "annex_a_list_11", "Ofsted Annex A list 11 (XLSX)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

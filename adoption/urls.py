@@ -13,6 +13,7 @@ handler500 = "adoption.views.error_500"
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("children.api_urls")),
     path("ssda903/", include("children.ssda903.api")),
+    path("households/", include("adopters.api")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
     path("children/", include("children.urls")),
+    path("households/", include("adopters.urls")),
     path("ssda903/", include("children.ssda903.urls")),
     path("reports/", include("reporting.urls")),
     path("api/v1/", include(api_v1)),

@@ -13,11 +13,13 @@ Unborn babies (pre-birth tracking) have only an expected date of birth, which is
 the reference date; children not in care (pre-proceedings or care proceedings with the child still
 at home) have a date of birth and nothing else yet.
 
-Children who were matched, placed or adopted are planned *from* their household: the match comes
-after the household's approval, and the earlier steps are worked backwards from the placement
-with a realistic time from entering care to moving in (A1: mostly 300 to 900 days). Everyone
-else is planned forwards from entering care. A few placements disrupt (end before an adoption
-order) with a household that then left the process, and the child is matched again later.
+Children who were matched, placed or adopted are planned *from* their household: the match is on
+the day the household's plan says (after its approval), and the earlier steps are worked backwards
+from the placement with a realistic time from entering care to moving in (A1: mostly 300 to 900
+days). Everyone else is planned forwards from entering care; early permanence carers (fostering for
+adoption, concurrent planning) take a child on the day their plan says. A few placements disrupt
+(end before an adoption order) with a household that then left the process, and the child is
+matched again later.
 
 Each journey then gets what an LA's case system holds around it (``children.demo_care``): the
 SSDA903 episodes of the period of care, early permanence placements, family-finding statuses and
@@ -157,6 +159,20 @@ class HouseholdFacts(Protocol):
     @property
     def at_vaa(self) -> bool: ...
 
+    @property
+    def approved_for_siblings(self) -> bool: ...
+
+    @property
+    def matched_on(self) -> date | None:
+        """When the household was matched (matched, placed and adopted households)."""
+
+    @property
+    def early_permanence_from(self) -> date | None:
+        """When a child came to live with them under fostering for adoption or concurrent planning."""
+
+    @property
+    def left_on(self) -> date | None: ...
+
 
 @dataclass(frozen=True)
 class PeriodPlan:
@@ -266,7 +282,7 @@ class _Planner:
         self.plans: list[ChildPlan] = []
         self.care = CarePlanner(seed=seed, today=reference_date)
         self.households: dict[str, HouseholdFacts] = {}
-        self._early_permanence_carers: list[str] = []  # approved RAA households free to foster for adoption
+        self._early_permanence_carers: list[str] = []  # approved households yet to have their child
         self._serial: Counter[str] = Counter()
         self._case_number = {la.key: self.rng.randint(100_000, 400_000) for la in DEMO_LAS}
 
@@ -412,16 +428,35 @@ class _Planner:
             early_permanence=(early[0], self._carer(early[1]), early[2]) if early else None,
         )
 
-    def early_permanence_carers(self, kind: str, earliest: date) -> tuple[str, str, date] | None:
-        """Approved RAA adopters, also approved as foster carers, who take a child from ``earliest``."""
+    def early_permanence_carers(
+        self, kind: str, earliest: date, latest: date | None = None
+    ) -> tuple[str, str, date] | None:
+        """Approved adopters, also approved as foster carers, who took a child on the day their plan
+        says (``early_permanence_from``), if that day is from ``earliest`` (to ``latest``)."""
         for reference in self._early_permanence_carers:
-            approved = self.households[reference].approved_on
-            assert approved is not None
-            start = max(earliest, approved + _days(7))
-            if start <= self.today - _days(14):
+            start = self.households[reference].early_permanence_from
+            assert start is not None
+            if earliest <= start <= min(latest or self.today, self.today):
                 self._early_permanence_carers.remove(reference)
                 return kind, reference, start
         return None
+
+    def plan_early_permanence(self, reference: str) -> None:
+        """A child for early permanence carers no other plan placed with them: in care, placed with
+        them from the start under concurrent planning, or after the decision, fostering for adoption."""
+        self._early_permanence_carers.remove(reference)
+        start = self.households[reference].early_permanence_from
+        assert start is not None
+        if self.care.rng.random() < 0.25:
+            entered = start - _days(self.care.between(0, 30))
+            early = (EarlyPermanencePlacement.Kind.CONCURRENT_PLANNING, reference, start)
+            self.add_group(Stage.IN_CARE, _Journey(entered_care=entered, early_permanence=early))
+            return
+        decided = start - _days(self.care.between(7, 60))
+        entered = decided - _days(self.between(60, 300))
+        early = (EarlyPermanencePlacement.Kind.FOSTERING_FOR_ADOPTION, reference, start)
+        journey = _Journey(entered_care=entered, decisions=(DecisionPlan(decided),), early_permanence=early)
+        self.add_group(Stage.DECISION, journey)
 
     def add_group(
         self,
@@ -461,22 +496,15 @@ class _Planner:
     # --- children matched with a household ---------------------------------------------------
     def match_dates(self, household: HouseholdFacts) -> tuple[date, date | None, date | None]:
         """``(matched_on, placed_on, adoption_order_on)`` for the household's current match."""
-        approved = household.approved_on
-        assert approved is not None, f"household {household.reference} is not approved"
-        # Approval to match: about half of families wait three months or more.
-        wait = round(self.rng.triangular(14, 365, 45))
+        # The household's plan says when it was matched: recently for a matched household (moving
+        # in still to come), at least a fortnight ago for a placed one, four months for an adopted one.
+        matched = household.matched_on
+        assert matched is not None, f"household {household.reference} has no match"
         if household.status == Household.Status.MATCHED:
-            # Matched recently (in the last 75 days); introductions and moving in still to come.
-            earliest = max(approved + _days(14), self.today - _days(75))
-            return min(max(approved + _days(wait), earliest), self.today), None, None
-        if household.status == Household.Status.PLACED:
-            # Living together, the adoption order not yet made (placed at most about 18 months ago).
-            matched = min(approved + _days(wait), self.today - _days(14))
-            matched = max(matched, self.today - _days(540), approved + _days(14))
-            placed = self.step(matched, 7, 42)
-            return matched, placed, None
-        matched = min(approved + _days(wait), self.today - _days(120))
+            return matched, None, None
         placed = self.step(matched, 7, 42)
+        if household.status == Household.Status.PLACED:
+            return matched, placed, None
         # An order can be applied for after ten weeks living together; most are made within a year.
         order = self.step(placed, 70, round(self.rng.triangular(70, 450, 220)))
         return matched, placed, order
@@ -491,8 +519,11 @@ class _Planner:
         placements: list[PlacementPlan] = []
         first_match, first_placed = matched, placed or matched + _days(21)
         if disrupted_with is not None:
-            # The first placement ended before an adoption order; a new match came months later.
+            # The first placement ended before an adoption order (and before that household left
+            # the process); a new match came months later.
             ended = matched - _days(self.between(45, 200))
+            if disrupted_with.left_on is not None:
+                ended = min(ended, disrupted_with.left_on)
             first_placed = ended - _days(self.between(30, 365))
             first_match = first_placed - _days(self.between(7, 35))
             earliest = disrupted_with.approved_on
@@ -509,17 +540,24 @@ class _Planner:
         span = (first_match - entered).days
         decided = entered + _days(max(14, round(span * self.rng.uniform(0.12, 0.45))))
         order = decided + _days(round((first_match - decided).days * self.rng.uniform(0.15, 0.65)))
-        # Adopted by their foster carers: mostly carers approved on the fast track.
+        # Adopted by their foster carers: the early permanence carers (fostering for adoption from
+        # the day their plan says), and mostly carers approved on the fast track.
         with_carers = False
+        moved_in_with_carers = None
         if placed and not placements:
             chance = 0.7 if household.route == Household.Route.FAST_TRACK else 0.05
-            with_carers = self.rng.random() < chance
-        moved_in_with_carers = None
+            with_carers = self.rng.random() < chance or household.early_permanence_from is not None
         if with_carers:
-            assert placed is not None
-            # Foster carers (or fostering-for-adoption carers) the child lived with before the match.
-            # Strictly before the placement: the child is fostered by them first (903 rule 217).
-            moved_in_with_carers = min(entered + _days(self.between(0, 200)), placed - _days(1))
+            assert placed is not None and household.approved_on is not None
+            # The child lived with them before the match, strictly before the placement: fostered by
+            # them first (903 rule 217). Foster carers who were not early permanence carers had the
+            # child before they were approved as adopters.
+            moved_in_with_carers = household.early_permanence_from or min(
+                entered + _days(self.between(0, 200)), placed - _days(1), household.approved_on - _days(1)
+            )
+            if household.early_permanence_from is None and moved_in_with_carers < entered:
+                with_carers, moved_in_with_carers = False, None
+            entered = min(entered, moved_in_with_carers or entered)
         placements.append(
             PlacementPlan(
                 household.reference,
@@ -552,7 +590,7 @@ class _Planner:
         linked = sorted((h for h in households if h.status in stage_for), key=lambda h: h.reference)
         pairs: set[str] = set()
         for status, count in SIBLING_PAIRS.items():
-            references = [h.reference for h in linked if h.status == status]
+            references = [h.reference for h in linked if h.status == status and h.approved_for_siblings]
             pairs.update(self.rng.sample(references, min(count, len(references))))
         dates = {h.reference: self.match_dates(h) for h in linked}
 
@@ -563,7 +601,8 @@ class _Planner:
             key=lambda h: (h.approved_on or date.min, h.reference),
         )
         disrupted: dict[str, HouseholdFacts] = {}
-        candidates = list(linked)
+        # Not early permanence carers: their child came to them that way, not after a disruption.
+        candidates = [h for h in linked if h.early_permanence_from is None]
         self.rng.shuffle(candidates)
         for former in left[:DISRUPTIONS]:
             assert former.approved_on is not None
@@ -627,7 +666,9 @@ class _Planner:
         early = None
         if size == 1 and not long_wait and self.care.rng.random() < 0.15:
             early = self.early_permanence_carers(
-                EarlyPermanencePlacement.Kind.FOSTERING_FOR_ADOPTION, decided + _days(self.care.between(7, 60))
+                EarlyPermanencePlacement.Kind.FOSTERING_FOR_ADOPTION,
+                decided + _days(self.care.between(7, 60)),
+                latest=order - _days(1),
             )
         decisions = (DecisionPlan(decided),)
         journey = _Journey(entered_care=entered, decisions=decisions, order=order, early_permanence=early)
@@ -696,6 +737,8 @@ class _Planner:
         reasons += self.rng.choices(reasons, weights=[3, 2, 3, 2], k=UNLINKED_COUNTS[Stage.REVERSED] - len(reasons))
         for reason in reasons:
             self.plan_reversed(reason)
+        for reference in list(self._early_permanence_carers):
+            self.plan_early_permanence(reference)
         while self.count() < total:
             self.plan_other_permanence()
 
@@ -707,7 +750,7 @@ def plan_children(
     planner = _Planner(seed=seed, reference_date=reference_date)
     planner.households = {h.reference: h for h in households}
     planner._early_permanence_carers = sorted(
-        h.reference for h in households if h.status == Household.Status.APPROVED and not h.at_vaa
+        h.reference for h in households if h.status == Household.Status.APPROVED and h.early_permanence_from
     )
     planner.plan_linked(households)
     planner.plan_unlinked(total)

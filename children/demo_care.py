@@ -515,7 +515,9 @@ class CarePlanner:
                     statuses.append(StatusPlan("active", resumed))
                 last = max(held, resumed)
         if journey.reversed_on:
-            on = max(last + _days(1), journey.reversed_on)
+            # The latest status, even when the reversal is on the reference date: on the same day as
+            # the one before it at worst (the latest is the last recorded), never after the reference date.
+            on = min(max(last + _days(1), journey.reversed_on), self.today)
             statuses.append(StatusPlan("not_sought", on, "The plan is no longer adoption"))
         return tuple(s for s in statuses if s.status_from <= self.today)
 

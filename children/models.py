@@ -11,6 +11,8 @@ import pghistory
 from django.db import models
 from django.db.models import F, Q
 
+from adoption.codes import Ethnicity
+from adoption.constraints import end_has_reason, ends_after_start
 from adoption.models import Organisation
 from children.codes import (
     CategoryOfNeed,
@@ -23,50 +25,12 @@ from children.codes import (
 )
 
 
-def ends_after_start(name: str, *, start: str = "started_on", end: str = "ended_on") -> models.CheckConstraint:
-    """``end`` is empty or on or after ``start``."""
-    return models.CheckConstraint(condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name)
-
-
-def end_has_reason(name: str, *, end: str = "ended_on", reason: str = "reason_ended") -> models.CheckConstraint:
-    """An end date and its reason come together: both or neither."""
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True, reason: ""}) | Q(**{f"{end}__isnull": False}) & ~Q(**{reason: ""}),
-        name=name,
-    )
-
-
 class Sex(models.TextChoices):
     """903 SEX (from the 2024 to 2025 collection: M, F or U)."""
 
     MALE = "M", "Male"
     FEMALE = "F", "Female"
     UNKNOWN = "U", "Not known"
-
-
-class Ethnicity(models.TextChoices):
-    """903 ETHNIC codes."""
-
-    WBRI = "WBRI", "White British"
-    WIRI = "WIRI", "White Irish"
-    WIRT = "WIRT", "Traveller of Irish heritage"
-    WOTH = "WOTH", "Any other White background"
-    WROM = "WROM", "Gypsy/Roma"
-    MWBC = "MWBC", "White and Black Caribbean"
-    MWBA = "MWBA", "White and Black African"
-    MWAS = "MWAS", "White and Asian"
-    MOTH = "MOTH", "Any other mixed background"
-    AIND = "AIND", "Indian"
-    APKN = "APKN", "Pakistani"
-    ABAN = "ABAN", "Bangladeshi"
-    AOTH = "AOTH", "Any other Asian background"
-    BCRB = "BCRB", "Caribbean"
-    BAFR = "BAFR", "African"
-    BOTH = "BOTH", "Any other Black background"
-    CHNE = "CHNE", "Chinese"
-    OOTH = "OOTH", "Any other ethnic group"
-    REFU = "REFU", "Refused"
-    NOBT = "NOBT", "Information not yet obtained"
 
 
 @pghistory.track()
@@ -121,10 +85,24 @@ class Child(models.Model):
 
 @pghistory.track()
 class PeriodOfCare(models.Model):
-    """A continuous period in care: starts with a 903 episode with RNE=S, ends with its REC."""
+    """A continuous period in care: starts with a 903 episode with RNE=S, ends with its REC.
+
+    ``start_before_records``: the period began before the earliest 903 return imported for the
+    child. A return holds only the episodes open in its year, so a child in care since an earlier
+    year arrives with a first episode that continues the period (RNE other than S). Such a period
+    starts on that earliest known episode's start, which is a day the child was in care, NOT the
+    day they entered care: that date is unknown, and whatever reads "date entered care" (rule 334,
+    scorecard measures, Annex A, the child's page) treats it as unknown.
+    """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
     started_on = models.DateField("entered care")
+    start_before_records = models.BooleanField(
+        "began before the returns held",
+        default=False,
+        help_text="The start of this period is not in the returns imported: the start date is the earliest "
+        "episode known, not the date the child entered care.",
+    )
     ended_on = models.DateField("left care", null=True, blank=True)
     reason_ended = models.CharField(
         max_length=3,
@@ -139,9 +117,16 @@ class PeriodOfCare(models.Model):
             ends_after_start("period_of_care_ends_after_start"),
             end_has_reason("period_of_care_end_has_reason"),
             models.UniqueConstraint(fields=["child", "started_on"], name="period_of_care_unique_start"),
+            # Only the child's earliest recorded period can begin before the returns held (the
+            # services start one only for a child with no period of care recorded).
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(start_before_records=True), name="period_of_care_one_start_before_records"
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.start_before_records:
+            return f"In care before {self.started_on} (the start is not in the returns imported)"
         return f"In care from {self.started_on}"
 
 
@@ -184,12 +169,22 @@ class PlacementOrder(models.Model):
     made_on = models.DateField("date of the order")
     order_type = models.CharField(max_length=2, choices=OrderType.choices, default=OrderType.E1)
     court = models.CharField(max_length=200, blank=True)
+    # Imported from a return whose first episode already had the order's legal status (E1 or D1)
+    # without changing to it: the order was made on or before ``made_on`` (that episode's start), in
+    # a return not imported. Its true date is unknown, so what reports the date leaves it blank.
+    made_before_records = models.BooleanField(
+        "made before the returns held",
+        default=False,
+        help_text="The order was made on or before this date; its date is not in the returns imported.",
+    )
 
     class Meta:
         ordering = ["child", "made_on"]
         constraints = [models.UniqueConstraint(fields=["child", "made_on"], name="placement_order_unique_date")]
 
     def __str__(self) -> str:
+        if self.made_before_records:
+            return f"{self.get_order_type_display()} (on or before {self.made_on})"
         return f"{self.get_order_type_display()} ({self.made_on})"
 
 

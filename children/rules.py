@@ -35,6 +35,9 @@ class JourneyFacts:
     date_of_birth: date | None = None
     expected_date_of_birth: date | None = None
     entered_care_on: date | None = None  # start of the latest period of care
+    # False when that period began before the returns held (PeriodOfCare.start_before_records):
+    # ``entered_care_on`` is then the earliest day known in care, not the day the child entered care.
+    entered_care_known: bool = True
     decision_on: date | None = None  # open decision that the child should be placed for adoption
     placement_order_on: date | None = None
     matched_on: date | None = None
@@ -74,7 +77,18 @@ def journey_violations(facts: JourneyFacts) -> list[Violation]:
         )
     if dob and facts.decision_on and facts.decision_on < dob:
         found.append(Violation("decision_on", f"The decision cannot be before the child was born ({_fmt(dob)})"))
-    if facts.decision_on and facts.entered_care_on and facts.entered_care_on > facts.decision_on:
+    # Rule 334 compares the decision with the day the child entered care. When the period of care
+    # began before the returns held, that day is unknown: the date recorded is the first episode
+    # known, later than the true start, and judging against it would refuse decisions that are
+    # right. The rule is not checked then (no date is invented for it); the DfE's own rule 334
+    # likewise looks only at episodes with RNE S. The birth check above still holds: the child was
+    # in care on that day, so was born by then.
+    if (
+        facts.entered_care_known
+        and facts.decision_on
+        and facts.entered_care_on
+        and facts.entered_care_on > facts.decision_on
+    ):
         found.append(
             Violation(
                 "decision_on",

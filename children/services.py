@@ -73,6 +73,7 @@ def _check(child: Child, *, fields: dict[str, str] | None = None, **changes: Any
         date_of_birth=child.date_of_birth,
         expected_date_of_birth=child.expected_date_of_birth,
         entered_care_on=dates.entered_care_on,
+        entered_care_known=not getattr(child, "entered_care_before_records", False),
         decision_on=dates.decision_on,
         placement_order_on=dates.placement_order_on,
         matched_on=dates.matched_on,
@@ -189,11 +190,10 @@ def period_of_care_start(
         raise ValidationError(
             {"started_on": f"The child left care on {latest_end:%d/%m/%Y}: a new period must start after that"}
         )
-    _check(child, fields={"entered_care_on": "started_on"}, entered_care_on=started_on)
+    _check(child, fields={"entered_care_on": "started_on"}, entered_care_on=started_on, entered_care_known=True)
     period = _save(actor, PeriodOfCare(child=child, started_on=started_on), child)
-    episode = Episode(
-        period=period,
-        started_on=started_on,
+    _first_episode(
+        period,
         reason_new_episode=ReasonNewEpisode.S,
         legal_status=legal_status,
         category_of_need=category_of_need,
@@ -203,9 +203,68 @@ def period_of_care_start(
         placement_postcode=placement_postcode,
         urn=urn,
     )
+    return period
+
+
+@transaction.atomic
+def period_of_care_start_before_records(
+    *,
+    actor: Any,
+    child_id: int,
+    started_on: date,
+    reason_new_episode: str,
+    legal_status: str,
+    category_of_need: str,
+    placement_type: str,
+    placement_provider: str = "",
+    home_postcode: str = "",
+    placement_postcode: str = "",
+    urn: str = "",
+) -> PeriodOfCare:
+    """A period of care that began before the returns held, from its earliest known episode.
+
+    A 903 return holds only the episodes open in its year, so a child in care since an earlier year
+    arrives with a first episode that continues the period (RNE other than S). For a child with no
+    period of care recorded, the period starts on that episode's start and is marked
+    ``start_before_records``: the day the child entered care is unknown and is not invented. The
+    episode keeps its own RNE, so the return can be written out again as it came in.
+    """
+    child = _child_for_write(actor, child_id)
+    if child.periods_of_care.exists():
+        raise ValidationError(
+            {
+                "started_on": "The child already has a period of care recorded: an episode that continues a period "
+                "must join up with it"
+            }
+        )
+    if reason_new_episode == ReasonNewEpisode.S:
+        raise ValidationError(
+            {
+                "reason_new_episode": "An episode with RNE S is the start of the period: "
+                "record that the child entered care"
+            }
+        )
+    _check(child, fields={"entered_care_on": "started_on"}, entered_care_on=started_on, entered_care_known=False)
+    period = _save(actor, PeriodOfCare(child=child, started_on=started_on, start_before_records=True), child)
+    _first_episode(
+        period,
+        reason_new_episode=reason_new_episode,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        home_postcode=home_postcode,
+        placement_postcode=placement_postcode,
+        urn=urn,
+    )
+    return period
+
+
+def _first_episode(period: PeriodOfCare, **fields: str) -> Episode:
+    episode = Episode(period=period, started_on=period.started_on, **fields)
     episode.full_clean()
     episode.save()
-    return period
+    return episode
 
 
 @transaction.atomic
@@ -243,8 +302,15 @@ def adoption_decision_reverse(*, actor: Any, child_id: int, reversed_on: date, r
 
 @transaction.atomic
 def placement_order_record(
-    *, actor: Any, child_id: int, made_on: date, order_type: str = PlacementOrder.OrderType.E1, court: str = ""
+    *,
+    actor: Any,
+    child_id: int,
+    made_on: date,
+    order_type: str = PlacementOrder.OrderType.E1,
+    court: str = "",
+    made_before_records: bool = False,
 ) -> PlacementOrder:
+    """A placement or freeing order; ``made_before_records``: made on or before ``made_on``, date not held."""
     child = _child_for_write(actor, child_id)
     if not journey_dates(child).decision_on:
         raise ValidationError(
@@ -253,7 +319,10 @@ def placement_order_record(
     if child.placement_orders.filter(made_on=made_on).exists():
         raise ValidationError({"made_on": "A placement order on this date is already recorded"})
     _check(child, fields={"placement_order_on": "made_on"}, placement_order_on=made_on)
-    return _save(actor, PlacementOrder(child=child, made_on=made_on, order_type=order_type, court=court), child)
+    order = PlacementOrder(
+        child=child, made_on=made_on, order_type=order_type, court=court, made_before_records=made_before_records
+    )
+    return _save(actor, order, child)
 
 
 @transaction.atomic
@@ -303,6 +372,24 @@ def early_permanence_record(
     return _save(
         actor, EarlyPermanencePlacement(child=child, kind=kind, started_on=started_on, household_id=household_id), child
     )
+
+
+@transaction.atomic
+def early_permanence_end(*, actor: Any, child_id: int, placement_id: int, ended_on: date) -> EarlyPermanencePlacement:
+    """The child leaves the fostering for adoption or concurrent planning placement (moving on, or home)."""
+    child = _child_for_write(actor, child_id)
+    placement = child.early_permanence_placements.select_for_update().filter(pk=placement_id).first()
+    if placement is None:
+        raise ValidationError({"placement_id": "This early permanence placement is not recorded for this child"})
+    if placement.ended_on:
+        raise ValidationError({"ended_on": f"This placement already ended on {placement.ended_on:%d/%m/%Y}"})
+    if ended_on < placement.started_on:
+        raise ValidationError(
+            {"ended_on": f"The placement cannot end before it began ({placement.started_on:%d/%m/%Y})"}
+        )
+    _check(child, ended_on=ended_on)
+    placement.ended_on = ended_on
+    return _save(actor, placement, child, AuditEvent.Action.UPDATE)
 
 
 @transaction.atomic
@@ -365,6 +452,37 @@ def sibling_group_create(
     return group
 
 
+def _group_for_write(actor: Any, group_id: int) -> SiblingGroup:
+    """The sibling group, locked so its membership changes queue; 404 outside the actor's scope, 403 for a reader."""
+    group = (
+        tenancy.scope_children(
+            SiblingGroup.objects.select_for_update(of=("self",)).select_related("responsible_la"), actor
+        )
+        .filter(pk=group_id)
+        .first()
+    )
+    if group is None:
+        raise Http404("No such sibling group.")
+    _require_writer(actor)
+    return group
+
+
+def _group_name(name: str) -> str:
+    name = name.strip()
+    limit = SiblingGroup._meta.get_field("name").max_length
+    if not name:
+        raise ValidationError({"name": "Enter the name of the group"})
+    if limit and len(name) > limit:
+        raise ValidationError({"name": f"The name of the group must be {limit} characters or fewer"})
+    return name
+
+
+def _audit_membership(actor: Any, group: SiblingGroup, child: Child) -> None:
+    """Membership rows have no change history (pghistory does not track them): the audit log is their record."""
+    for obj in (child, group):
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=obj, organisation_id=group.responsible_la_id)
+
+
 @transaction.atomic
 def sibling_group_update(
     *,
@@ -373,11 +491,12 @@ def sibling_group_update(
     plan: str,
     assessed_on: date | None = None,
     assessment_outcome: str = "",
+    name: str | None = None,
 ) -> SiblingGroup:
-    group = tenancy.scope_children(SiblingGroup.objects.select_for_update(), actor).filter(pk=group_id).first()
-    if group is None:
-        raise Http404("No such sibling group.")
-    _require_writer(actor)
+    """Change the plan and sibling assessment, and the name when ``name`` is given (``None`` keeps it)."""
+    group = _group_for_write(actor, group_id)
+    if name is not None:
+        group.name = _group_name(name)
     if assessed_on and assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": "The date must be today or in the past"})
     if bool(assessed_on) != bool(assessment_outcome):
@@ -386,6 +505,53 @@ def sibling_group_update(
     group.full_clean()
     group.save()
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=group, organisation_id=group.responsible_la_id)
+    return group
+
+
+@transaction.atomic
+def sibling_group_add_member(*, actor: Any, group_id: int, child_id: int) -> SiblingGroup:
+    """Add a brother or sister to a group: a child of the group's LA who is in no group yet."""
+    group = _group_for_write(actor, group_id)
+    child = _child_for_write(actor, child_id)
+    if child.responsible_la_id != group.responsible_la_id:
+        raise ValidationError(
+            {
+                "child_id": f"{child.full_name} cannot join this group: the children in a sibling group must all "
+                f"have the group's responsible LA ({group.responsible_la.name})"
+            }
+        )
+    current = SiblingGroupMember.objects.filter(child=child).select_related("group").first()
+    if current and current.group_id == group.pk:
+        raise ValidationError({"child_id": f"{child.full_name} is already in this group"})
+    if current:
+        raise ValidationError(
+            {"child_id": f"{child.full_name} is already in another sibling group: {current.group.name}"}
+        )
+    member = SiblingGroupMember(group=group, child=child)
+    member.full_clean()
+    member.save()
+    _audit_membership(actor, group, child)
+    return group
+
+
+@transaction.atomic
+def sibling_group_remove_member(*, actor: Any, group_id: int, child_id: int) -> SiblingGroup:
+    """Take a child out of a group that keeps at least two children (ending a group is another matter)."""
+    group = _group_for_write(actor, group_id)
+    child = _child_for_write(actor, child_id)
+    member = group.members.filter(child=child).first()
+    if member is None:
+        raise ValidationError({"child_id": f"{child.full_name} is not in this group"})
+    # The group row is locked above, so two removals at once cannot both see three children.
+    if group.members.count() <= 2:
+        raise ValidationError(
+            {
+                "child_id": f"{child.full_name} cannot be removed: a sibling group needs at least two children, "
+                "and this group has two"
+            }
+        )
+    member.delete()
+    _audit_membership(actor, group, child)
     return group
 
 

@@ -14,9 +14,12 @@ urlpatterns: list[URLPattern] = [
     path("<int:child_id>/sibling-group/new/", views.sibling_group_create, name="sibling-group-create"),
     path("sibling-groups/<int:group_id>/", views.sibling_group_detail, name="sibling-group"),
     path("sibling-groups/<int:group_id>/edit/", views.sibling_group_update, name="sibling-group-update"),
-    # One "Record…" page per event on the child's journey: children:<slug>.
-    *(
-        path(f"<int:child_id>/{page.slug}/", views.record_event, {"page": page}, name=page.slug)
-        for page in views.EVENT_PAGES
+    path("sibling-groups/<int:group_id>/add/", views.sibling_group_add_member, name="sibling-group-add-member"),
+    path(
+        "sibling-groups/<int:group_id>/children/<int:child_id>/remove/",
+        views.sibling_group_remove_member,
+        name="sibling-group-remove-member",
     ),
+    # One "Record…" page per event on the child's journey: children:<slug>.
+    *(path(page.path, views.record_event, {"page": page}, name=page.slug) for page in views.EVENT_PAGES),
 ]

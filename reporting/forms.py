@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 
 from adoption.fields import GovukDateField
+from adoption.forms import GovukForm, date_field
 from adoption.models import Organisation
 
 
@@ -39,4 +41,32 @@ class A1ReportForm(forms.Form):
         value = self.cleaned_data["period_end"]
         if value and value > date.today():
             raise forms.ValidationError("The end of the period must be today or in the past")
+        return value
+
+
+class AnnexAList11Form(GovukForm):
+    agency = forms.ModelChoiceField(
+        label="Approving agency",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an adoption agency",
+        error_messages={"required": "Choose an adoption agency", "invalid_choice": "Choose an adoption agency"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    as_at = date_field(
+        "Date of the request", help_text="The list covers the 12 months before this date. For example, 27 3 2026."
+    )
+    service_fields = {"agency_id": "agency"}
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if not self.is_bound:
+            self.initial.setdefault("as_at", timezone.localdate())
+            if agencies.count() == 1:
+                self.initial["agency"] = agencies.first()
+
+    def clean_as_at(self) -> date:
+        value = self.cleaned_data["as_at"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of the request must be today or in the past")
         return value

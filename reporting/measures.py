@@ -32,7 +32,10 @@ class MeasureResult:
     period_start: date
     period_end: date
     children: int  # children counted in the mean
-    excluded: int  # adopted in the period but missing a date the measure needs
+    # Adopted in the period but missing a date the measure needs. For the measures from entering care
+    # (A1), that includes a child whose period of care began before the 903 returns held: the day they
+    # entered care is unknown, and the first episode known would make their wait look shorter.
+    excluded: int
     mean_days: Decimal | None
     threshold_days: int | None
 
@@ -62,6 +65,8 @@ def threshold_for(measure: str, period_end: date) -> int | None:
 
 def a1(*, la_ids: frozenset[int] | set[int], period_end: date) -> MeasureResult:
     start, end = three_year_period(period_end)
+    # ``entered_care_on`` is empty for a period begun before the returns held (see adoptions_in_period):
+    # such a child is excluded, not counted from the first episode known.
     has_dates = Q(moved_in_on__isnull=False, entered_care_on__isnull=False)
     totals = adoptions_in_period(la_ids=la_ids, start=start, end=end).aggregate(
         children=Count("pk", filter=has_dates),

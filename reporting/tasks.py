@@ -10,3 +10,10 @@ def build_a1_report(job_id: str) -> None:
     from reporting.services import a1_report_build
 
     jobs.job_run(job_id, a1_report_build)
+
+
+@shared_task(acks_late=True)
+def build_annex_a_list_11(job_id: str) -> None:
+    from reporting.annex_a_list_11 import annex_a_list_11_build
+
+    jobs.job_run(job_id, annex_a_list_11_build)

@@ -6,9 +6,10 @@ from datetime import date
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from adopters.models import Household
 from adopters.selectors import household_counts_by_status
@@ -17,8 +18,8 @@ from adoption.models import User
 from adoption.selectors import job_list
 from children.journey import days_waiting, stage_of
 from children.selectors import children_waiting, journey_dates
-from reporting import services
-from reporting.forms import A1ReportForm
+from reporting import annex_a_list_11, services
+from reporting.forms import A1ReportForm, AnnexAList11Form
 
 
 @login_required
@@ -67,3 +68,23 @@ def a1_report(request: HttpRequest) -> HttpResponse:
         )
         return redirect("job-detail", job_id=job.pk)
     return render(request, "reporting/a1_request.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annex_a_list_11_request(request: HttpRequest) -> HttpResponse:
+    """Ofsted Annex A list 11 (adopters) for one approving agency the user works for, as a tracked job."""
+    agencies = annex_a_list_11.requestable_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied("Only managers and assessing social workers of an adoption agency can export adopters.")
+    form = AnnexAList11Form(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = annex_a_list_11.annex_a_list_11_request(
+                actor=request.user, agency_id=form.cleaned_data["agency"].pk, as_at=form.cleaned_data["as_at"]
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return redirect("job-detail", job_id=job.pk)
+    return render(request, "reporting/annex_a_list_11.html", {"form": form}, status=400 if form.errors else 200)

@@ -187,3 +187,40 @@ def api_client_with_token(la: Organisation, **fields) -> tuple[ApiClient, str]:
         **fields,
     )
     return client, token
+
+
+# --- adopters: applicants, checks and pauses ----------------------------------------------------------------
+# Models are named as "app.Model" strings so these can be appended without touching the imports above.
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "adopters.Applicant"
+
+    household = factory.SubFactory(HouseholdFactory)
+    first_name = factory.Sequence(lambda n: f"Applicant{n}")
+    last_name = factory.Sequence(lambda n: f"Surname{n}")
+    date_of_birth = date(1988, 3, 14)
+    sex = "F"
+
+
+class CheckFactory(factory.django.DjangoModelFactory):
+    """A check requested on ``requested_on``, due 28 days later; pass ``received_on`` and ``outcome`` to receive it."""
+
+    class Meta:
+        model = "adopters.Check"
+
+    applicant = factory.SubFactory(ApplicantFactory)
+    kind = "dbs"
+    requested_on = date(2023, 2, 6)
+    due_on = factory.LazyAttribute(lambda c: c.requested_on + timedelta(days=28))
+
+
+class PauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "adopters.Pause"
+
+    household = factory.SubFactory(HouseholdFactory)
+    stage = 1
+    started_on = date(2023, 3, 1)
+    reason = "Applicants asked for a pause"

@@ -11,6 +11,7 @@ import itertools
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,7 +21,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from adopters import demo as adopters_demo
-from adopters.models import Applicant, Household
+from adopters.models import Applicant, Availability, Check, Household, Pause, Review
+from adopters.services import check_due_on
+from adopters.timeliness import State, add_months, household_timeliness
 from adoption import demo as adoption_demo
 from adoption.api_auth import hash_token
 from adoption.models import ApiClient, Membership, Organisation, Region, Role, User
@@ -113,6 +116,87 @@ def episode_problems(
             problems.append(f"{where}: legal status E1 before the placement order")
     if reason_ended in {"E11", "E12"} and last.placement_type not in ADOPTIVE_PLACEMENTS:
         problems.append("adopted but not placed for adoption (rule 390)")
+    return problems
+
+
+S = Household.Status
+# What each status implies on the standard route: x must be filled in, - must be empty, ? either.
+# "approval" is what the family is approved for (children, ages, disability openness); "worker" the
+# assessing social worker. Fast track has no stage 1 (FAST_TRACK_EMPTY). A household that left has
+# its row of the status it left from, with the leaving date, reason and that status (and the date it
+# was de-registered when it left once approved).
+STATUS_COLUMNS = (
+    "registered_on",
+    "worker",
+    "stage1_started_on",
+    "training_attended_on",
+    "stage1_ended_on",
+    "stage2_notified_on",
+    "stage2_started_on",
+    "stage2_ended_on",
+    "panel_on",
+    "panel_recommendation",
+    "approved_on",
+    "approval",
+)
+STATUS_RULES: dict[str, str] = {
+    #                      reg work s1  trn s1e ntf s2  s2e pnl rec apr approval
+    S.ENQUIRY: "            -   -    -   -   -   -   -   -   -   -   -   -",
+    S.REGISTERED: "         x   x    -   -   -   -   -   -   -   -   -   -",
+    S.STAGE_1: "            x   x    x   ?   -   -   -   -   -   -   -   -",
+    S.BETWEEN_STAGES: "     x   x    x   x   x   -   -   -   -   -   -   -",
+    S.STAGE_2: "            x   x    x   x   x   x   x   -   -   -   -   -",
+    S.AWAITING_PANEL: "     x   x    x   x   x   x   x   x   -   -   -   -",
+    S.AWAITING_DECISION: "  x   x    x   x   x   x   x   x   x   x   -   -",
+    S.APPROVED: "           x   x    x   x   x   x   x   x   x   x   x   x",
+    S.MATCHED: "            x   x    x   x   x   x   x   x   x   x   x   x",
+    S.PLACED: "             x   x    x   x   x   x   x   x   x   x   x   x",
+    S.ADOPTED: "            x   x    x   x   x   x   x   x   x   x   x   x",
+}
+FAST_TRACK_EMPTY = {"stage1_started_on", "training_attended_on", "stage1_ended_on", "stage2_notified_on"}
+LEAVING = ("left_on", "leaving_reason", "left_from_status")
+# The steps of the journey in the order they happen (training is during stage 1).
+JOURNEY_ORDER = ("enquired_on", *(name for name in STATUS_COLUMNS if name.endswith("_on")), "left_on")
+
+
+def household_values(household: Household) -> dict[str, Any]:
+    values = {name: getattr(household, name) for name in (*JOURNEY_ORDER, "panel_recommendation", *LEAVING)}
+    values["worker"] = household.assessing_worker_id
+    values["approval"] = bool(
+        household.approved_children_max and household.approved_age_max is not None and household.disability_openness
+    )
+    values["deregistered_on"] = household.deregistered_on
+    return values
+
+
+def status_problems(household: Household, reference: date = REFERENCE) -> list[str]:
+    """How a household's dates and details differ from what its status implies (``STATUS_RULES``)."""
+    values = household_values(household)
+    status = household.left_from_status if household.status == S.LEFT else household.status
+    if status not in STATUS_RULES:
+        return [f"left from {status!r}"]
+    expected = dict(zip(STATUS_COLUMNS, STATUS_RULES[status].split(), strict=True))
+    if household.route == Household.Route.FAST_TRACK:
+        expected.update(dict.fromkeys(FAST_TRACK_EMPTY, "-"))
+    left = household.status == S.LEFT
+    expected.update(dict.fromkeys(LEAVING, "x" if left else "-"))
+    expected["deregistered_on"] = "x" if left and household.left_from_status == S.APPROVED else "-"
+    problems = [
+        f"{name} should {'be filled in' if rule == 'x' else 'be empty'}"
+        for name, rule in expected.items()
+        if rule != "?" and bool(values[name]) != (rule == "x")
+    ]
+    dates = [(name, values[name]) for name in JOURNEY_ORDER if values[name]]
+    if [day for _, day in dates] != sorted(day for _, day in dates):
+        problems.append(f"steps out of order: {dates}")
+    if dates[-1][1] > reference:
+        problems.append("after the reference date")
+    if household.deregistered_on and household.deregistered_on != household.left_on:
+        problems.append("de-registered on another day than it left")
+    recommendation = household.panel_recommendation
+    refused = household.leaving_reason == Household.LeavingReason.REFUSED
+    if recommendation and recommendation != ("not_suitable" if refused and not household.approved_on else "suitable"):
+        problems.append(f"panel recommendation {recommendation}")
     return problems
 
 
@@ -231,6 +315,49 @@ def digest() -> str:
                 *child, "group__name", "group__plan", "group__assessed_on", "group__assessment_outcome"
             )
         ),
+        list(
+            Household.objects.order_by("reference").values_list(
+                "reference",
+                *adopters_demo.HOUSEHOLD_FIELDS,
+                "assessing_worker__username",
+                "approved_children_max",
+                "approved_age_max",
+                "approved_for_siblings",
+                "disability_openness",
+                "early_permanence_approved",
+            )
+        ),
+        list(
+            Applicant.objects.order_by("household__reference", "id").values_list(
+                "household__reference", "ethnicity", "disability", "sexual_orientation"
+            )
+        ),
+        list(
+            Check.objects.order_by("applicant__household__reference", "applicant_id", "id").values_list(
+                "applicant__household__reference",
+                "kind",
+                "requested_on",
+                "due_on",
+                "received_on",
+                "outcome",
+                "delay_reason",
+            )
+        ),
+        list(
+            Pause.objects.order_by("household__reference", "started_on").values_list(
+                "household__reference", "stage", "started_on", "ended_on", "reason"
+            )
+        ),
+        list(
+            Availability.objects.order_by("household__reference", "status_from").values_list(
+                "household__reference", "status", "status_from"
+            )
+        ),
+        list(
+            Review.objects.order_by("household__reference", "held_on").values_list(
+                "household__reference", "held_on", "outcome"
+            )
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -292,7 +419,11 @@ class TestDemoRegion:
         raa = demo_raa()
         households = Household.objects.filter(approving_agency__name__endswith="(demo)")
         assert 140 <= households.count() <= 160
-        assert set(households.values_list("status", flat=True)) == set(Household.Status.values)
+        statuses = Counter(households.values_list("status", flat=True))
+        assert set(statuses) == set(Household.Status.values), set(Household.Status.values) - set(statuses)
+        # Every step of the adopters' journey has a few households, and most households adopted.
+        assert min(statuses.values()) >= 3
+        assert statuses[S.ADOPTED] == max(statuses.values())
         assert 15 <= households.filter(approving_agency__kind=Organisation.Kind.VAA).count() <= 25
         applicants = Counter(Applicant.objects.filter(household__in=households).values_list("household", flat=True))
         assert set(applicants.values()) == {1, 2}
@@ -364,7 +495,11 @@ class TestDemoRegion:
                 Max("matched_on"), Max("placed_on"), Max("ended_on"), Max("moved_in_with_carers_on")
             ).values(),
             PermanenceOutcome.objects.aggregate(d=Max("made_on"))["d"],
-            *Household.objects.aggregate(Max("enquired_on"), Max("registered_on"), Max("approved_on")).values(),
+            *Household.objects.aggregate(*(Max(name) for name in JOURNEY_ORDER)).values(),
+            *Check.objects.aggregate(Max("requested_on"), Max("received_on")).values(),
+            *Pause.objects.aggregate(Max("started_on"), Max("ended_on")).values(),
+            Availability.objects.aggregate(d=Max("status_from"))["d"],
+            Review.objects.aggregate(d=Max("held_on"))["d"],
         ]
         assert all(d is not None and d <= REFERENCE for d in latest), latest
 
@@ -429,7 +564,15 @@ class TestDemoRegion:
         assert not households.filter(registered_on__lt=F("enquired_on")).exists()
         assert not households.filter(approved_on__lt=F("registered_on")).exists()
         status = Household.Status
-        not_yet_approved = [status.ENQUIRY, status.STAGE_1, status.STAGE_2]
+        not_yet_approved = [
+            status.ENQUIRY,
+            status.REGISTERED,
+            status.STAGE_1,
+            status.BETWEEN_STAGES,
+            status.STAGE_2,
+            status.AWAITING_PANEL,
+            status.AWAITING_DECISION,
+        ]
         assert not households.filter(status__in=not_yet_approved, approved_on__isnull=False).exists()
         assert not households.filter(status=status.ENQUIRY, registered_on__isnull=False).exists()
         assert not households.exclude(status__in=[*not_yet_approved, status.LEFT]).filter(approved_on=None).exists()
@@ -444,6 +587,249 @@ class TestDemoRegion:
         assert not current.exclude(household__status__in=stage_for).exists()
         assert not AdoptivePlacement.objects.filter(matched_on__lt=F("household__approved_on")).exists()
         assert not AdoptivePlacement.objects.filter(household__isnull=True).exists()
+
+    # --- the adopters' journey -------------------------------------------------------------------
+
+    def test_every_household_has_the_dates_its_status_implies_and_no_others(self, db):
+        households = list(Household.objects.all())
+        problems = {h.reference: p for h in households if (p := status_problems(h))}
+        assert not problems, problems
+        # Every step of the table is shown by some household, on both routes where the route allows it.
+        assert {h.status for h in households} == set(S.values)
+        fast = {h.status for h in households if h.route == Household.Route.FAST_TRACK}
+        assert fast >= {S.REGISTERED, S.STAGE_2, S.AWAITING_PANEL, S.APPROVED, S.PLACED, S.ADOPTED}
+        # Preparation training in stage 1: some still to go, some done.
+        in_stage_1 = [h for h in households if h.status == S.STAGE_1]
+        assert {h.training_attended_on is None for h in in_stage_1} == {True, False}
+        for h in households:
+            if h.training_attended_on:
+                assert h.training_attended_on >= h.stage1_started_on
+                assert h.training_attended_on <= (h.stage1_ended_on or h.left_on or REFERENCE)
+        # Registration: only invited enquiries; enquiries have no assessing worker yet.
+        assert not Household.objects.exclude(status=S.ENQUIRY).exclude(enquiry_outcome="invited").exists()
+        assert set(Household.objects.filter(status=S.ENQUIRY).values_list("enquiry_outcome", flat=True)) >= {
+            "",
+            "invited",
+        }
+        assert not Household.objects.filter(enquiry_source="").exists()
+
+    def test_stages_take_the_statutory_time_and_say_why_when_they_do_not(self, db):
+        """Stage 1 in two months (with pauses added), stage 2 in four or six with a recorded reason, and at
+        most six months between them. A stage 1 that ran late did so because a check came back late."""
+        households = Household.objects.prefetch_related("pauses", "applicants__checks")
+        extended = 0
+        late_stage_1 = 0
+        for h in households:
+            timeliness = household_timeliness(h, h.pauses.all(), today=REFERENCE)
+            if h.stage2_ended_on:
+                assert timeliness.stage2.state == State.ON_TIME, h.reference
+            if h.stage2_extension_reason:
+                assert h.stage2_started_on, h.reference
+                extended += 1
+            if h.stage2_notified_on:
+                assert h.stage2_notified_on <= add_months(h.stage1_ended_on, 6), h.reference
+            if h.status == S.BETWEEN_STAGES:
+                assert timeliness.between.state == State.IN_PROGRESS, h.reference
+            if timeliness.stage1.state == State.LATE:
+                late_stage_1 += 1
+                checks = [c for a in h.applicants.all() for c in a.checks.all()]
+                assert any(c.received_on > c.due_on and c.delay_reason for c in checks), h.reference
+        assert 3 <= extended <= 8
+        assert late_stage_1 >= 5
+        extended_running = Household.objects.filter(status=S.STAGE_2).exclude(stage2_extension_reason="")
+        assert extended_running.exists()
+        not_started = [S.ENQUIRY, S.REGISTERED, S.STAGE_1, S.BETWEEN_STAGES]
+        assert set(Household.objects.filter(status__in=not_started).values_list("par_status", flat=True)) == {
+            "not_started"
+        }
+        assert set(Household.objects.filter(status=S.STAGE_2).values_list("par_status", flat=True)) >= {"in_progress"}
+        assert not Household.objects.filter(stage2_ended_on__isnull=False).exclude(par_status="completed").exists()
+
+    def test_fast_track_households_start_at_stage_2(self, db):
+        fast = Household.objects.filter(route=Household.Route.FAST_TRACK)
+        past_enquiry = Household.objects.exclude(status=S.ENQUIRY)
+        assert 0.08 <= fast.count() / past_enquiry.count() <= 0.2
+        assert not fast.filter(
+            Q(stage1_started_on__isnull=False)
+            | Q(stage1_ended_on__isnull=False)
+            | Q(stage2_notified_on__isnull=False)
+            | Q(training_attended_on__isnull=False)
+        ).exists()
+        assert not fast.filter(stage2_started_on__lt=F("registered_on")).exists()
+        assert fast.filter(stage2_started_on__isnull=False).count() >= 10
+        assert not Pause.objects.filter(household__in=fast, stage=Pause.Stage.STAGE_1).exists()
+
+    def test_every_applicant_past_registration_has_the_checks(self, db):
+        """DBS, medical, LA check and two references for every applicant from the start of stage 1 (fast
+        track: stage 2), back by the end of that stage, each due when the configured turnaround says."""
+        kinds_seen: Counter[str] = Counter()
+        for h in Household.objects.prefetch_related("applicants__checks"):
+            fast = h.route == Household.Route.FAST_TRACK
+            start = h.stage2_started_on if fast else h.stage1_started_on
+            end = h.stage2_ended_on if fast else h.stage1_ended_on
+            for applicant in h.applicants.all():
+                checks = list(applicant.checks.all())
+                if start is None:
+                    assert not checks, h.reference
+                    continue
+                kinds = Counter(c.kind for c in checks)
+                kinds_seen.update(kinds)
+                assert kinds[Check.Kind.REFERENCE] == 2, h.reference
+                assert {Check.Kind.DBS, Check.Kind.MEDICAL, Check.Kind.LA_CHECK} <= set(kinds), h.reference
+                for c in checks:
+                    assert c.due_on == check_due_on(c.kind, c.requested_on)
+                    assert start <= c.requested_on <= (end or h.left_on or REFERENCE), h.reference
+                    if end is not None:
+                        assert c.received_on is not None and c.received_on <= end, h.reference
+                        assert c.outcome != Check.Outcome.UNSATISFACTORY, h.reference
+                    if c.received_on:
+                        assert c.received_on <= (h.left_on or REFERENCE)
+                    if c.received_on and c.received_on > c.due_on:
+                        assert c.delay_reason, (h.reference, c.kind)
+        assert kinds_seen[Check.Kind.EMPLOYER] and kinds_seen[Check.Kind.EX_PARTNER]
+
+    def test_checks_late_with_a_reason_and_overdue_in_stage_1(self, db):
+        checks = Check.objects.all()
+        late = checks.filter(received_on__gt=F("due_on"))
+        on_time = checks.filter(received_on__lte=F("due_on"))
+        assert late.exists() and on_time.count() > 8 * late.count()
+        assert not late.filter(delay_reason="").exists()
+        # The usual reasons in the source documents: the DBS backlog and the GP (or medical adviser).
+        reasons = Counter(late.values_list("delay_reason", flat=True))
+        medical = reasons[Check.DelayReason.GP] + reasons[Check.DelayReason.MEDICAL_ADVISER]
+        assert reasons[Check.DelayReason.DBS_BACKLOG] and reasons[Check.DelayReason.GP]
+        assert reasons[Check.DelayReason.DBS_BACKLOG] + medical > late.count() / 2
+        overdue = checks.filter(received_on__isnull=True, due_on__lt=REFERENCE, applicant__household__status=S.STAGE_1)
+        assert overdue.count() >= 2
+        assert overdue.exclude(delay_reason="").exists()
+        assert checks.filter(received_on__isnull=True, due_on__gte=REFERENCE).exists()  # out, not yet due
+        assert checks.filter(outcome=Check.Outcome.CONCERNS).exists()
+        # The application refused in stage 1: an unsatisfactory check.
+        refused = checks.filter(
+            applicant__household__leaving_reason="refused", applicant__household__left_from_status=S.STAGE_1
+        )
+        assert refused.filter(outcome=Check.Outcome.UNSATISFACTORY).exists()
+
+    def test_pauses_are_inside_their_stage(self, db):
+        pauses = list(Pause.objects.select_related("household"))
+        for pause in pauses:
+            h = pause.household
+            if pause.stage == Pause.Stage.STAGE_1:
+                start, end = h.stage1_started_on, h.stage1_ended_on
+            else:
+                start, end = h.stage2_started_on, h.stage2_ended_on
+            assert start is not None and pause.reason, h.reference
+            last = end or h.left_on or REFERENCE
+            assert start <= pause.started_on <= (pause.ended_on or last) <= last, h.reference
+            if pause.ended_on is None:
+                assert h.status == {1: S.STAGE_1, 2: S.STAGE_2}[pause.stage], h.reference
+        by_household: dict[int, list[Pause]] = {}
+        for pause in pauses:
+            by_household.setdefault(pause.household_id, []).append(pause)
+        for own in by_household.values():
+            for before, after in itertools.pairwise(sorted(own, key=lambda p: p.started_on)):
+                assert before.ended_on is not None and before.ended_on <= after.started_on
+        still_paused = [p for p in pauses if p.ended_on is None]
+        assert 1 <= len(still_paused) <= 2
+        assert {p.stage for p in pauses} == {1, 2}
+        assert sum(p.ended_on is not None for p in pauses) >= 8
+        # Put on hold, then left: the pause ended the day they left.
+        on_hold = [p for p in pauses if p.household.leaving_reason == "on_hold"]
+        assert on_hold and all(p.ended_on == p.household.left_on for p in on_hold)
+
+    def test_vaa_households_at_several_statuses_and_assessing_workers(self, db):
+        vaa = Household.objects.filter(approving_agency__kind=Organisation.Kind.VAA)
+        statuses = set(vaa.values_list("status", flat=True))
+        assert len(statuses) >= 6
+        assert statuses >= {S.STAGE_1, S.STAGE_2, S.APPROVED, S.PLACED, S.ADOPTED}
+        assert vaa.filter(placements__isnull=False).exists()  # children placed with VAA adopters
+        assert not Household.objects.exclude(status=S.ENQUIRY).filter(assessing_worker__isnull=True).exists()
+        assert not Household.objects.filter(status=S.ENQUIRY, assessing_worker__isnull=False).exists()
+        for h in Household.objects.exclude(assessing_worker=None).select_related("assessing_worker"):
+            # The demo's assessing social worker of the approving agency (the service's rule).
+            assert Membership.objects.filter(
+                user=h.assessing_worker, organisation=h.approving_agency_id, role=Role.ASSESSING_SOCIAL_WORKER
+            ).exists(), h.reference
+        assert set(vaa.values_list("assessing_worker__username", flat=True)) == {"vaa.assessor", None}
+
+    def test_leavers_with_every_reason_at_several_stages(self, db):
+        left = Household.objects.filter(status=S.LEFT)
+        reasons = set(left.values_list("leaving_reason", flat=True))
+        assert reasons >= {"withdrew", "on_hold", "refused"}
+        assert len(set(left.values_list("left_from_status", flat=True))) >= 5
+        assert not left.filter(Q(left_from_status="") | Q(left_on__isnull=True)).exists()
+        deregistered = left.filter(deregistered_on__isnull=False)
+        assert deregistered.count() >= 3
+        assert not deregistered.exclude(left_from_status=S.APPROVED).exists()
+        # Refused by the agency decision: the panel recommended not suitable, and they were not approved.
+        refused_at_decision = left.get(left_from_status=S.AWAITING_DECISION)
+        assert refused_at_decision.leaving_reason == "refused" and refused_at_decision.approved_on is None
+        assert refused_at_decision.panel_recommendation == "not_suitable"
+
+    def test_applicants_characteristics(self, db):
+        applicants = Applicant.objects.all()
+        ethnicities = Counter(applicants.values_list("ethnicity", flat=True))
+        assert ethnicities.most_common(1)[0][0] == "WBRI" and len(ethnicities) >= 6
+        assert ethnicities["NOBT"]  # not yet asked: enquiries
+        assert set(applicants.values_list("disability", flat=True)) == set(Applicant.Disability.values)
+        orientations = Counter(applicants.values_list("sexual_orientation", flat=True))
+        assert orientations[""] and orientations["prefer_not_to_say"]
+        assert {"straight", "gay_lesbian", "bisexual"} <= set(orientations)
+        assert not applicants.exclude(household__status=S.ENQUIRY).filter(ethnicity="NOBT").exists()
+
+    def test_approved_families_availability(self, db):
+        """Available from approval, some on hold for a while, early permanence carers while a child is
+        with them under fostering for adoption or concurrent planning, not available once matched."""
+        current = AdoptivePlacement.objects.filter(ended_on__isnull=True)
+        early = EarlyPermanencePlacement.objects.filter(household__isnull=False)
+        statuses: Counter[str] = Counter()
+        waiting = [S.APPROVED, S.MATCHED, S.PLACED, S.ADOPTED]
+        for h in Household.objects.filter(status__in=waiting).prefetch_related("availability"):
+            history = [(a.status, a.status_from) for a in h.availability.all()]
+            assert history and history[0] == (Availability.Status.AVAILABLE, h.approved_on), h.reference
+            days = [day for _, day in history]
+            assert days == sorted(set(days)) and days[-1] <= REFERENCE, h.reference
+            statuses.update(status for status, _ in history)
+            with_them = early.filter(household=h)
+            fostering = [day for status, day in history if status == Availability.Status.EARLY_PERMANENCE]
+            assert fostering == [p.started_on for p in with_them], h.reference
+            if fostering:
+                assert h.early_permanence_approved, h.reference
+            match = current.filter(household=h).values_list("matched_on", flat=True).first()
+            if h.status == S.APPROVED:
+                assert match is None
+                assert history[-1][0] != Availability.Status.NOT_AVAILABLE
+                if fostering:
+                    assert history[-1][0] == Availability.Status.EARLY_PERMANENCE
+                    assert with_them.get().ended_on is None
+            else:
+                assert history[-1] == (Availability.Status.NOT_AVAILABLE, match), h.reference
+        assert statuses[Availability.Status.ON_HOLD] >= 3
+        assert statuses[Availability.Status.EARLY_PERMANENCE] >= 3
+        assert not Availability.objects.exclude(household__status__in=waiting).exists()
+        approved_now = Household.objects.filter(status=S.APPROVED).prefetch_related("availability")
+        now = Counter(max(h.availability.all(), key=lambda a: a.status_from).status for h in approved_now)
+        assert now[Availability.Status.AVAILABLE] and now[Availability.Status.EARLY_PERMANENCE]
+        assert not early.exclude(household__early_permanence_approved=True).exists()
+
+    def test_families_waiting_over_a_year_have_annual_reviews(self, db):
+        for h in Household.objects.filter(approved_on__isnull=False).prefetch_related("reviews"):
+            held = [r.held_on for r in h.reviews.all()]
+            assert all(h.approved_on < day <= REFERENCE for day in held), h.reference
+            if h.status == S.APPROVED and add_months(h.approved_on, 12) + timedelta(days=21) <= REFERENCE:
+                assert held, h.reference
+            match = h.placements.filter(ended_on__isnull=True).values_list("matched_on", flat=True).first()
+            if match:
+                assert all(day < match for day in held), h.reference  # reviewed while waiting
+        assert Review.objects.filter(household__status=S.APPROVED).exists()
+        assert set(Review.objects.values_list("outcome", flat=True)) >= {"continue"}
+        assert not Review.objects.exclude(household__status__in=[S.APPROVED, S.MATCHED, S.PLACED, S.ADOPTED]).exists()
+
+    def test_what_was_inserted_passes_the_models_validation(self, db):
+        """Choices, lengths and the date-order constraints, as a form would check them."""
+        for model in (Household, Applicant, Check, Pause, Availability, Review):
+            for obj in model.objects.all():
+                obj.full_clean()
 
     def test_a1_looks_like_a_real_scorecard(self, db):
         la_ids = set(Organisation.objects.filter(raa=demo_raa()).values_list("id", flat=True))
@@ -596,7 +982,8 @@ def test_same_seed_and_reference_date_give_the_same_data(db):
     assert fingerprints[0] == fingerprints[1]
 
 
-def test_plans_depend_only_on_seed_and_reference_date():
+def test_plans_depend_only_on_seed_reference_date_and_check_turnarounds(db):
+    """Building the plans twice gives the same plans (the check turnarounds come from the configuration)."""
     households = adopters_demo.plan_households(seed=SEED, reference_date=REFERENCE)
     assert households == adopters_demo.plan_households(seed=SEED, reference_date=REFERENCE)
     children = children_demo.plan_children(households=households, seed=SEED, reference_date=REFERENCE)
@@ -610,13 +997,31 @@ def test_plans_depend_only_on_seed_and_reference_date():
     assert other_children != children
 
 
+def _turnaround(kind: str, requested_on: date) -> date:
+    """Checks due as the default configuration says (migration 0005), for plans made without a database."""
+    days = {"dbs": 28, "medical": 42, "reference": 28, "la_check": 28, "employer": 21, "ex_partner": 28}
+    return requested_on + timedelta(days=days[kind])
+
+
 @pytest.mark.parametrize("seed", [1, 7, 99, 12345])
 def test_any_seed_and_reference_date_give_consistent_plans(seed):
     """Plans for other seeds keep the date order too (checked on the plain plans, without a database)."""
     reference = date(2025, 7, 15) + timedelta(days=seed % 200)
-    households = {h.reference: h for h in adopters_demo.plan_households(seed=seed, reference_date=reference)}
-    plans = children_demo.plan_children(households=list(households.values()), seed=seed, reference_date=reference)
+    household_plans = adopters_demo.plan_households(seed=seed, reference_date=reference, due_on=_turnaround)
+    households = {h.reference: h for h in household_plans}
+    assert {h.status for h in household_plans} == set(Household.Status)
+    for h in household_plans:
+        record = adopters_demo.household_record(h, assessing_worker_id=1 if h.assessing_worker else None)
+        assert not status_problems(record, reference), (h.reference, status_problems(record, reference))
+        assert all(c.received_on <= reference for a in h.applicants for c in a.checks if c.received_on)
+        assert all(p.started_on <= (p.ended_on or reference) <= reference for p in h.pauses)
+        assert all(day <= reference for _, day in h.availability)
+        assert all(day <= reference for day, _ in h.reviews)
+    plans = children_demo.plan_children(households=household_plans, seed=seed, reference_date=reference)
     assert {plan.stage for plan in plans} == set(Stage)
+    # Early permanence carers have their child from the day their plan says, and only they.
+    fostering = {ep.household: ep.started_on for plan in plans for ep in plan.care.early_permanence}
+    assert fostering == {h.reference: h.early_permanence_from for h in household_plans if h.early_permanence_from}
     for plan in plans:
         if plan.date_of_birth is None:
             assert plan.expected_date_of_birth > reference and not plan.periods
@@ -629,7 +1034,12 @@ def test_any_seed_and_reference_date_give_consistent_plans(seed):
         chain = [plan.date_of_birth, period.started_on]
         chain += [d.decided_on for d in plan.decisions] + [o.made_on for o in plan.orders]
         for placement in plan.placements:
-            assert households[placement.household].approved_on <= placement.matched_on
+            household = households[placement.household]
+            assert household.approved_on <= placement.matched_on
+            if placement.ended_on is None:
+                assert placement.matched_on == household.matched_on
+            else:  # disrupted: before the household left
+                assert placement.ended_on <= household.left_on
             chain += [placement.matched_on] + [placement.placed_on] * (placement.placed_on is not None)
         chain += [o.made_on for o in plan.outcomes if o.kind == ADOPTION_ORDER]
         assert chain == sorted(chain), plan

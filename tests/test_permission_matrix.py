@@ -24,7 +24,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from adoption.models import Job
 from children import selectors
-from children.models import SiblingGroup, SiblingGroupMember
+from children.models import EarlyPermanencePlacement, SiblingGroup, SiblingGroupMember
 from tests import factories
 
 # --- the records each URL parameter can name --------------------------------------------------
@@ -33,7 +33,10 @@ from tests import factories
 OBJECT_PARAMETERS: dict[str, tuple[str, str]] = {
     "child_id": ("child_a_waiting", "child_b_waiting"),
     "group_id": ("sibling_group_a", "sibling_group_b"),
+    "placement_id": ("early_permanence_a", "early_permanence_b"),
     "job_id": ("job_a", "job_b"),
+    # Households belong to an approving agency, not to an LA: one of LA A and LA B's RAA, and a VAA's.
+    "household_id": ("household_raa", "household_other_agency"),
 }
 
 # Where one parameter name means a different kind of record under some addresses: address prefix (a page's
@@ -54,11 +57,26 @@ def fixtures_for(address: str, parameter: str) -> tuple[str, str]:
     return OBJECT_PARAMETERS[parameter]
 
 
+# Why the households API is not walked as LA A (neither as its social worker below, nor as its API client).
+HOUSEHOLDS_API_WALKED_ELSEWHERE = (
+    "Households belong to an approving agency (an RAA or a VAA), never to an LA, so LA A's social worker and "
+    "API client have no household of their own for the control call. tests/api/test_households_api.py walks "
+    "every household operation from the schema as a VAA worker against an RAA household and the reverse (404, "
+    "one error shape; the worker's own household is the control), and as LA A's social worker and API client "
+    "(an empty list, 404 for every household)."
+)
+
 # Route prefixes that the walk does not visit as a social worker, and why.
 EXEMPT_PREFIXES: dict[str, str] = {
     "admin/": (
         "Django admin is for support staff with is_staff only (checked below), and no model holding "
         "children's or households' data is registered in it, because the admin does not apply tenancy."
+    ),
+    "api/v1/households/": HOUSEHOLDS_API_WALKED_ELSEWHERE,
+    "households/": (
+        "Household pages belong to an approving agency (an RAA or a VAA), never to an LA: LA A's social worker "
+        "is refused every one of them (403), and test_every_household_page_hides_another_agencys_households "
+        "walks them as a VAA worker against the RAA's household, with the VAA's own as the control."
     ),
 }
 
@@ -159,6 +177,21 @@ def sibling_group_b(child_b_waiting):
     return _sibling_group(child_b_waiting)
 
 
+def _early_permanence(child):
+    """An open fostering for adoption placement of ``child`` (a child of :func:`_waiting_child`)."""
+    return EarlyPermanencePlacement.objects.create(child=child, kind="ffa", started_on=date(2023, 2, 1))
+
+
+@pytest.fixture
+def early_permanence_a(child_a_waiting):
+    return _early_permanence(child_a_waiting)
+
+
+@pytest.fixture
+def early_permanence_b(child_b_waiting):
+    return _early_permanence(child_b_waiting)
+
+
 def _finished_job(la):
     job = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=la, status=Job.Status.QUEUED)
     job.file.save(f"A1-{la.pk}.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
@@ -197,6 +230,16 @@ def import_job_b(la_b):
 @pytest.fixture
 def job_b(la_b):
     return _finished_job(la_b)
+
+
+@pytest.fixture
+def household_raa(raa):
+    return factories.HouseholdFactory(approving_agency=raa, name="Heartlands household")
+
+
+@pytest.fixture
+def household_other_agency(vaa):
+    return factories.HouseholdFactory(approving_agency=vaa, name="Voluntary household")
 
 
 def _secrets_of(child) -> list[str]:
@@ -306,6 +349,30 @@ def _operations() -> list[Operation]:
 
 OPERATIONS = _operations()
 
+# API path prefixes whose operations the walk below does not call as LA A's API client, and why. The
+# walk's control is a record of LA A's own; where an LA's client can have none, another walk covers them.
+EXEMPT_OPERATIONS: dict[str, str] = {
+    "/api/v1/households/": HOUSEHOLDS_API_WALKED_ELSEWHERE,
+}
+
+
+def _operation_exemption(operation: Operation) -> str | None:
+    return next((reason for prefix, reason in EXEMPT_OPERATIONS.items() if operation.path.startswith(prefix)), None)
+
+
+WALKED_OPERATIONS = [o for o in OPERATIONS if _operation_exemption(o) is None]
+
+
+def test_every_api_exemption_is_in_use_and_the_rest_are_walked():
+    """An exemption matching no operation is stale; one must not swallow the operations the walk is for."""
+    for prefix, reason in EXEMPT_OPERATIONS.items():
+        assert reason.strip(), f"{prefix} is exempted without a reason"
+        assert any(o.path.startswith(prefix) for o in OPERATIONS), f"{prefix} exempts no API operation"
+    assert {("/api/v1/children/", "get"), ("/api/v1/children/{child_id}/", "get")} <= {
+        (o.path, o.method) for o in WALKED_OPERATIONS
+    }
+
+
 # API writes with no record in their path, and the request that names LA B: each must answer 404
 # (as if LA B did not exist) and create nothing.
 WRITES_ABOUT_AN_LA = {
@@ -331,7 +398,7 @@ def _call(client, operation: Operation, url: str, token: str, **query):
     )
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{o.method} {o.path}" for o in OPERATIONS])
+@pytest.mark.parametrize("operation", WALKED_OPERATIONS, ids=[f"{o.method} {o.path}" for o in WALKED_OPERATIONS])
 def test_every_api_operation_hides_another_las_records(
     operation, client, api_client_a, child_a_waiting, child_b_waiting, request
 ):
@@ -416,3 +483,76 @@ def test_an_raa_family_finder_sees_both_member_las_but_no_other(
     assert client.get(f"/children/{child_a_waiting.pk}/").status_code == 200
     assert client.get(f"/children/{child_b_waiting.pk}/").status_code == 200
     assert client.get(f"/children/{child_other.pk}/").status_code == 404
+
+
+# --- household pages: walked as a VAA worker ----------------------------------------------------------------
+
+HOUSEHOLD_ROUTES = [r for r in ROUTES if r.route.startswith("households/")]
+# Parameter -> (the VAA's own record, the RAA's record): the VAA worker must get 404 for the second.
+HOUSEHOLD_PARAMETERS: dict[str, tuple[str, str]] = {
+    "household_id": ("household_other_agency", "household_raa"),
+    "applicant_id": ("applicant_vaa", "applicant_raa"),
+    "check_id": ("check_vaa", "check_raa"),
+}
+
+
+def _applicant_of(household):
+    from adopters.models import Applicant
+
+    return Applicant.objects.create(household=household, first_name="Pat", last_name=f"{household.name} applicant")
+
+
+@pytest.fixture
+def applicant_vaa(household_other_agency):
+    return _applicant_of(household_other_agency)
+
+
+@pytest.fixture
+def applicant_raa(household_raa):
+    return _applicant_of(household_raa)
+
+
+def _check_of(applicant):
+    from adopters.models import Check
+
+    return Check.objects.create(applicant=applicant, kind="dbs", requested_on=date(2025, 1, 6), due_on=date(2025, 2, 3))
+
+
+@pytest.fixture
+def check_vaa(applicant_vaa):
+    return _check_of(applicant_vaa)
+
+
+@pytest.fixture
+def check_raa(applicant_raa):
+    return _check_of(applicant_raa)
+
+
+def test_the_household_walk_sees_the_household_pages():
+    assert {"households/", "households/all/", "households/<int:household_id>/"} <= {r.route for r in HOUSEHOLD_ROUTES}
+
+
+@pytest.mark.parametrize("route", HOUSEHOLD_ROUTES, ids=[r.route for r in HOUSEHOLD_ROUTES])
+def test_every_household_page_hides_another_agencys_households(
+    route, client, vaa_worker, social_worker_a, household_raa, household_other_agency, request
+):
+    unknown = [p for p in route.parameters if p not in HOUSEHOLD_PARAMETERS]
+    assert not unknown, f"{route.route} takes {unknown}: add the VAA's and the RAA's records to HOUSEHOLD_PARAMETERS"
+    own = {p: request.getfixturevalue(HOUSEHOLD_PARAMETERS[p][0]).pk for p in route.parameters}
+    other = {p: request.getfixturevalue(HOUSEHOLD_PARAMETERS[p][1]).pk for p in route.parameters}
+
+    # LA staff work with children: every household page is refused to them.
+    client.force_login(social_worker_a)
+    assert client.get(route.url(own)).status_code in {403, 404}
+    assert client.get(route.url(other)).status_code in {403, 404}
+
+    client.force_login(vaa_worker)
+    control = client.get(route.url(own))
+    assert control.status_code == 200, f"{route.url(own)} with the VAA's own household answered {control.status_code}"
+    if not route.parameters:
+        assert household_raa.name not in control.content.decode(), f"{route.route} shows the RAA's household"
+        return
+    response = client.get(route.url(other))
+    assert response.status_code == 404, f"{route.url(other)} (the RAA's household) answered {response.status_code}"
+    assert household_raa.name not in response.content.decode()
+    assert client.post(route.url(other)).status_code in {404, 405}

@@ -26,7 +26,7 @@ from children.forms.journey import (
     ReverseDecisionForm,
 )
 from children.forms.lists import SORT_CHOICES, ChildSearchForm
-from children.forms.siblings import SiblingGroupCreateForm, SiblingGroupUpdateForm
+from children.forms.siblings import SiblingGroupAddMemberForm, SiblingGroupCreateForm, SiblingGroupUpdateForm
 
 __all__ = [
     "CONSTRAINT_MESSAGES",
@@ -48,6 +48,7 @@ __all__ = [
     "PlacementOrderForm",
     "ProceedingsForm",
     "ReverseDecisionForm",
+    "SiblingGroupAddMemberForm",
     "SiblingGroupCreateForm",
     "SiblingGroupUpdateForm",
     "add_service_errors",

@@ -1,14 +1,15 @@
-"""What every children's form shares: GOV.UK field builders, and a service's errors shown on the form."""
+"""What every children's form shares: the GOV.UK building blocks (``adoption.forms``) and the messages for the
+children's database constraints."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
-from adoption.fields import GovukDateField
+from adoption import forms as shared
+from adoption.forms import choice, date_field, text, yes_no
+
+__all__ = ["CONSTRAINT_MESSAGES", "GovukForm", "add_service_errors", "choice", "date_field", "text", "yes_no"]
 
 # Messages for the database constraints a service's full_clean() reports by name.
 CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
@@ -38,105 +39,8 @@ CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
-    """Show a service's ``ValidationError`` on the form: each message on its field, the rest above the form.
-
-    ``fields`` maps a service's argument names to the form's field names (``household_id`` ->
-    ``household``). A message for a field the form does not have goes to the top of the form, so
-    nothing the service said is lost.
-    """
-    fields = fields or {}
-    items: Iterable[tuple[str, list[str]]]
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
-    for key, messages in items:
-        for message in messages:
-            name, text = fields.get(key, key), message
-            for constraint, (constraint_field, friendly) in CONSTRAINT_MESSAGES.items():
-                if constraint in message:
-                    name, text = constraint_field, friendly
-            form.add_error(name if name in form.fields else None, text)
+    shared.add_service_errors(form, error, fields, CONSTRAINT_MESSAGES)
 
 
-# --- building blocks -----------------------------------------------------------------------------------
-
-
-class GovukForm(forms.Form):
-    """A form whose inputs take the GOV.UK error styles when their field has an error."""
-
-    # Service argument name -> form field name, for add_service_errors.
-    service_fields: dict[str, str] = {}
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        names = [field] if field else []
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            names = list(error.error_dict)
-        for name in names:
-            if name in self.fields:
-                self._mark_error(self.fields[name].widget)
-
-    @staticmethod
-    def _mark_error(widget: forms.Widget) -> None:
-        for part in getattr(widget, "widgets", [widget]):
-            css = part.attrs.get("class", "")
-            for base in ("govuk-input", "govuk-select", "govuk-textarea"):
-                if base in css.split() and f"{base}--error" not in css:
-                    part.attrs["class"] = f"{css} {base}--error"
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        add_service_errors(self, error, self.service_fields)
-
-    def service_kwargs(self) -> dict[str, Any]:
-        """The cleaned data as the service's keyword arguments."""
-        return {self.service_fields_reverse().get(k, k): v for k, v in self.cleaned_data.items()}
-
-    def service_fields_reverse(self) -> dict[str, str]:
-        return {form_name: service_name for service_name, form_name in self.service_fields.items()}
-
-
-def text(
-    label: str, *, required: bool = True, max_length: int = 200, width: str = "", **kwargs: Any
-) -> forms.CharField:
-    css = "govuk-input" + (f" govuk-input--width-{width}" if width else "")
-    messages = {"required": f"Enter the {label.lower()}", "max_length": f"The {label.lower()} is too long"}
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.TextInput(attrs={"class": css, "spellcheck": "false"}),
-        error_messages=messages,
-        **kwargs,
-    )
-
-
-def choice(label: str, choices: Any, *, required: bool = True, blank: str = "", radios: bool = False, **kwargs: Any):
-    """A select (long lists) or radios (a few options) over a model's ``TextChoices``."""
-    options = list(choices)
-    message = f"Choose the {label[0].lower()}{label[1:]}"
-    if radios:
-        widget: forms.Widget = forms.RadioSelect(attrs=kwargs.pop("attrs", {}))
-    else:
-        widget = forms.Select(attrs={"class": "govuk-select"})
-        options = [("", blank or "Choose one"), *options]
-    return forms.ChoiceField(
-        label=label,
-        choices=options,
-        required=required,
-        widget=widget,
-        error_messages={"required": message, "invalid_choice": message},
-        **kwargs,
-    )
-
-
-def yes_no(label: str, **kwargs: Any) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        error_messages={"required": f"Select yes if {label[0].lower()}{label[1:].rstrip('?')}"},
-        **kwargs,
-    )
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2024") -> GovukDateField:
-    return GovukDateField(label=label, required=required, help_text=help_text)
+class GovukForm(shared.GovukForm):
+    constraint_messages = CONSTRAINT_MESSAGES

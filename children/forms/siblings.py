@@ -16,8 +16,16 @@ from children.models import (
 # --- sibling groups -------------------------------------------------------------------------------------------
 
 
+def _name_field() -> forms.CharField:
+    return text(
+        "Name of the group",
+        max_length=SiblingGroup._meta.get_field("name").max_length or 200,
+        help_text="How the group is known, for example 'Bates siblings'.",
+    )
+
+
 class SiblingGroupCreateForm(GovukForm):
-    name = text("Name of the group", help_text="How the group is known, for example 'Bates siblings'.")
+    name = _name_field()
     siblings = forms.ModelMultipleChoiceField(
         label="Brothers and sisters",
         queryset=Child.objects.none(),
@@ -52,6 +60,7 @@ def _sibling_label(child: Child) -> str:
 
 
 class SiblingGroupUpdateForm(GovukForm):
+    name = _name_field()
     plan = choice("Plan", SiblingGroup.Plan.choices, radios=True)
     assessed_on = date_field("Date of the sibling assessment", required=False)
     assessment_outcome = choice(
@@ -63,4 +72,27 @@ class SiblingGroupUpdateForm(GovukForm):
 
     @staticmethod
     def initial_for(group: SiblingGroup) -> dict[str, Any]:
-        return {"plan": group.plan, "assessed_on": group.assessed_on, "assessment_outcome": group.assessment_outcome}
+        return {name: getattr(group, name) for name in ("name", "plan", "assessed_on", "assessment_outcome")}
+
+
+class SiblingGroupAddMemberForm(GovukForm):
+    """A brother or sister to add, offered from ``candidates``; the service decides whether they may join.
+
+    The choice is taken as a child's id rather than checked against the list, so that a child who
+    joined another group since the page was shown gets the service's reason, not "not in the list".
+    """
+
+    child = forms.IntegerField(
+        label="Brother or sister",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        help_text="Children of the same local authority who are not in a sibling group yet.",
+        error_messages={"required": "Choose the child to add", "invalid": "Choose a child from the list"},
+    )
+
+    service_fields = {"child_id": "child"}
+
+    def __init__(self, *args: Any, candidates: QuerySet[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = [("", "Choose a child"), *((child.pk, _sibling_label(child)) for child in candidates)]
+        self.fields["child"].widget.choices = options  # type: ignore[attr-defined]
+        self.has_candidates = len(options) > 1

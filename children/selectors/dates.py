@@ -37,6 +37,11 @@ def with_journey_dates(queryset: QuerySet[Child]) -> QuerySet[Child]:
     current_placement = {"ended_on__isnull": True}
     return queryset.annotate(
         entered_care_on=_latest(PeriodOfCare, "started_on"),
+        # True when that latest period began before the returns held: ``entered_care_on`` is then the
+        # earliest day known in care, not the day the child entered care (rule 334 is not judged on it).
+        entered_care_before_records=Subquery(
+            PeriodOfCare.objects.filter(child=OuterRef("pk")).order_by("-started_on").values("start_before_records")[:1]
+        ),
         # The end of the latest period of care (ordered by its start): empty while the child is in care.
         left_care_on=Subquery(
             PeriodOfCare.objects.filter(child=OuterRef("pk")).order_by("-started_on").values("ended_on")[:1]

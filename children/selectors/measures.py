@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import (
+    Case,
+    DateField,
+    F,
     OuterRef,
     QuerySet,
     Subquery,
+    When,
 )
 
 from children.models import (
@@ -26,6 +30,12 @@ def adoptions_in_period(*, la_ids: frozenset[int] | set[int], start: date, end: 
     ``adoption_order_on``; ``moved_in_on`` (placed for adoption with the family that adopted
     them); ``moved_in_with_carers_on`` (for children adopted by their foster carers); and
     ``entered_care_on`` (the start of the period of care in which they moved in).
+
+    ``entered_care_on`` is empty when that period began before the returns held
+    (``PeriodOfCare.start_before_records``): its recorded start is only the first episode known,
+    later than the day the child entered care, so a measure counted from it would be too short. The
+    measures that start at entering care (scorecard A1, A10 and A3) leave such children out, as
+    they do a child with no date, rather than count from a wrong date.
     """
     adoption = PermanenceOutcome.objects.filter(child=OuterRef("pk"), kind=PermanenceOutcome.Kind.ADOPTION_ORDER)
     placement = AdoptivePlacement.objects.filter(
@@ -46,7 +56,12 @@ def adoptions_in_period(*, la_ids: frozenset[int] | set[int], start: date, end: 
             entered_care_on=Subquery(
                 PeriodOfCare.objects.filter(child=OuterRef("pk"), started_on__lte=OuterRef("moved_in_on"))
                 .order_by("-started_on")
-                .values("started_on")[:1]
+                .annotate(
+                    known_start=Case(
+                        When(start_before_records=False, then=F("started_on")), default=None, output_field=DateField()
+                    )
+                )
+                .values("known_start")[:1]
             )
         )
     )

@@ -18,6 +18,8 @@ class TimelineEntry:
     on: date
     title: str
     detail: str = ""
+    # On the start of an early permanence placement that has not ended: its id, so the page can offer to end it.
+    early_permanence_id: int | None = None
 
 
 def _label(choices: Any, code: str) -> str:
@@ -62,11 +64,25 @@ def child_timeline(child: Child) -> list[TimelineEntry]:
             entries.append(TimelineEntry(tracking.stage_from, tracking.get_stage_display(), detail))
     for period in child.periods_of_care.all():
         episodes = list(period.episodes.all()) if full else []
-        first = episodes[0] if episodes and episodes[0].started_on == period.started_on else None
-        detail = (
-            f"{_label(LegalStatus, first.legal_status)}; {_label(PlacementType, first.placement_type)}" if first else ""
-        )
-        entries.append(TimelineEntry(period.started_on, "Entered care", detail))
+        if period.start_before_records:
+            # The day the child entered care is not in the returns imported: say so rather than show
+            # the first episode known as the start. That episode follows as the change it was.
+            entries.append(
+                TimelineEntry(
+                    period.started_on,
+                    f"In care before {_day(period.started_on)}",
+                    "The start of this period of care is not in the returns imported",
+                )
+            )
+            first = None
+        else:
+            first = episodes[0] if episodes and episodes[0].started_on == period.started_on else None
+            detail = (
+                f"{_label(LegalStatus, first.legal_status)}; {_label(PlacementType, first.placement_type)}"
+                if first
+                else ""
+            )
+            entries.append(TimelineEntry(period.started_on, "Entered care", detail))
         for episode in episodes:
             if episode is first:
                 continue
@@ -86,7 +102,12 @@ def child_timeline(child: Child) -> list[TimelineEntry]:
                 TimelineEntry(decision.reversed_on, "Decision reversed", decision.get_reversal_reason_display())
             )
     for order in child.placement_orders.all():
-        entries.append(TimelineEntry(order.made_on, order.get_order_type_display(), order.court))
+        if order.made_before_records:
+            title = f"{order.get_order_type_display()} made on or before {_day(order.made_on)}"
+            detail = "; ".join(filter(None, ["The date of the order is not in the returns imported", order.court]))
+            entries.append(TimelineEntry(order.made_on, title, detail))
+        else:
+            entries.append(TimelineEntry(order.made_on, order.get_order_type_display(), order.court))
     if full:
         for status in child.family_finding_statuses.all():
             entries.append(
@@ -96,7 +117,10 @@ def child_timeline(child: Child) -> list[TimelineEntry]:
             entries.append(TimelineEntry(featuring.featured_on, f"Featured: {featuring.get_channel_display()}"))
         for early in child.early_permanence_placements.all():
             family = early.household.name if early.household else ""
-            entries.append(TimelineEntry(early.started_on, f"{early.get_kind_display()} placement began", family))
+            open_id = None if early.ended_on else early.pk
+            entries.append(
+                TimelineEntry(early.started_on, f"{early.get_kind_display()} placement began", family, open_id)
+            )
             if early.ended_on:
                 entries.append(TimelineEntry(early.ended_on, f"{early.get_kind_display()} placement ended", family))
     for placement in child.adoptive_placements.all():

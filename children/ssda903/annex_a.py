@@ -9,6 +9,10 @@ The headings and the coded values ("a) Male", "a) WBRI", "a) Yes", "RD1 - ...") 
 template as local authorities' reporting tools (Data to Insight's Annex A queries, Social Finance's
 ``liia-tools``) reproduce it; Ofsted's own spreadsheet was not available to check them against.
 
+A date the product does not know is left empty, never guessed: "Date the Child Entered Care" for a
+child whose period of care began before the 903 returns imported (``PeriodOfCare.start_before_records``),
+and "Date of Placement Order" for an order imported as made on or before its first episode known.
+
 Text cells that a spreadsheet would run as a formula (starting = + - @, a tab or a carriage return)
 are neutralised with a leading apostrophe: the data is special-category and exports are logged,
 so they must not carry formula injection.
@@ -30,7 +34,7 @@ from openpyxl.styles import Alignment, Font
 from adoption import audit, jobs, tenancy
 from adoption.models import AuditEvent, Job, Organisation
 from adoption.spreadsheets import neutralise
-from children.models import AdoptionDecision, Child, Ethnicity, PermanenceOutcome, Sex
+from children.models import AdoptionDecision, Child, Ethnicity, PeriodOfCare, PermanenceOutcome, Sex
 
 HEADERS: tuple[str, ...] = (
     "Child Unique ID",
@@ -119,10 +123,9 @@ def list_10_children(*, la: Organisation, as_at: date) -> list[List10Row]:
         reversed_in_window = reversed_on is not None and reversed_on >= since
         if not (adopted_in_window or waiting or reversed_in_window):
             continue
-        entered = max(
-            (p.started_on for p in child.periods_of_care.all() if p.started_on <= decision.decided_on), default=None
-        )
-        orders = [o.made_on for o in child.placement_orders.all() if o.made_on <= as_at]
+        entered = _entered_care(list(child.periods_of_care.all()), decision.decided_on)
+        orders = [o for o in child.placement_orders.all() if o.made_on <= as_at]
+        order = max(orders, key=lambda o: o.made_on, default=None)
         placements = [p for p in child.adoptive_placements.all() if p.matched_on <= as_at]
         current = [p for p in placements if p.ended_on is None or p.ended_on > as_at]
         placement = max(current or placements, key=lambda p: p.matched_on, default=None)
@@ -139,7 +142,8 @@ def list_10_children(*, la: Organisation, as_at: date) -> list[List10Row]:
             "a) Yes" if child.has_disability else "b) No",
             entered,
             decision.decided_on,
-            max(orders, default=None),
+            # An order imported as made on or before its date (the date is not in the returns held).
+            order.made_on if order and not order.made_before_records else None,
             placement.matched_on if placement else None,
             placed_on,
             adopted_on,
@@ -149,6 +153,26 @@ def list_10_children(*, la: Organisation, as_at: date) -> list[List10Row]:
         )
         rows.append(List10Row(child=child, cells=cells))
     return rows
+
+
+def _entered_care(periods: list[PeriodOfCare], decided_on: date) -> date | None:
+    """The day the child entered the period of care of the decision; ``None`` when it is not known.
+
+    That period is the latest one begun on or before the decision; a period begun before the returns
+    held counts from the end of the one before it, as its true start is unknown. Its recorded start
+    is only the first episode known, so the cell is left empty rather than written with a wrong date.
+    """
+    found: PeriodOfCare | None = None
+    previous_end: date | None = None
+    for period in sorted(periods, key=lambda p: p.started_on):
+        if period.started_on <= decided_on or (
+            period.start_before_records and (previous_end is None or previous_end < decided_on)
+        ):
+            found = period
+        previous_end = period.ended_on
+    if found is None or found.start_before_records:
+        return None
+    return found.started_on
 
 
 def list_10_xlsx(rows: list[List10Row]) -> bytes:

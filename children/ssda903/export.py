@@ -163,13 +163,18 @@ def build_tables(*, la: Organisation, year_start: int) -> Ssda903Tables:
     year = CollectionYear(year_start)
     episodes = list(episodes_in_year(la=la, year=year))
     children: dict[int, Child] = {}
+    # Decisions from this day on belong to the child's current period of care. A period begun
+    # before the returns held has no known start: the decisions the import recorded for it may be
+    # earlier than its first episode known, and it is the child's first period recorded.
     first_period_start: dict[int, date] = {}
     adopted_on: dict[int, date] = {}
     episode_rows: list[Row] = []
     for episode in episodes:
         child = episode.period.child
         children.setdefault(child.pk, child)
-        first_period_start.setdefault(child.pk, episode.period.started_on)
+        first_period_start.setdefault(
+            child.pk, date.min if episode.period.start_before_records else episode.period.started_on
+        )
         ceased = episode.ended_on
         ceased_in_year = ceased is not None and ceased <= year.end
         if ceased is not None and ceased_in_year and episode.reason_ended in ADOPTION_REASONS:

@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.formats import date_format
 
 from adopters.models import Household
 from adopters.selectors import household_list
@@ -34,6 +35,27 @@ class EventPage:
     intro: str = ""
     households: bool = False
     initial: Callable[[Child], dict[str, Any]] | None = None
+    # A page about one of the child's records rather than the child: the URL after the child's
+    # (its ids go to the service too), and what the page says about the record, from the child and
+    # those ids. ``about`` raises Http404 when the child has no such record.
+    route: str = ""
+    about: Callable[..., str] | None = None
+
+    @property
+    def path(self) -> str:
+        return f"<int:child_id>/{self.route or self.slug}/"
+
+
+def _early_permanence_about(child: Child, placement_id: int) -> str:
+    """The placement being ended, from the history :func:`selectors.child_record` fetched with the child."""
+    placement = next((p for p in child.early_permanence_placements.all() if p.pk == placement_id), None)
+    if placement is None:
+        raise Http404("No such early permanence placement.")
+    family = f" with {placement.household.name}" if placement.household else ""
+    about = f"{placement.get_kind_display()} placement{family}, from {date_format(placement.started_on, 'j F Y')}."
+    if placement.ended_on:
+        about += f" It ended on {date_format(placement.ended_on, 'j F Y')}."
+    return about
 
 
 EVENT_PAGES = [
@@ -142,6 +164,15 @@ EVENT_PAGES = [
         households=True,
     ),
     EventPage(
+        "early-permanence-end",
+        "Record that the early permanence placement ended",
+        forms.PlacementEndForm,
+        services.early_permanence_end,
+        "The end of the early permanence placement was recorded",
+        route="early-permanence/<int:placement_id>/end",
+        about=_early_permanence_about,
+    ),
+    EventPage(
         "proceedings",
         "Record a court or pre-birth tracking stage",
         forms.ProceedingsForm,
@@ -164,9 +195,10 @@ OPEN_HOUSEHOLD_STATUSES = (Household.Status.APPROVED, Household.Status.MATCHED, 
 
 @login_required
 @GET_POST
-def record_event(request: HttpRequest, child_id: int, page: EventPage) -> HttpResponse:
+def record_event(request: HttpRequest, child_id: int, page: EventPage, **ids: int) -> HttpResponse:
     child = selectors.child_record(actor=request.user, child_id=child_id)
     _require_writer(request)
+    about = page.about(child, **ids) if page.about else ""
     extra: dict[str, Any] = {}
     if page.households:
         extra["households"] = household_list(actor=request.user).filter(status__in=OPEN_HOUSEHOLD_STATUSES)
@@ -174,13 +206,14 @@ def record_event(request: HttpRequest, child_id: int, page: EventPage) -> HttpRe
     form = page.form(_form_data(request), initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            page.service(actor=request.user, child_id=child.pk, **form.service_kwargs())
+            page.service(actor=request.user, child_id=child.pk, **ids, **form.service_kwargs())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, page.done)
             return redirect("children:detail", child_id=child.pk)
-    return _form_response(request, "children/event_form.html", {"form": form, "child": child, "page": page})
+    context = {"form": form, "child": child, "page": page, "about": about}
+    return _form_response(request, "children/event_form.html", context)
 
 
 @login_required

@@ -473,18 +473,26 @@ def test_creating_and_updating_a_sibling_group(client, social_worker_a, child_a,
     assert "Ashdown siblings" in text_of(client.get(url("detail", child_a)))
 
     update = reverse("children:sibling-group-update", kwargs={"group_id": group.pk})
-    refused = client.post(update, {"plan": "apart", **date_fields("assessed_on", date(2023, 3, 1))})
+    refused = client.post(
+        update, {"name": "Ashdown siblings", "plan": "apart", **date_fields("assessed_on", date(2023, 3, 1))}
+    )
     assert refused.status_code == 200
     assert "Enter both the date and the outcome of the sibling assessment" in refused.content.decode()
     assert 'name="assessed_on_day" value="1"' in refused.content.decode()
     group.refresh_from_db()
     assert group.plan == "together"
 
-    data = {"plan": "apart", **date_fields("assessed_on", date(2023, 3, 1)), "assessment_outcome": "apart"}
+    data = {
+        "name": "Ashdown brothers and sisters",
+        "plan": "apart",
+        **date_fields("assessed_on", date(2023, 3, 1)),
+        "assessment_outcome": "apart",
+    }
     assert client.post(update, data).status_code == 302
     page = text_of(client.get(reverse("children:sibling-group", kwargs={"group_id": group.pk})))
     assert "Place apart" in page
     assert "Recommends placing apart (1 March 2023)" in page
+    assert "Ashdown brothers and sisters" in page
 
 
 def test_a_sibling_group_needs_a_brother_or_sister(client, social_worker_a, child_a, sister):

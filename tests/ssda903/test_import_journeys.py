@@ -448,14 +448,35 @@ def test_a_file_that_disagrees_with_a_recorded_episode_is_refused_with_the_diffe
     assert table_counts() == before
 
 
-def test_an_episode_continuing_a_period_nobody_has_the_start_of_is_refused(la_other, writer_other):
+def test_a_new_childs_first_episode_continuing_a_period_starts_it_before_the_returns_held(la_other, writer_other):
+    # A return holds only the episodes open in its year: the start of this period is in an earlier one.
     header = csv_bytes("Header", [{"CHILD": "1001", "SEX": "F", "DOB": "01/05/2021", "ETHNIC": "WBRI"}])
+    episode = {"CHILD": "1001", "DECOM": "10/01/2023", "RNE": "P", "LS": "C2", "CIN": "N1", "PLACE": "U6"}
+    report = run(writer_other, la_other, [("h.csv", header), ("e.csv", csv_bytes("Episodes", [episode]))])
+    assert report.applied and not report.blocking
+    (change,) = report.result()["changes"]
+    assert change["changes"][1] == (
+        "In care before 10 January 2023: the first episode in the file continues a period of care (RNE P; C2, U6). "
+        "The date the child entered care is in an earlier return, so it is left unknown"
+    )
+    child = Child.objects.get(responsible_la=la_other, child_903_id="1001")
+    (period,) = child.periods_of_care.all()
+    assert (period.started_on, period.start_before_records) == (date(2023, 1, 10), True)
+    assert list(period.episodes.values_list("started_on", "reason_new_episode")) == [(date(2023, 1, 10), "P")]
+
+
+def test_an_episode_that_does_not_join_up_with_the_childs_record_is_refused(la_other, writer_other):
+    header = csv_bytes("Header", [{"CHILD": "1001", "SEX": "F", "DOB": "01/05/2021", "ETHNIC": "WBRI"}])
+    left = {"CHILD": "1001", "DECOM": "10/01/2022", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U6"}
+    left |= {"DEC": "01/06/2022", "REC": "E13"}
+    assert run(writer_other, la_other, [("h.csv", header), ("e.csv", csv_bytes("Episodes", [left]))]).applied
     episode = {"CHILD": "1001", "DECOM": "10/01/2023", "RNE": "P", "LS": "C2", "CIN": "N1", "PLACE": "U6"}
     report = run(writer_other, la_other, [("h.csv", header), ("e.csv", csv_bytes("Episodes", [episode]))])
     (problem,) = report.blocking
     assert problem.rule == importer.PERIOD
     assert "continues a period of care (RNE P)" in problem.message
-    assert not Child.objects.filter(responsible_la=la_other).exists()
+    child = Child.objects.get(responsible_la=la_other, child_903_id="1001")
+    assert list(child.periods_of_care.values_list("started_on", "start_before_records")) == [(date(2022, 1, 10), False)]
 
 
 # --- malformed uploads -----------------------------------------------------------------------------

@@ -20,6 +20,15 @@ What the import maps (everything else in the 903 is left alone):
 * Episodes -> periods of care and episodes (RNE S starts a period; REC other than X1 ends it).
   Recorded episodes are never rewritten: the file may only end the open episode and add later
   ones. A file that disagrees with a recorded episode is refused with the difference named.
+* A return holds only the episodes open in its year, so a child in care since an earlier year
+  arrives with a first episode that continues the period (RNE other than S). For a child with no
+  period of care recorded, the period starts from that episode and is marked as begun before the
+  returns held (``PeriodOfCare.start_before_records``): the date the child entered care is left
+  unknown, and the episode keeps its RNE so the return is written out again as it came in. A
+  placement order whose legal status that first episode already had is recorded on its first day,
+  marked as made on or before it. For a child whose record exists, an episode that does not join up
+  with it is refused (IMP-PERIOD); an earlier year's return imported after a later one began the
+  record is refused (IMP-EARLIER: import the earlier years first).
 * PlacedAdoption DATE_PLACED / DATE_PLACED_CEASED / REASON_PLACED_CEASED -> decisions that the
   child should be placed for adoption and their reversals; AD1 DATE_INT too.
 * An episode whose LS becomes E1 or D1 -> a placement order (E1 placement, D1 freeing order).
@@ -46,6 +55,7 @@ from children.ssda903.importer.constants import (
     BLOCKING_DFE_RULES,
     CONFLICT,
     DFE_NOT_RUN,
+    EARLIER,
     EPISODES,
     JOURNEY,
     MATCH_DATE,
@@ -54,6 +64,7 @@ from children.ssda903.importer.constants import (
     PHASE_APPLY,
     PHASE_IMPORT,
     PHASE_PREVIEW,
+    PLACED_DATE,
     REFUSED,
     STALE,
 )
@@ -75,6 +86,7 @@ __all__ = [
     "BLOCKING_DFE_RULES",
     "CONFLICT",
     "DFE_NOT_RUN",
+    "EARLIER",
     "EPISODES",
     "JOURNEY",
     "MATCH_DATE",
@@ -83,6 +95,7 @@ __all__ = [
     "PHASE_APPLY",
     "PHASE_IMPORT",
     "PHASE_PREVIEW",
+    "PLACED_DATE",
     "REFUSED",
     "STALE",
     "ChildPlan",

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 SERVICES: dict[str, Callable[..., Any]] = {
     "child_update": services.child_update,
     "period_start": services.period_of_care_start,
+    "period_start_before_records": services.period_of_care_start_before_records,
     "episode": services.episode_record,
     "period_end": services.period_of_care_end,
     "decision": services.adoption_decision_record,

@@ -25,7 +25,9 @@ BLOCKING_DFE_RULES = frozenset(
 CONFLICT = "IMP-CONFLICT"
 EPISODES = "IMP-EPISODES"
 PERIOD = "IMP-PERIOD"
+EARLIER = "IMP-EARLIER"  # an earlier year's return after a later one began the child's record
 MATCH_DATE = "IMP-MATCH"
+PLACED_DATE = "IMP-PLACED"
 ORDER_DATE = "IMP-ORDER"
 JOURNEY = "IMP-JOURNEY"
 REFUSED = "IMP-REFUSED"
@@ -44,6 +46,7 @@ _RULE_IN_MESSAGE = re.compile(r"\s*\(903 rule (\w+)\)$")
 _UPN_UNKNOWN = re.compile(r"^UN\d{1,2}$")
 _SAME_CARERS = frozenset({"L", "T", "U"})  # RNE: the child stayed with the same carers (DfE meanings)
 _ORDER_STATUSES = frozenset({"E1", "D1"})
+_LEGAL_STATUS_CHANGES = frozenset({"L", "U", "B"})  # RNE: the legal status changed on the episode's first day
 
 
 def _d(day: date | None) -> str:

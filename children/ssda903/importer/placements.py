@@ -15,7 +15,7 @@ from children.codes import (
     WITH_CURRENT_FOSTER_CARERS,
 )
 from children.models import Child, PermanenceOutcome
-from children.ssda903.importer.constants import _SAME_CARERS, CONFLICT, JOURNEY, MATCH_DATE, _d
+from children.ssda903.importer.constants import _SAME_CARERS, CONFLICT, JOURNEY, MATCH_DATE, PLACED_DATE, _d
 from children.ssda903.importer.steps import ChildPlan
 from children.ssda903.importer.timeline import ChildIn, Ep, _periods
 from children.ssda903.reader import Row
@@ -27,6 +27,9 @@ class Run:
 
     episodes: list[Ep]
     carers_from: date | None  # A3/A5: when the child moved in with the carers who adopt
+    # The run is the first episode known of a period begun before the returns held, and that episode
+    # changed only the legal status (RNE L): the child was placed on or before its first day.
+    began_before_records: bool = False
 
     @property
     def placed_on(self) -> date:
@@ -66,7 +69,11 @@ def _runs(timeline: list[Ep]) -> list[Run]:
                         while first > 0 and period[first].rne in _SAME_CARERS:
                             first -= 1
                         carers_from = period[first].started_on
-                    runs.append(Run(current, carers_from))
+                        if first == 0 and period[0].rne in _SAME_CARERS:
+                            # The first episode known (a period begun before the returns held) kept
+                            # the carers of an episode not in the returns: the move-in day is unknown.
+                            carers_from = None
+                    runs.append(Run(current, carers_from, index == 0 and ep.rne == "L"))
                 current.append(ep)
             else:
                 current = []
@@ -169,6 +176,14 @@ def _plan_placements(plan: ChildPlan, item: ChildIn, timeline: list[Ep], child: 
                 ad1,
             )
             continue
+        if run.began_before_records:
+            plan.warn(
+                PLACED_DATE,
+                f"The first episode in the file (from {_d(run.placed_on)}) already has the child placed for adoption "
+                f"({run.episodes[0].place}): they were placed on or before that day, in an earlier return. The "
+                "placement is recorded from that day: correct it on the child's page, or import the earlier returns",
+                row,
+            )
         matched_on = run_match or (waiting.matched_on if waiting else None)
         if matched_on is None:
             matched_on = run.placed_on
@@ -304,8 +319,17 @@ def _check_journey(
     starts = [e for e in timeline if e.rne == "S"]
     entered: date | None = starts[-1].started_on if starts else None
     rows["entered_care_on"] = starts[-1].row if starts else None
+    # With no RNE S anywhere, the latest period is the one that began before the returns held (in
+    # the record, or started from this file): its first day known is not the day the child entered
+    # care, so rule 334 is not judged on it (see children.rules).
+    entered_known = entered is not None
     if entered is None and child is not None:
-        entered = max((p.started_on for p in child.periods_of_care.all()), default=None)
+        latest = max(child.periods_of_care.all(), key=lambda p: p.started_on, default=None)
+        entered = latest.started_on if latest else None
+        entered_known = latest is not None and not latest.start_before_records
+    if entered is None and timeline:
+        entered = timeline[0].started_on
+        rows["entered_care_on"] = timeline[0].row
     decisions: dict[date, tuple[date | None, Row | None]] = {
         d.decided_on: (d.reversed_on, None) for d in (child.adoption_decisions.all() if child else [])
     }
@@ -326,6 +350,7 @@ def _check_journey(
         today=timezone.localdate(),
         date_of_birth=dob,
         entered_care_on=entered,
+        entered_care_known=entered_known,
         decision_on=decision_on,
         placement_order_on=order[0] if order else None,
         matched_on=placement.matched_on if placement else None,

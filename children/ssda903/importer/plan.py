@@ -13,9 +13,11 @@ from adoption.models import Organisation
 from children.models import Child, PlacementOrder
 from children.ssda903 import reader
 from children.ssda903.importer.constants import (
+    _LEGAL_STATUS_CHANGES,
     _ORDER_STATUSES,
     _UPN_UNKNOWN,
     CONFLICT,
+    EARLIER,
     EPISODES,
     NEW_CHILD_FIRST_NAME,
     ORDER_DATE,
@@ -121,14 +123,30 @@ def _plan_details(plan: ChildPlan, item: ChildIn, child: Child | None) -> None:
 
 def _plan_episodes(plan: ChildPlan, item: ChildIn, child: Child | None) -> list[Ep]:
     """The child's episodes as they would be (recorded ones before the file's, then the file's); plans the changes."""
+    periods = list(child.periods_of_care.all()) if child else []
     recorded = sorted(
-        (Ep.from_db(e) for period in (child.periods_of_care.all() if child else []) for e in period.episodes.all()),
+        (Ep.from_db(e) for period in periods for e in period.episodes.all()),
         key=lambda e: e.started_on,
     )
     incoming = item.episodes
     if not incoming:
         return recorded
     first = incoming[0].started_on
+    before_records = next((p for p in periods if p.start_before_records), None)
+    if before_records is not None and first < before_records.started_on:
+        # An earlier year's return after a later one started the period: the later return did not
+        # hold the start, and the import only ever adds episodes after the recorded ones, so it
+        # cannot fill the start in. One clear refusal instead of one conflict per episode.
+        plan.refuse(
+            EARLIER,
+            f"The child's record begins with the episode from {_d(before_records.started_on)}, imported from a "
+            "later year's return that did not hold the start of the period of care; this file has earlier "
+            f"episodes (from {_d(first)}). The import cannot add episodes before the recorded ones, so it cannot "
+            "fill in the start: to hold the whole journey, import the earlier years first, oldest first, into a "
+            "local authority with no children recorded",
+            incoming[0].row,
+        )
+        return recorded
     in_file = {e.started_on for e in incoming}
     by_start = {e.started_on: e for e in recorded}
     latest_recorded = recorded[-1].started_on if recorded else None
@@ -165,7 +183,7 @@ def _plan_episodes(plan: ChildPlan, item: ChildIn, child: Child | None) -> list[
         if ep.row is None:
             continue
         if ep.db is None:
-            _plan_new_episode(plan, ep, previous)
+            _plan_new_episode(plan, ep, previous, has_periods=bool(periods))
         if ep.ended_on and ep.rec and (ep.db is None or ep.db.ended_on is None):
             if ep.rec == "X1":
                 if following is None:
@@ -222,7 +240,7 @@ def _compare_episode(plan: ChildPlan, new: Ep, old: Ep) -> None:
         )
 
 
-def _plan_new_episode(plan: ChildPlan, ep: Ep, previous: Ep | None) -> None:
+def _plan_new_episode(plan: ChildPlan, ep: Ep, previous: Ep | None, *, has_periods: bool) -> None:
     details = {
         "legal_status": ep.ls,
         "category_of_need": ep.cin,
@@ -249,7 +267,26 @@ def _plan_new_episode(plan: ChildPlan, ep: Ep, previous: Ep | None) -> None:
             **details,
         )
         return
+    if previous is None and not has_periods:
+        # The child's first return continues a period whose start is in an earlier year's return
+        # (the file holds only the episodes open in its year). The period starts from this episode,
+        # marked as begun before the returns held; the date the child entered care stays unknown.
+        # It runs first (date.min), before any decision the file dates earlier than this episode.
+        plan.add(
+            date.min,
+            "period_start_before_records",
+            f"In care before {_d(ep.started_on)}: the first episode in the file continues a period of care "
+            f"(RNE {ep.rne}; {ep.ls}, {ep.place}). The date the child entered care is in an earlier return, "
+            "so it is left unknown",
+            ep.row,
+            started_on=ep.started_on,
+            reason_new_episode=ep.rne,
+            **details,
+        )
+        return
     if previous is None or previous.ends_period:
+        # The child's record exists and this episode does not join up with it: the period it
+        # continues is neither in the file nor in the record.
         plan.refuse(
             PERIOD,
             f"The episode from {_d(ep.started_on)} continues a period of care (RNE {ep.rne}), but neither the file "
@@ -325,11 +362,19 @@ def _plan_orders(plan: ChildPlan, timeline: list[Ep], child: Child | None) -> li
     made: list[tuple[date, Row | None]] = [(o.made_on, None) for o in recorded]
     for period in _periods(timeline):
         start, end = period[0].started_on, period[-1].ended_on
+        # A period whose first episode is not RNE S began before the returns held: an order recorded
+        # on the child's page with its true date may be earlier than the first episode known.
+        before_records = period[0].rne != "S"
+        if before_records:
+            start = date.min
         for index, ep in enumerate(period):
             if ep.row is None or ep.ls not in _ORDER_STATUSES:
                 continue
             if index and period[index - 1].ls == ep.ls:
                 continue
+            # The first episode known already had the order's legal status without changing to it:
+            # the order was made on or before that day, in a return not imported.
+            made_before_records = before_records and index == 0 and ep.rne not in _LEGAL_STATUS_CHANGES
             same_day = next((o for o in recorded if o.made_on == ep.started_on), None)
             if same_day is not None:
                 if same_day.order_type != ep.ls:
@@ -354,13 +399,21 @@ def _plan_orders(plan: ChildPlan, timeline: list[Ep], child: Child | None) -> li
                 )
                 continue
             kind = PlacementOrder.OrderType(ep.ls)
+            if made_before_records:
+                text = (
+                    f"{kind.label}: made on or before {_d(ep.started_on)} (the first episode in the file already "
+                    f"has legal status {ep.ls}; the date of the order is in an earlier return)"
+                )
+            else:
+                text = f"{kind.label}: {_d(ep.started_on)}"
             plan.add(
                 ep.started_on,
                 "placement_order",
-                f"{kind.label}: {_d(ep.started_on)}",
+                text,
                 ep.row,
                 made_on=ep.started_on,
                 order_type=ep.ls,
+                **({"made_before_records": True} if made_before_records else {}),
             )
             made.append((ep.started_on, ep.row))
     return made

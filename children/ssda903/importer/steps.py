@@ -16,6 +16,7 @@ RANK = {
     "child_create": 0,
     "child_update": 1,
     "period_start": 10,
+    "period_start_before_records": 10,
     "episode": 20,
     "decision": 30,
     "placement_order": 40,

@@ -13,11 +13,11 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from adopters import demo as adopters_demo
-from adopters.models import Household
+from adopters.models import Check, Household, Pause
 from adoption import demo as adoption_demo
 from children import demo as children_demo
 from children.journey import Stage
@@ -117,6 +117,35 @@ class Command(BaseCommand):
         at_vaa = households.filter(approving_agency=organisations.vaa).count()
         out(f"Households: {households.count()} ({at_vaa} approved by the VAA)")
         out("  " + ", ".join(f"{s.label} {by_status.get(s.value, 0)}" for s in Household.Status))
+        journeys = households.aggregate(
+            fast_track=Count("id", filter=Q(route=Household.Route.FAST_TRACK)),
+            extended=Count("id", filter=~Q(stage2_extension_reason="")),
+            deregistered=Count("id", filter=Q(deregistered_on__isnull=False)),
+        )
+        pauses = Pause.objects.filter(household__in=households).aggregate(
+            all=Count("id"), open=Count("id", filter=Q(ended_on__isnull=True))
+        )
+        checks = Check.objects.filter(applicant__household__in=households).aggregate(
+            all=Count("id"),
+            late=Count("id", filter=Q(received_on__gt=F("due_on"))),
+            overdue=Count("id", filter=Q(received_on__isnull=True, due_on__lt=reference_date)),
+        )
+        left = dict(
+            households.filter(status=Household.Status.LEFT)
+            .order_by()
+            .values_list("leaving_reason")
+            .annotate(n=Count("id"))
+        )
+        out(
+            f"  {journeys['fast_track']} fast track, {journeys['extended']} with stage 2 extended; "
+            f"{pauses['all']} pauses ({pauses['open']} still paused); {checks['all']} checks "
+            f"({checks['late']} back late, {checks['overdue']} overdue and still out)"
+        )
+        out(
+            "  Left: "
+            + ", ".join(f"{r.label.lower()} {left.get(r.value, 0)}" for r in Household.LeavingReason)
+            + f" ({journeys['deregistered']} de-registered after approval)"
+        )
 
         children = with_journey_dates(Child.objects.filter(responsible_la__raa=raa))
         # Counted in the database: the stage is the same CASE the child list filters on.
