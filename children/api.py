@@ -31,7 +31,14 @@ class ChildOutput(serializers.Serializer):
     sex = serializers.CharField(help_text="903 SEX: M male, F female, U not known; blank when not recorded.")
     ethnicity = serializers.CharField(help_text="903 ETHNIC code.")
     stage = serializers.ChoiceField(choices=Stage.choices)
-    entered_care_on = serializers.DateField(allow_null=True)
+    entered_care_on = serializers.DateField(
+        source="entered_care_known_on",
+        allow_null=True,
+        help_text="The start of the period of care; null when it began before the 903 returns imported.",
+    )
+    entered_care_before_records = serializers.BooleanField(
+        help_text="True when the period of care began before the 903 returns imported (its start is not known).",
+    )
     decision_on = serializers.DateField(allow_null=True)
     placement_order_on = serializers.DateField(allow_null=True)
     matched_on = serializers.DateField(allow_null=True)
@@ -65,6 +72,8 @@ LIST_PARAMETERS = [
 def _with_journey(child):
     dates = selectors.journey_dates(child)
     child.stage = stage_of(dates)
+    child.entered_care_before_records = bool(getattr(child, "entered_care_before_records", False))
+    child.entered_care_known_on = None if child.entered_care_before_records else dates.entered_care_on
     child.days_waiting = days_waiting(dates, date.today())
     return child
 

@@ -366,7 +366,10 @@ def early_permanence_record(
 ) -> EarlyPermanencePlacement:
     child = _child_for_write(actor, child_id)
     entered = journey_dates(child).entered_care_on
-    if entered is None or started_on < entered:
+    # When the period of care began before the returns held, ``entered`` is only the earliest day known in
+    # care: a placement before it cannot be judged, so only a child with no period of care at all is refused.
+    start_unknown = bool(getattr(child, "entered_care_before_records", False))
+    if entered is None or (started_on < entered and not start_unknown):
         raise ValidationError({"started_on": "An early permanence placement starts on or after the child entered care"})
     _check(child, started_on=started_on)
     return _save(

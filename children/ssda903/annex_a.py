@@ -6,8 +6,10 @@ should be placed for adoption but have not yet been adopted, had an adoption dec
 during the 12 months". One row per child, with the published column headings below.
 
 The headings and the coded values ("a) Male", "a) WBRI", "a) Yes", "RD1 - ...") follow the Annex A
-template as local authorities' reporting tools (Data to Insight's Annex A queries, Social Finance's
-``liia-tools``) reproduce it; Ofsted's own spreadsheet was not available to check them against.
+template. They were checked, heading by heading and code by code, against the schema Social Finance's
+``liia-tools`` uses to validate LAs' real Annex A submissions (its ``Annex_A_schema.yml``, list 10),
+which Data to Insight's Annex A queries also produce; Ofsted's own spreadsheet is not published in
+a form this project can read, so that schema is the reference (a test pins the headings).
 
 A date the product does not know is left empty, never guessed: "Date the Child Entered Care" for a
 child whose period of care began before the 903 returns imported (``PeriodOfCare.start_before_records``),
@@ -66,7 +68,7 @@ GENDER = {
 # Annex A lists the 903 ethnicity codes in the DfE's order, lettered a) to t).
 ETHNICITY = {code: f"{chr(ord('a') + i)}) {code}" for i, code in enumerate(Ethnicity.values)}
 REVERSAL_REASON = {
-    "RD1": "RD1 - The child's needs changed subsequent to the decision",
+    "RD1": "RD1 - The child\u2019s needs changed subsequent to the decision",
     "RD2": "RD2 - The Court did not make a placement order",
     "RD3": "RD3 - Prospective adopters could not be found",
     "RD4": "RD4 - Any other reason",

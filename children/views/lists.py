@@ -115,7 +115,7 @@ def child_list_export(request: HttpRequest) -> HttpResponse:
                 child.ethnicity,
                 "Yes" if child.has_disability else "No",
                 row.stage.label,
-                child.entered_care_on,
+                "" if child.entered_care_before_records else child.entered_care_on,
                 child.decision_on,
                 child.placement_order_on,
                 child.matched_on,
