@@ -61,11 +61,6 @@ def may_see_households(actor: Any) -> bool:
     return bool(tenancy.scope_for(actor).household_org_ids)
 
 
-def household_counts_by_status(*, actor: Any) -> dict[str, int]:
-    rows = household_list(actor=actor).order_by().values("status").annotate(n=Count("id"))
-    return {row["status"]: row["n"] for row in rows}
-
-
 # --- figures computed in the database ----------------------------------------------------------------------
 
 

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from adopters import selectors as adopter_selectors
 from adopters.models import Household
-from adopters.selectors import household_counts_by_status
 from adoption import tenancy
 from adoption.models import User
 from adoption.selectors import job_list
@@ -36,10 +36,21 @@ def home(request: HttpRequest) -> HttpResponse:
         for child in waiting_qs[:10]:
             dates = journey_dates(child)
             waiting.append({"child": child, "stage": stage_of(dates), "days_waiting": days_waiting(dates, today)})
-    households = []
+    households: list[dict] = []
+    my_households: list[Household] = []
+    adopter_alerts: dict[str, int] = {}
     if scope.household_org_ids:
-        counts = household_counts_by_status(actor=request.user)
-        households = [(label, counts.get(value, 0)) for value, label in Household.Status.choices]
+        households = adopter_selectors.pipeline(actor=request.user, today=today)
+        mine = adopter_selectors.household_search(actor=request.user, today=today, worker=user.pk, sort="due")
+        my_households = list(mine.exclude(status__in=(Household.Status.LEFT, Household.Status.ADOPTED))[:10])
+        adopter_alerts = {
+            "stages_overdue": sum(column["overdue"] for column in households),
+            "my_checks_overdue": adopter_selectors.outstanding_checks(actor=request.user, today=today, worker=user.pk)
+            .count(),
+            "waiting_long": adopter_selectors.waiting_households(actor=request.user, today=today, flagged_only=True)
+            .count(),
+            "reviews_due": adopter_selectors.reviews_due(actor=request.user, today=today).count(),
+        }
     can_report = tenancy.has_role(request.user, *services.REPORT_ROLES)
     jobs = job_list(actor=user).filter(requested_by=user)[:5]
     return render(
@@ -50,6 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "waiting_count": waiting_count,
             "sees_children": bool(scope.la_ids),
             "households": households,
+            "my_households": my_households,
+            "adopter_alerts": adopter_alerts,
+            "today": today,
             "can_report": can_report,
             "jobs": jobs,
             "memberships": user.memberships.filter(is_active=True).select_related("organisation"),
