@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from adopters.models import Household
 from adoption import audit, tenancy
-from adoption.models import ApiClient, AuditEvent, Role
+from adoption.models import AuditEvent
 from children import rules
 from children.codes import ADOPTION_REASONS, ReasonEpisodeCeased, ReasonNewEpisode
 from children.models import (
@@ -33,72 +33,23 @@ from children.models import (
     PermanenceOutcome,
     PlacementOrder,
     ProceedingsTracking,
-    SiblingGroup,
-    SiblingGroupMember,
 )
-from children.selectors import journey_dates, with_journey_dates
-
-# Who may record a child's journey. Everyone else reads.
-JOURNEY_WRITERS = (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR)
-
-
-def may_write_journeys(actor: Any) -> bool:
-    """Staff in a writer role, and an LA's API client (tenancy already limits it to its own LA's children)."""
-    return isinstance(actor, ApiClient) or tenancy.has_role(actor, *JOURNEY_WRITERS)
-
-
-def _require_writer(actor: Any) -> None:
-    if not may_write_journeys(actor):
-        raise PermissionDenied("Your role cannot change children's records.")
-
-
-def _child_for_write(actor: Any, child_id: int) -> Child:
-    """The child, locked for this transaction; 404 outside the actor's scope, 403 for a reader."""
-    child = (
-        with_journey_dates(tenancy.scope_children(Child.objects.select_for_update(of=("self",)), actor))
-        .filter(pk=child_id)
-        .first()
-    )
-    if child is None:
-        raise Http404("No such child.")
-    _require_writer(actor)
-    return child
-
-
-def _check(child: Child, *, fields: dict[str, str] | None = None, **changes: Any) -> None:
-    """Check the journey rules on the child's dates with ``changes`` applied."""
-    dates = journey_dates(child)
-    facts = rules.JourneyFacts(
-        today=timezone.localdate(),
-        date_of_birth=child.date_of_birth,
-        expected_date_of_birth=child.expected_date_of_birth,
-        entered_care_on=dates.entered_care_on,
-        entered_care_known=not getattr(child, "entered_care_before_records", False),
-        decision_on=dates.decision_on,
-        placement_order_on=dates.placement_order_on,
-        matched_on=dates.matched_on,
-        placed_on=dates.placed_on,
-        adoption_order_on=dates.adoption_order_on,
-    )
-    extra = {k: v for k, v in changes.items() if k not in facts.__dataclass_fields__}
-    known = {k: v for k, v in changes.items() if k in facts.__dataclass_fields__}
-    facts = rules.JourneyFacts(**{**facts.__dict__, **known, "extra_dates": extra})
-    rules.raise_if_violated(facts, fields=fields)
-
-
-def _not_before_current(history, *, field: str, day: date, what: str) -> None:
-    """A dated history (family finding, proceedings) only moves forward: refuse a start before the current one."""
-    current = history.order_by(f"-{field}", "-id").values_list(field, flat=True).first()
-    if current and day < current:
-        raise ValidationError({field: f"The {what} must start on or after the current one ({current:%d/%m/%Y})"})
-
-
-def _save(actor: Any, obj, child: Child, action: AuditEvent.Action = AuditEvent.Action.CREATE):
-    obj.full_clean()
-    obj.save()
-    audit.record(actor=actor, action=action, obj=child, organisation_id=child.responsible_la_id)
-    return obj
-
+from children.selectors import journey_dates
+from children.services.base import (  # noqa: F401  (the services' shared pieces, used by the 903 import too)
+    JOURNEY_WRITERS,
+    _check,
+    _child_for_write,
+    _not_before_current,
+    _require_writer,
+    _save,
+    may_write_journeys,
+)
+from children.services.siblings import (  # noqa: F401
+    sibling_group_add_member,
+    sibling_group_create,
+    sibling_group_remove_member,
+    sibling_group_update,
+)
 
 # The child's own details that pages, the API and the import may set. The responsible LA is not
 # among them: moving a child between LAs is a transfer, not an edit.
@@ -430,132 +381,6 @@ def permanence_report_record(
     action = AuditEvent.Action.UPDATE if report.pk else AuditEvent.Action.CREATE
     report.status, report.started_on, report.due_on, report.completed_on = status, started_on, due_on, completed_on
     return _save(actor, report, child, action)
-
-
-@transaction.atomic
-def sibling_group_create(
-    *, actor: Any, name: str, child_ids: list[int], plan: str = SiblingGroup.Plan.UNDECIDED
-) -> SiblingGroup:
-    """Group brothers and sisters (all of one LA the actor may write to)."""
-    if len(set(child_ids)) < 2:
-        raise ValidationError({"child_ids": "A sibling group needs at least two children"})
-    children = [_child_for_write(actor, child_id) for child_id in sorted(set(child_ids))]
-    las = {child.responsible_la_id for child in children}
-    if len(las) > 1:
-        raise ValidationError({"child_ids": "Siblings in a group must have the same responsible LA"})
-    taken = [str(c) for c in children if SiblingGroupMember.objects.filter(child=c).exists()]
-    if taken:
-        raise ValidationError({"child_ids": f"Already in a sibling group: {', '.join(taken)}"})
-    group = SiblingGroup(responsible_la_id=las.pop(), name=name, plan=plan)
-    group.full_clean()
-    group.save()
-    SiblingGroupMember.objects.bulk_create([SiblingGroupMember(group=group, child=child) for child in children])
-    for child in children:
-        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=child, organisation_id=child.responsible_la_id)
-    return group
-
-
-def _group_for_write(actor: Any, group_id: int) -> SiblingGroup:
-    """The sibling group, locked so its membership changes queue; 404 outside the actor's scope, 403 for a reader."""
-    group = (
-        tenancy.scope_children(
-            SiblingGroup.objects.select_for_update(of=("self",)).select_related("responsible_la"), actor
-        )
-        .filter(pk=group_id)
-        .first()
-    )
-    if group is None:
-        raise Http404("No such sibling group.")
-    _require_writer(actor)
-    return group
-
-
-def _group_name(name: str) -> str:
-    name = name.strip()
-    limit = SiblingGroup._meta.get_field("name").max_length
-    if not name:
-        raise ValidationError({"name": "Enter the name of the group"})
-    if limit and len(name) > limit:
-        raise ValidationError({"name": f"The name of the group must be {limit} characters or fewer"})
-    return name
-
-
-def _audit_membership(actor: Any, group: SiblingGroup, child: Child) -> None:
-    """Membership rows have no change history (pghistory does not track them): the audit log is their record."""
-    for obj in (child, group):
-        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=obj, organisation_id=group.responsible_la_id)
-
-
-@transaction.atomic
-def sibling_group_update(
-    *,
-    actor: Any,
-    group_id: int,
-    plan: str,
-    assessed_on: date | None = None,
-    assessment_outcome: str = "",
-    name: str | None = None,
-) -> SiblingGroup:
-    """Change the plan and sibling assessment, and the name when ``name`` is given (``None`` keeps it)."""
-    group = _group_for_write(actor, group_id)
-    if name is not None:
-        group.name = _group_name(name)
-    if assessed_on and assessed_on > timezone.localdate():
-        raise ValidationError({"assessed_on": "The date must be today or in the past"})
-    if bool(assessed_on) != bool(assessment_outcome):
-        raise ValidationError({"assessment_outcome": "Enter both the date and the outcome of the sibling assessment"})
-    group.plan, group.assessed_on, group.assessment_outcome = plan, assessed_on, assessment_outcome
-    group.full_clean()
-    group.save()
-    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=group, organisation_id=group.responsible_la_id)
-    return group
-
-
-@transaction.atomic
-def sibling_group_add_member(*, actor: Any, group_id: int, child_id: int) -> SiblingGroup:
-    """Add a brother or sister to a group: a child of the group's LA who is in no group yet."""
-    group = _group_for_write(actor, group_id)
-    child = _child_for_write(actor, child_id)
-    if child.responsible_la_id != group.responsible_la_id:
-        raise ValidationError(
-            {
-                "child_id": f"{child.full_name} cannot join this group: the children in a sibling group must all "
-                f"have the group's responsible LA ({group.responsible_la.name})"
-            }
-        )
-    current = SiblingGroupMember.objects.filter(child=child).select_related("group").first()
-    if current and current.group_id == group.pk:
-        raise ValidationError({"child_id": f"{child.full_name} is already in this group"})
-    if current:
-        raise ValidationError(
-            {"child_id": f"{child.full_name} is already in another sibling group: {current.group.name}"}
-        )
-    member = SiblingGroupMember(group=group, child=child)
-    member.full_clean()
-    member.save()
-    _audit_membership(actor, group, child)
-    return group
-
-
-@transaction.atomic
-def sibling_group_remove_member(*, actor: Any, group_id: int, child_id: int) -> SiblingGroup:
-    """Take a child out of a group that keeps at least two children (ending a group is another matter)."""
-    group = _group_for_write(actor, group_id)
-    child = _child_for_write(actor, child_id)
-    member = group.members.filter(child=child).first()
-    if member is None:
-        raise ValidationError({"child_id": f"{child.full_name} is not in this group"})
-    # The group row is locked above, so two removals at once cannot both see three children.
-    if group.members.count() <= 2:
-        raise ValidationError(
-            {
-                "child_id": f"{child.full_name} cannot be removed: a sibling group needs at least two children, "
-                "and this group has two"
-            }
-        )
-    member.delete()
-    _audit_membership(actor, group, child)
-    return group
 
 
 @transaction.atomic
