@@ -8,6 +8,7 @@ follow the SSDA903 return where one exists.
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -55,6 +56,12 @@ class Child(models.Model):
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
     has_disability = models.BooleanField(default=False)
     is_uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    # For family finding: where the birth family lives, and whether the child must not be placed there.
+    birth_family_area = models.CharField("area where the birth family lives", max_length=100, blank=True)
+    avoid_birth_family_area = models.BooleanField("must not be placed in the birth family's area", default=False)
+    early_permanence_sought = models.BooleanField(
+        "early permanence sought", default=False, help_text="Fostering for adoption or concurrent planning is sought."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -205,6 +212,15 @@ class AdoptivePlacement(models.Model):
     with_foster_carers = models.BooleanField("placed with their foster carers", default=False)
     moved_in_with_carers_on = models.DateField("moved in with the foster carers", null=True, blank=True)
     ended_on = models.DateField("placement ended before an adoption order", null=True, blank=True)
+    match = models.ForeignKey(
+        "Match",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        help_text="The match this child is part of (several children: a sibling group matched together).",
+    )
+    adoption_applied_on = models.DateField("adoption application made", null=True, blank=True)
 
     class Meta:
         ordering = ["child", "matched_on"]
@@ -241,6 +257,7 @@ class PermanenceOutcome(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="permanence_outcomes")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     made_on = models.DateField("date")
+    court = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["child", "made_on"]
@@ -465,3 +482,204 @@ class ChildPermanenceReport(models.Model):
 
     def __str__(self) -> str:
         return f"CPR ({self.get_status_display()})"
+
+
+@pghistory.track()
+class Link(models.Model):
+    """A possible family for a child, from either side: the agency's link or the adopters' expression of interest.
+
+    For a sibling group there is one link per child, sharing the group, so each child's history is whole.
+    The outcome and the reason for declining come from fixed lists, so adopters can be told why.
+    """
+
+    class Origin(models.TextChoices):
+        AGENCY = "agency", "Link identified by the agency"
+        ADOPTERS = "adopters", "Expression of interest from the adopters"
+        EXCHANGE = "exchange", "Adoption exchange, activity day or Link Maker"
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Being explored"
+        MATCHED = "matched", "Went on to a match"
+        DECLINED_BY_ADOPTERS = "declined_by_adopters", "Declined by the adopters"
+        DECLINED_BY_AGENCY = "declined_by_agency", "Not taken forward by the agency"
+        WITHDRAWN = "withdrawn", "Withdrawn (another family chosen, or the child's plan changed)"
+
+    class DeclineReason(models.TextChoices):
+        NEEDS = "needs", "The child's needs are more than the family can meet"
+        AGE = "age", "Outside the age range the family is approved for"
+        SIBLINGS = "siblings", "The number of children"
+        HEALTH = "health", "Uncertainty about the child's health or development"
+        BACKGROUND = "background", "The child's history or birth family background"
+        CONTACT = "contact", "Contact arrangements with the birth family"
+        LOCATION = "location", "Location (distance, or the birth family's area)"
+        ANOTHER_FAMILY = "another_family", "Another family was a closer match"
+        FAMILY_CIRCUMSTANCES = "family_circumstances", "A change in the family's circumstances"
+        TIMING = "timing", "Timing"
+        OTHER = "other", "Another reason"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="links")
+    sibling_group = models.ForeignKey(
+        SiblingGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    )
+    household = models.ForeignKey("adopters.Household", on_delete=models.PROTECT, related_name="links")
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    started_on = models.DateField("date of the link")
+    outcome = models.CharField(max_length=25, choices=Outcome.choices, default=Outcome.OPEN)
+    outcome_on = models.DateField("date of the outcome", null=True, blank=True)
+    decline_reason = models.CharField(max_length=25, choices=DeclineReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["child", "-started_on", "id"]
+        constraints = [
+            ends_after_start("link_outcome_after_start", end="outcome_on"),
+            models.CheckConstraint(
+                condition=Q(outcome="open", outcome_on__isnull=True) | ~Q(outcome="open") & Q(outcome_on__isnull=False),
+                name="link_outcome_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["declined_by_adopters", "declined_by_agency"]) | Q(decline_reason=""),
+                name="link_reason_only_when_declined",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=["declined_by_adopters", "declined_by_agency"]) | ~Q(decline_reason=""),
+                name="link_declined_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "household"], condition=Q(outcome="open"), name="link_one_open_per_family"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_origin_display()} from {self.started_on}"
+
+
+@pghistory.track()
+class Match(models.Model):
+    """One household matched with one or more children (a sibling group is one match).
+
+    Each child's side of it is an ``AdoptivePlacement`` (903 AD1 DATE_MATCH, the placement dates).
+    The panel's recommendation and the ADM's decision are recorded here; the panels app links its
+    agenda items to a match (the seam it fills in).
+    """
+
+    class ReportStatus(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    class Recommendation(models.TextChoices):
+        RECOMMENDED = "recommended", "Match recommended"
+        NOT_RECOMMENDED = "not_recommended", "Match not recommended"
+        DEFERRED = "deferred", "Deferred"
+
+    household = models.ForeignKey("adopters.Household", on_delete=models.PROTECT, related_name="matches")
+    sibling_group = models.ForeignKey(
+        SiblingGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="matches"
+    )
+    placement_report_status = models.CharField(
+        "Adoption Placement Report", max_length=15, choices=ReportStatus.choices, default=ReportStatus.NOT_STARTED
+    )
+    support_plan_status = models.CharField(
+        "adoption support plan", max_length=15, choices=ReportStatus.choices, default=ReportStatus.NOT_STARTED
+    )
+    panel_on = models.DateField("date of the matching panel", null=True, blank=True)
+    panel_recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
+    decided_on = models.DateField("date of the agency decision (the match)", null=True, blank=True)
+    inter_agency = models.BooleanField(
+        "inter-agency placement", default=False, help_text="The family was approved by another agency; a fee is due."
+    )
+    fee_rate = models.ForeignKey(
+        "InterAgencyFeeRate", on_delete=models.PROTECT, null=True, blank=True, related_name="matches"
+    )
+    fee_amount = models.DecimalField("inter-agency fee due", max_digits=9, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "id"]
+        verbose_name_plural = "matches"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(panel_on__isnull=True) | Q(decided_on__gte=F("panel_on")),
+                name="match_decision_after_panel",
+            ),
+            models.CheckConstraint(
+                condition=Q(inter_agency=True) | Q(fee_amount__isnull=True, fee_rate__isnull=True),
+                name="match_fee_only_inter_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Match with {self.household}"
+
+
+class InterAgencyFeeRate(models.Model):
+    """The inter-agency fee from a date, by the approving agency's type and the number of children (configuration).
+
+    LA/RAA to LA/RAA fees are per child, with a London uplift; VAA fees have their own single-child and
+    sibling rates. ``amount`` is the fee for a placement of ``children`` children (3 means three or more).
+    """
+
+    class AgencyType(models.TextChoices):
+        LA_RAA = "la_raa", "Local authority or regional adoption agency"
+        VAA = "vaa", "Voluntary adoption agency"
+
+    effective_from = models.DateField()
+    agency_type = models.CharField(max_length=10, choices=AgencyType.choices)
+    children = models.PositiveSmallIntegerField(help_text="Children placed together (3 means three or more).")
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    london_uplift_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text="Added when the placing authority is in London."
+    )
+
+    class Meta:
+        ordering = ["-effective_from", "agency_type", "children"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from", "agency_type", "children"], name="inter_agency_fee_one_rate"
+            ),
+            models.CheckConstraint(condition=Q(children__gte=1, children__lte=3), name="inter_agency_fee_children"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agency_type_display()}, {self.children} child(ren), from {self.effective_from}"
+
+
+@pghistory.track()
+class Disruption(models.Model):
+    """A placement that ended before the adoption order, the disruption meeting and what was learned."""
+
+    class Reason(models.TextChoices):
+        CHILD_NEEDS = "child_needs", "The child's needs were greater than expected"
+        FAMILY_CIRCUMSTANCES = "family_circumstances", "A change in the family's circumstances"
+        ATTACHMENT = "attachment", "Difficulties in the relationship and attachment"
+        SUPPORT = "support", "Support was not enough or came too late"
+        INFORMATION = "information", "Information about the child was incomplete"
+        OTHER = "other", "Another reason"
+
+    placement = models.OneToOneField(AdoptivePlacement, on_delete=models.PROTECT, related_name="disruption")
+    reason = models.CharField(max_length=25, choices=Reason.choices)
+    meeting_on = models.DateField("date of the disruption meeting", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Disruption of {self.placement}"
+
+
+@pghistory.track()
+class LearningAction(models.Model):
+    """What the agency will do differently after a disruption, with an owner and a date."""
+
+    disruption = models.ForeignKey(Disruption, on_delete=models.PROTECT, related_name="actions")
+    action = models.CharField(max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_actions")
+    due_on = models.DateField("due by")
+    done_on = models.DateField("done on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["disruption", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.action
