@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
-from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -34,10 +33,7 @@ from adopters.timeliness import State
 from adopters.workflow import Action
 from adoption import api, tenancy
 
-ERROR = inline_serializer("Error", fields={"message": serializers.CharField(), "extra": serializers.DictField()})
-# children.api declares the same "Error" component (adopters may not import from children); both
-# describe adoption.api.exception_handler's one shape, so the schema keeps one "Error" component.
-set_override(type(ERROR), "suppress_collision_warning", True)
+ERROR = api.ERROR  # the one error shape (adoption.api)
 
 
 ERROR_WORDS = {
@@ -128,7 +124,7 @@ class HouseholdOutput(serializers.Serializer):
     name = serializers.CharField()
     approving_agency = serializers.CharField(source="approving_agency.name")
     route = serializers.ChoiceField(choices=Household.Route.choices)
-    status = serializers.CharField(help_text=STATUS_HELP)
+    status = serializers.ChoiceField(choices=Household.Status.choices, help_text=STATUS_HELP)
     status_label = serializers.CharField(source="get_status_display")
     assessing_worker = serializers.CharField(
         source="assessing_worker.get_full_name", allow_null=True, help_text="null while nobody is allocated."

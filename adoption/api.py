@@ -6,9 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# The one error shape, as the OpenAPI schema describes it (every app's operations name this component).
+ERROR = inline_serializer("Error", fields={"message": serializers.CharField(), "extra": serializers.DictField()})
 
 
 class Pagination(pagination.PageNumberPagination):

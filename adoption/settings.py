@@ -263,9 +263,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Adoption case management: LA API",
     "DESCRIPTION": (
         "The API local authorities use to exchange children's data with their regional adoption "
-        "agency. Every call is made by an API client registered for one local authority and sees "
-        "only that authority's children."
+        "agency: every call by an API client registered for one local authority sees only that "
+        "authority's children. The households operations are for the staff of an RAA or a VAA "
+        "(signed in), and see only their own agencies' households."
     ),
+    # Household statuses have their own enum (the 903 import's job statuses are another).
+    "ENUM_NAME_OVERRIDES": {"HouseholdStatusEnum": "adopters.models.Household.Status"},
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -7,7 +7,13 @@ cells that start with one get a leading apostrophe, which spreadsheets show as p
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,3 +28,30 @@ def neutralise(value: Any) -> Any:
 def csv_cell(value: Any) -> str:
     """A CSV cell's text: empty for ``None``, neutralised otherwise."""
     return "" if value is None else neutralise(str(value))
+
+
+def xlsx_sheet(
+    *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], freeze: str = "B2", width: int = 22
+) -> bytes:
+    """One sheet as an XLSX file: bold wrapped headings, dates shown day first, text cells neutralised and
+    stored as text (never a formula)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(list(headers))
+    for header in sheet[1]:
+        header.font = Font(bold=True)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[header.column_letter].width = width
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, date):
+                cell.number_format = "dd/mm/yyyy"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"
+    sheet.freeze_panes = freeze
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

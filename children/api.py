@@ -11,12 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from adoption.api import Pagination
+from adoption.api import ERROR, Pagination
 from children import selectors
 from children.filters import ChildFilter
 from children.journey import Stage, days_waiting, stage_of
-
-ERROR = inline_serializer("Error", fields={"message": serializers.CharField(), "extra": serializers.DictField()})
 
 
 class ChildOutput(serializers.Serializer):

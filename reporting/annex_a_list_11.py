@@ -20,7 +20,6 @@ spreadsheet would run as a formula are neutralised (``adoption.spreadsheets.neut
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -30,13 +29,11 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from adopters.models import Applicant, Household
 from adoption import audit, jobs, tenancy
 from adoption.models import AuditEvent, Job, Organisation, Role, User
-from adoption.spreadsheets import neutralise
+from adoption.spreadsheets import xlsx_sheet
 from children.models import AdoptivePlacement, EarlyPermanencePlacement, PermanenceOutcome
 from children.ssda903.annex_a import ETHNICITY, GENDER, WINDOW_DAYS
 
@@ -242,26 +239,7 @@ def list_11_adopters(*, agency: Organisation, as_at: date) -> list[List11Row]:
 
 
 def list_11_xlsx(rows: list[List11Row]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = SHEET_TITLE
-    sheet.append(list(HEADERS))
-    for header in sheet[1]:
-        header.font = Font(bold=True)
-        header.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[header.column_letter].width = 22
-    for row in rows:
-        sheet.append([neutralise(value) for value in row.cells])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "dd/mm/yyyy"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-    sheet.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_sheet(title=SHEET_TITLE, headers=HEADERS, rows=(row.cells for row in rows), freeze="C2")
 
 
 # --- the tracked job -----------------------------------------------------------------------------------

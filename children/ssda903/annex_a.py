@@ -22,7 +22,6 @@ so they must not carry formula injection.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -30,12 +29,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from adoption import audit, jobs, tenancy
 from adoption.models import AuditEvent, Job, Organisation
-from adoption.spreadsheets import neutralise
+from adoption.spreadsheets import xlsx_sheet
 from children.models import AdoptionDecision, Child, Ethnicity, PeriodOfCare, PermanenceOutcome, Sex
 
 HEADERS: tuple[str, ...] = (
@@ -178,27 +175,7 @@ def _entered_care(periods: list[PeriodOfCare], decided_on: date) -> date | None:
 
 
 def list_10_xlsx(rows: list[List10Row]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = SHEET_TITLE
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append([neutralise(value) for value in row.cells])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "dd/mm/yyyy"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-    for index in range(1, len(HEADERS) + 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 22
-    sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_sheet(title=SHEET_TITLE, headers=HEADERS, rows=(row.cells for row in rows), freeze="B2")
 
 
 # --- the tracked job --------------------------------------------------------------------------

@@ -12,22 +12,13 @@ from django.utils import timezone
 
 from adoption.models import ApiClient
 from tests import factories
+from tests.api.errors import assert_error_shape as _assert_error_shape
 
 LIST = "/api/v1/children/"
 
 
 def _auth(token: str) -> dict[str, dict[str, str]]:
     return {"headers": {"Authorization": f"Bearer {token}"}}
-
-
-def _assert_error_shape(response, status: int) -> dict:
-    assert response.status_code == status
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"message", "extra"}
-    assert isinstance(body["message"], str) and body["message"]
-    assert isinstance(body["extra"], dict)
-    return body
 
 
 # --- authentication ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from adopters.models import Applicant, Check, Household, Pause
 from adopters.timeliness import add_months
 from adoption.models import AuditEvent
 from tests import factories
-from tests.api.test_children_api import _assert_error_shape
+from tests.api.errors import assert_error_shape as _assert_error_shape
 
 LIST = "/api/v1/households/"
 S = Household.Status
