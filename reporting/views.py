@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from adopters import selectors as adopter_selectors
 from adopters.models import Household
 from adoption import tenancy
-from adoption.models import User
+from adoption.models import Role, User
 from adoption.selectors import job_list
 from children.journey import days_waiting, stage_of
 from children.selectors import children_waiting, journey_dates
@@ -62,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sees_children": bool(scope.la_ids),
             "households": households,
             "my_households": my_households,
+            "adopters_first": tenancy.has_role(user, Role.ASSESSING_SOCIAL_WORKER),
             "adopter_alerts": adopter_alerts,
             "today": today,
             "can_report": can_report,
