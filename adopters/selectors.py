@@ -16,6 +16,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -25,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.http import Http404
 
 from adopters.models import Applicant, Availability, Check, Household, Pause, Review, TimelinessStandard
@@ -303,6 +304,25 @@ class HouseholdSummary:
     availability: Availability | None
     checks_outstanding: int
     checks_overdue: int
+    # The day a placement with the family disrupted, when they are back to waiting and not reviewed since.
+    review_after_disruption: date | None = None
+
+
+# A disruption is a reason to review the family's approval now, not at the next anniversary: the agency
+# reviews an approval whenever it considers it necessary, and at least once a year (Adoption Agencies
+# Regulations 2005 reg. 29). Nothing is recorded for it: the review is due from the day the placement ended
+# (the children's records, read through the reverse relation ``household.placements``) until one is held.
+LAST_DISRUPTION = Max("placements__ended_on", filter=Q(placements__disruption__isnull=False))
+
+
+def _disruption_unreviewed(household: Household, last_review: date | None) -> date | None:
+    """The day the family's latest placement disrupted, if they are back to waiting with no review since."""
+    if household.status != S.APPROVED:
+        return None
+    disrupted_on = household.placements.filter(disruption__isnull=False).aggregate(on=Max("ended_on"))["on"]
+    if disrupted_on is None or (last_review is not None and last_review >= disrupted_on):
+        return None
+    return disrupted_on
 
 
 def household_summary(household: Household, *, today: date) -> HouseholdSummary:
@@ -313,18 +333,21 @@ def household_summary(household: Household, *, today: date) -> HouseholdSummary:
     reviews = sorted(r.held_on for r in household.reviews.all())
     availability = max(household.availability.all(), key=lambda a: (a.status_from, a.pk), default=None)
     checks = [c for a in household.applicants.all() for c in a.checks.all() if c.received_on is None]
+    annual = (
+        review_due_on(household.approved_on, reviews[-1] if reviews else None, standard)
+        if household.approved_on and household.status in (S.APPROVED, S.MATCHED)
+        else None
+    )
+    disrupted_on = _disruption_unreviewed(household, reviews[-1] if reviews else None) if annual else None
     return HouseholdSummary(
         timeliness=timeliness,
         waiting_since=household.approved_on if waiting else None,
         waiting_flag_on=waiting_flag_on(household.approved_on, standard) if waiting and household.approved_on else None,
-        review_due_on=(
-            review_due_on(household.approved_on, reviews[-1] if reviews else None, standard)
-            if household.approved_on and household.status in (S.APPROVED, S.MATCHED)
-            else None
-        ),
+        review_due_on=min(annual, disrupted_on) if annual and disrupted_on else annual,
         availability=availability,
         checks_outstanding=len(checks),
         checks_overdue=sum(1 for c in checks if c.due_on < today),
+        review_after_disruption=disrupted_on,
     )
 
 
@@ -395,16 +418,29 @@ def late_checks_by_reason(*, actor: Any, since: date, today: date) -> list[dict[
 
 
 def reviews_due(*, actor: Any, today: date) -> QuerySet[Household]:
-    """Waiting families whose annual review is due (12 months since approval or the last review)."""
+    """Waiting families whose review is due: 12 months since approval or the last review, or back to waiting
+    after a disruption with no review since (due from the day the placement ended; ``after_disruption``)."""
     last_review = Subquery(
         Review.objects.filter(household=OuterRef("pk")).order_by("-held_on").values("held_on")[:1],
         output_field=DateField(),
     )
+    unreviewed_disruption = Q(status=S.APPROVED, disrupted_on__isnull=False) & (
+        Q(last_review_on__isnull=True) | Q(last_review_on__lt=F("disrupted_on"))
+    )
     return (
         household_list(actor=actor)
         .filter(status__in=(S.APPROVED, S.MATCHED), approved_on__isnull=False)
-        .annotate(reviewed_from=Coalesce(last_review, F("approved_on")))
-        .annotate(review_due_on=_plus_months("reviewed_from", _months_in_force("approved_on", "review_months")))
+        .annotate(last_review_on=last_review, disrupted_on=LAST_DISRUPTION)
+        .annotate(reviewed_from=Coalesce("last_review_on", F("approved_on")))
+        .annotate(annual_due_on=_plus_months("reviewed_from", _months_in_force("approved_on", "review_months")))
+        .annotate(
+            after_disruption=Case(When(unreviewed_disruption, then=Value(True)), default=Value(False)),
+            review_due_on=Case(
+                When(unreviewed_disruption, then=Least("annual_due_on", "disrupted_on")),
+                default=F("annual_due_on"),
+                output_field=DateField(),
+            ),
+        )
         .filter(review_due_on__lte=today)
         .order_by("review_due_on")
     )

@@ -5,8 +5,9 @@ actor's role (403), checks the rules with the change applied, saves inside one t
 writes one audit event on the household. A refused change raises ``ValidationError`` keyed by
 field, with a message an assessing social worker understands, and saves nothing.
 
-The status moves only through ``household_transition``, which follows the table in
-``adopters.workflow``.
+The status moves only through the table in ``adopters.workflow``: by hand through
+``household_transition``, and from approval on through ``household_follow_placements``, which the
+children's services call whenever they change a placement.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ from adopters.models import Applicant, Availability, Check, CheckTurnaround, Hou
 from adopters.timeliness import add_months, standard_on
 from adopters.workflow import Action
 from adoption import audit, tenancy
-from adoption.models import AuditEvent, Organisation, Role, User
+from adoption.models import ApiClient, AuditEvent, Organisation, Role, User
 
 S = Household.Status
 
@@ -340,6 +342,68 @@ def household_transition(*, actor: Any, household_id: int, action: str, on: date
     if household.status == S.APPROVED:
         Availability.objects.create(household=household, status=Availability.Status.AVAILABLE, status_from=on)
     return household
+
+
+# --- the stage that follows the children's placements -----------------------------------------------------------
+
+# children.PermanenceOutcome.Kind.ADOPTION_ORDER: this app may not import children, so the value is named here.
+ADOPTION_ORDER = "adoption_order"
+
+
+def placements_status(household: Household) -> str:
+    """The stage the household's children's placements say it is at.
+
+    Read through the reverse relation ``household.placements`` (children.AdoptivePlacement), so the rule
+    sits beside the table and every caller gets the same answer. A placement that ended before an
+    adoption order (a disruption) counts for nothing; one whose child has an adoption order is done.
+    Any child living with the family: placed. Else any child matched and not yet moved in: matched.
+    Else, when every child who stayed is adopted: adopted. Otherwise the family is approved and waiting.
+    """
+    standing = household.placements.filter(ended_on__isnull=True)
+    adopted = Q(child__permanence_outcomes__kind=ADOPTION_ORDER)
+    current = standing.exclude(adopted)
+    if current.filter(placed_on__isnull=False).exists():
+        return S.PLACED
+    if current.exists():
+        return S.MATCHED
+    if standing.filter(adopted).exists():
+        return S.ADOPTED
+    return S.APPROVED
+
+
+@transaction.atomic
+def household_follow_placements(*, actor: Any, household_id: int) -> Household:
+    """Bring the household's stage into line with its children's placements, through the transition table.
+
+    Called by the children's services, inside their transaction, after they change a placement (a match,
+    the move, the adoption order, a disruption); they have already checked that the actor may write to
+    the child. So the household is neither scoped to the actor nor role-checked as a household record: an
+    LA's social worker sees no households, and the family may be another agency's (inter-agency). The
+    actor must still be one who records children's journeys (the table's roles) or an LA's API client
+    (whose 903 import records its own children's placements). No date is written on the household: the
+    dates are the children's. Raises ``ValidationError`` on ``household_id`` when the table has no way
+    from the household's stage to the one its placements need (a family not yet approved, or one that left).
+    """
+    household = Household.objects.select_for_update(of=("self",)).filter(pk=household_id).first()
+    if household is None:
+        raise ValidationError({"household_id": "No such household"})
+    target = placements_status(household)
+    if household.status == target:
+        return household
+    path = workflow.follow_path(household.status, target)
+    if path is None:
+        stage = S(household.status).label.lower()
+        why = (
+            "a new match needs the family approved again"
+            if household.status == S.ADOPTED
+            else "a child can be matched only with an approved family"
+        )
+        raise ValidationError({"household_id": f"{household.name}'s stage is {stage}: {why}"})
+    for transition in path:
+        if not (isinstance(actor, ApiClient) or tenancy.has_role(actor, *transition.roles)):
+            raise PermissionDenied(f"Your role cannot record this: {transition.label.lower()}.")
+        household.status = transition.target
+    return _save(actor, household, household)
 
 
 def _decide(household: Household, on: date, details: Mapping[str, Any]) -> None:

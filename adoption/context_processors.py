@@ -15,6 +15,7 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Children", "children:list", ()),
     ("Waiting for a family", "children:waiting", ()),
     ("Court and pre-birth", "children:tracker", ()),
+    ("Placements", "children:placements", ()),
     # The roles that record journeys (children.services.JOURNEY_WRITERS) import and export the 903.
     (
         "SSDA903 and Annex A",
@@ -25,7 +26,9 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
-_CHILDREN_PAGES = frozenset({"children:list", "children:waiting", "children:tracker", "ssda903:import-upload"})
+_CHILDREN_PAGES = frozenset(
+    {"children:list", "children:waiting", "children:tracker", "children:placements", "ssda903:import-upload"}
+)
 # Pages about households: only for the staff of an agency that approves adopters (an RAA or a VAA).
 _HOUSEHOLD_PAGES = frozenset({"adopters:pipeline"})
 

@@ -25,6 +25,13 @@ Each journey then gets what an LA's case system holds around it (``children.demo
 SSDA903 episodes of the period of care, early permanence placements, family-finding statuses and
 featuring, proceedings tracking and the Child's Permanence Report; siblings planned together get
 a sibling group.
+
+Once every journey is planned, family finding is planned around it (``children.demo_care.FamilyFinder``,
+its own seeded generator): the birth family's area, early permanence sought, links (the one that went
+on to each match, others declined or withdrawn, some still open for children waiting), the match of
+each household and match date (siblings matched together are one match) with its panel and papers,
+adoption applications, the courts of the orders, and a disruption meeting with learning actions for
+every placement that ended. Inter-agency fees come from ``children.fees`` and the configured rates.
 """
 
 from __future__ import annotations
@@ -36,16 +43,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
-from adopters.models import Household
-from adoption.demo import DEMO_LAS, DemoLa, first_name, name_group, surname
-from adoption.models import Organisation
+from adopters.models import Availability, Household
+from adoption.demo import DEMO_LAS, STAFF, DemoDataError, DemoLa, first_name, name_group, surname
+from adoption.models import Organisation, Role, User
+from children import fees
 from children.demo_care import (
     CarePlan,
     CarePlanner,
+    FamilyFacts,
+    FamilyFinder,
     HouseholdCarer,
     JourneyFacts,
+    LinkPlan,
+    PlacementDetails,
     PlacementFacts,
     SiblingGroupPlan,
+    UnitFacts,
 )
 from children.journey import Stage
 from children.models import (
@@ -53,11 +66,15 @@ from children.models import (
     AdoptivePlacement,
     Child,
     ChildPermanenceReport,
+    Disruption,
     EarlyPermanencePlacement,
     Episode,
     Ethnicity,
     FamilyFindingStatus,
     Featuring,
+    LearningAction,
+    Link,
+    Match,
     PeriodOfCare,
     PermanenceOutcome,
     PlacementOrder,
@@ -134,8 +151,38 @@ OTHER_PERMANENCE: tuple[tuple[str, str, float], ...] = (
     (PermanenceOutcome.Kind.RETURN_HOME, "E13", 12),
     (PermanenceOutcome.Kind.LONG_TERM_FOSTERING, "", 22),
 )
+# Outcomes the court makes (the demo names the LA's usual family court on them).
+COURT_ORDERS = frozenset(
+    {
+        PermanenceOutcome.Kind.ADOPTION_ORDER,
+        PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP,
+        PermanenceOutcome.Kind.CHILD_ARRANGEMENTS,
+    }
+)
+# Who owns the learning actions after a disruption: the RAA's family finder and manager logins.
+LEARNING_OWNERS: dict[str, str] = {
+    key: next(s.username for s in STAFF if s.role == role and s.organisation == "raa")
+    for key, role in (("family_finder", Role.FAMILY_FINDER), ("manager", Role.MANAGER))
+}
+_LA_BY_ONS_CODE = {la.ons_code: la for la in DEMO_LAS}
 _WHITE_OR_UNKNOWN = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "REFU", "NOBT"}
 _UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+class ApprovalFacts(Protocol):
+    """What a family is approved for (an ``adopters.demo.ApprovalPlan``)."""
+
+    @property
+    def children_max(self) -> int: ...
+
+    @property
+    def age_min(self) -> int: ...
+
+    @property
+    def age_max(self) -> int: ...
+
+    @property
+    def siblings(self) -> bool: ...
 
 
 class HouseholdFacts(Protocol):
@@ -173,6 +220,13 @@ class HouseholdFacts(Protocol):
     @property
     def left_on(self) -> date | None: ...
 
+    @property
+    def approval(self) -> ApprovalFacts | None: ...
+
+    @property
+    def availability(self) -> tuple[tuple[str, date], ...]:
+        """``(Availability.Status, from)`` while approved and waiting (none for a family that left)."""
+
 
 @dataclass(frozen=True)
 class PeriodPlan:
@@ -202,12 +256,15 @@ class PlacementPlan:
     with_foster_carers: bool = False
     moved_in_with_carers_on: date | None = None
     ended_on: date | None = None
+    # The match (shared by siblings matched together) and what followed: see ``children.demo_care``.
+    details: PlacementDetails | None = None
 
 
 @dataclass(frozen=True)
 class OutcomePlan:
     kind: str
     made_on: date
+    court: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +289,11 @@ class ChildPlan:
     # The 903 episodes of the period of care and the records around the journey.
     care: CarePlan = field(default_factory=CarePlan)
     sibling_group: SiblingGroupPlan | None = None
+    # Family finding (``children.demo_care.FamilyFinder``).
+    birth_family_area: str = ""
+    avoid_birth_family_area: bool = False
+    early_permanence_sought: bool = False
+    links: tuple[LinkPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,6 +339,7 @@ def _days(n: int) -> timedelta:
 
 class _Planner:
     def __init__(self, *, seed: int, reference_date: date) -> None:
+        self.seed = seed
         self.rng = random.Random(f"children:{seed}")
         self.today = reference_date
         self.plans: list[ChildPlan] = []
@@ -505,8 +568,11 @@ class _Planner:
         placed = self.step(matched, 7, 42)
         if household.status == Household.Status.PLACED:
             return matched, placed, None
-        # An order can be applied for after ten weeks living together; most are made within a year.
-        order = self.step(placed, 70, round(self.rng.triangular(70, 450, 220)))
+        # An order can be applied for after ten weeks living together (ACA 2002 s42(2)); most are made
+        # within a year. The court hears the application at least two weeks later (or on the reference
+        # date: an adopted household's child moved in at least 78 days before it).
+        order = self.step(placed, 70, round(self.rng.triangular(70, 450, 220))) + _days(14)
+        order = min(order, self.today)
         return matched, placed, order
 
     def linked_journey(
@@ -742,6 +808,93 @@ class _Planner:
         while self.count() < total:
             self.plan_other_permanence()
 
+    # --- family finding and matching, once every journey is planned ---------------------------
+    def families(self) -> dict[str, FamilyFacts]:
+        """Every approved family, with when it was available for family finding."""
+        taken: dict[str, date] = {}  # the first day a family had a child (matched, or early permanence)
+        for plan in self.plans:
+            days = [(p.household, p.matched_on) for p in plan.placements]
+            days += [(ep.household, ep.started_on) for ep in plan.care.early_permanence]
+            for reference, day in days:
+                taken[reference] = min(day, taken.get(reference, day))
+        families = {}
+        for h in self.households.values():
+            if h.approved_on is None or h.approval is None:
+                continue
+            history = list(h.availability)
+            spans: list[tuple[date, date]] = []
+            if history:
+                ends = [day - _days(1) for _status, day in history[1:]] + [self.today]
+                spans = [(day, end) for (status, day), end in zip(history, ends, strict=True) if status == "available"]
+            else:  # left once approved: available until they had a child or left
+                end = min(taken.get(h.reference, self.today) - _days(1), h.left_on or self.today)
+                spans = [(h.approved_on, end)]
+            families[h.reference] = FamilyFacts(
+                reference=h.reference,
+                area=h.area,
+                approved_on=h.approved_on,
+                age_range=(h.approval.age_min, h.approval.age_max),
+                children=h.approval.children_max if h.approval.siblings else 1,
+                spans=tuple(spans),
+                available_now=h.status == Household.Status.APPROVED
+                and bool(history)
+                and history[-1][0] == Availability.Status.AVAILABLE,
+            )
+        return families
+
+    def unit_facts(self, plan: ChildPlan, born: list[date | None]) -> UnitFacts:
+        decision = plan.decisions[-1] if plan.decisions else None
+        adopted = [o.made_on for o in plan.outcomes if o.kind == PermanenceOutcome.Kind.ADOPTION_ORDER]
+        return UnitFacts(
+            stage=plan.stage,
+            towns=_LA_BY_ONS_CODE[plan.la].towns,
+            born=tuple(born),
+            decided=decision.decided_on if decision else None,
+            reversed_on=decision.reversed_on if decision else None,
+            reversal_reason=decision.reversal_reason if decision else "",
+            order=plan.orders[0].made_on if plan.orders else None,
+            placements=tuple(
+                PlacementFacts(
+                    self._carer(p.household),
+                    p.matched_on,
+                    p.placed_on,
+                    p.with_foster_carers,
+                    p.moved_in_with_carers_on,
+                    p.ended_on,
+                )
+                for p in plan.placements
+            ),
+            adopted_on=adopted[0] if adopted else None,
+            care=plan.care,
+        )
+
+    def plan_family_finding(self) -> None:
+        """Links, matches, adoption applications, disruptions, birth family areas, early permanence
+        sought and the courts of the orders, drawn from their own generator: the journeys stay as planned."""
+        finder = FamilyFinder(seed=self.seed, today=self.today, families=self.families(), owners=LEARNING_OWNERS)
+        units: dict[str, list[int]] = {}
+        for index, plan in enumerate(self.plans):
+            key = plan.sibling_group.key if plan.sibling_group else plan.la_child_id
+            units.setdefault(key, []).append(index)
+        for indexes in units.values():
+            first = self.plans[indexes[0]]
+            found = finder.plan(self.unit_facts(first, [self.plans[i].date_of_birth for i in indexes]))
+            court = _LA_BY_ONS_CODE[first.la].court
+            for index in indexes:
+                plan = self.plans[index]
+                self.plans[index] = replace(
+                    plan,
+                    birth_family_area=found.birth_family_area,
+                    avoid_birth_family_area=found.avoid_birth_family_area,
+                    early_permanence_sought=found.early_permanence_sought,
+                    links=found.links,
+                    placements=tuple(
+                        replace(p, details=d) for p, d in zip(plan.placements, found.placements, strict=True)
+                    ),
+                    outcomes=tuple(replace(o, court=court) if o.kind in COURT_ORDERS else o for o in plan.outcomes),
+                    care=replace(plan.care, family_finding=found.family_finding),
+                )
+
 
 def plan_children(
     *, households: Sequence[HouseholdFacts], seed: int, reference_date: date, total: int = TOTAL_CHILDREN
@@ -754,6 +907,7 @@ def plan_children(
     )
     planner.plan_linked(households)
     planner.plan_unlinked(total)
+    planner.plan_family_finding()
     return planner.plans
 
 
@@ -775,6 +929,9 @@ def create_children(
                 sex=plan.sex,
                 ethnicity=plan.ethnicity,
                 has_disability=plan.has_disability,
+                birth_family_area=plan.birth_family_area,
+                avoid_birth_family_area=plan.avoid_birth_family_area,
+                early_permanence_sought=plan.early_permanence_sought,
             )
             for plan in plans
         ]
@@ -810,7 +967,7 @@ def create_children(
             for e in plan.care.episodes
         ]
     )
-    _create_around_the_journey(pairs, households)
+    groups = _create_around_the_journey(pairs, households)
     AdoptionDecision.objects.bulk_create(
         [
             AdoptionDecision(
@@ -827,7 +984,9 @@ def create_children(
             for o in plan.orders
         ]
     )
-    AdoptivePlacement.objects.bulk_create(
+    planned = [(child, plan, p) for child, plan in pairs for p in plan.placements]
+    matches = _create_matches(planned, las=las, households=households, groups=groups)
+    placements = AdoptivePlacement.objects.bulk_create(
         [
             AdoptivePlacement(
                 child=child,
@@ -837,19 +996,113 @@ def create_children(
                 with_foster_carers=p.with_foster_carers,
                 moved_in_with_carers_on=p.moved_in_with_carers_on,
                 ended_on=p.ended_on,
+                match=matches[(p.household, p.matched_on)],
+                adoption_applied_on=_details(p).adoption_applied_on,
             )
-            for child, plan in pairs
-            for p in plan.placements
+            for child, _plan, p in planned
         ]
     )
+    _create_disruptions([(placement, p) for placement, (_c, _plan, p) in zip(placements, planned, strict=True)])
     PermanenceOutcome.objects.bulk_create(
-        [PermanenceOutcome(child=child, kind=o.kind, made_on=o.made_on) for child, plan in pairs for o in plan.outcomes]
+        [
+            PermanenceOutcome(child=child, kind=o.kind, made_on=o.made_on, court=o.court)
+            for child, plan in pairs
+            for o in plan.outcomes
+        ]
+    )
+    Link.objects.bulk_create(
+        [
+            Link(
+                child=child,
+                sibling_group=groups[plan.sibling_group.key] if plan.sibling_group else None,
+                household=households[link.household],
+                origin=link.origin,
+                started_on=link.started_on,
+                outcome=link.outcome,
+                outcome_on=link.outcome_on,
+                decline_reason=link.decline_reason,
+            )
+            for child, plan in pairs
+            for link in plan.links
+        ]
     )
     return children
 
 
-def _create_around_the_journey(pairs: list[tuple[Child, ChildPlan]], households: dict[str, Household]) -> None:
-    """Early permanence, family finding, featuring, proceedings, CPRs and sibling groups."""
+def _create_matches(
+    planned: list[tuple[Child, ChildPlan, PlacementPlan]],
+    *,
+    las: dict[str, Organisation],
+    households: dict[str, Household],
+    groups: dict[str, SiblingGroup],
+) -> dict[tuple[str, date], Match]:
+    """One match for each household and match date: siblings matched together are one match.
+
+    Inter-agency when the family's approving agency is not the child's RAA; the fee is the rate in force
+    on the match date (``children.fees``), and none where no rate is configured for that date or that
+    number of children: the demo invents no figure for the years before the rates table starts.
+    """
+    together: dict[tuple[str, date], list[tuple[Child, ChildPlan, PlacementPlan]]] = {}
+    for item in planned:
+        together.setdefault((item[2].household, item[2].matched_on), []).append(item)
+    matches = []
+    for (reference, matched_on), items in together.items():
+        household, (_child, plan, p) = households[reference], items[0]
+        details, la = _details(p), las[plan.la]
+        inter_agency = fees.is_inter_agency(approving_agency=household.approving_agency, placing_la=la)
+        fee = None
+        if inter_agency:
+            fee = fees.inter_agency_fee(
+                approving_agency=household.approving_agency, placing_la=la, children=len(items), on=matched_on
+            )
+        several = len(items) > 1 and plan.sibling_group is not None
+        matches.append(
+            Match(
+                household=household,
+                sibling_group=groups[plan.sibling_group.key] if several and plan.sibling_group else None,
+                placement_report_status=details.placement_report_status,
+                support_plan_status=details.support_plan_status,
+                panel_on=details.panel_on,
+                panel_recommendation=Match.Recommendation.RECOMMENDED,
+                decided_on=matched_on,
+                inter_agency=inter_agency,
+                fee_rate=fee.rate if fee else None,
+                fee_amount=fee.amount if fee else None,
+            )
+        )
+    return dict(zip(together, Match.objects.bulk_create(matches), strict=True))
+
+
+def _details(placement: PlacementPlan) -> PlacementDetails:
+    assert placement.details is not None, "plan_family_finding() gives every placement its match details"
+    return placement.details
+
+
+def _create_disruptions(placements: list[tuple[AdoptivePlacement, PlacementPlan]]) -> None:
+    """The disruption meeting and learning actions of each placement that ended before an order."""
+    planned = [(placement, d) for placement, p in placements if (d := _details(p).disruption) is not None]
+    usernames = sorted({a.owner for _placement, d in planned for a in d.actions})
+    owners = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    if missing := [name for name in usernames if name not in owners]:
+        raise DemoDataError(f"The demo staff who own learning actions are missing: {', '.join(missing)}.")
+    disruptions = Disruption.objects.bulk_create(
+        [Disruption(placement=placement, reason=d.reason, meeting_on=d.meeting_on) for placement, d in planned]
+    )
+    LearningAction.objects.bulk_create(
+        [
+            LearningAction(
+                disruption=disruption, action=a.action, owner=owners[a.owner], due_on=a.due_on, done_on=a.done_on
+            )
+            for disruption, (_placement, d) in zip(disruptions, planned, strict=True)
+            for a in d.actions
+        ]
+    )
+
+
+def _create_around_the_journey(
+    pairs: list[tuple[Child, ChildPlan]], households: dict[str, Household]
+) -> dict[str, SiblingGroup]:
+    """Early permanence, family finding, featuring, proceedings, CPRs and sibling groups (returned by key)."""
     EarlyPermanencePlacement.objects.bulk_create(
         [
             EarlyPermanencePlacement(
@@ -924,6 +1177,7 @@ def _create_around_the_journey(pairs: list[tuple[Child, ChildPlan]], households:
             for child in members[key]
         ]
     )
+    return dict(zip(group_plans, groups, strict=True))
 
 
 def build(

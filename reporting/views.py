@@ -45,10 +45,12 @@ def home(request: HttpRequest) -> HttpResponse:
         my_households = list(mine.exclude(status__in=(Household.Status.LEFT, Household.Status.ADOPTED))[:10])
         adopter_alerts = {
             "stages_overdue": sum(column["overdue"] for column in households),
-            "my_checks_overdue": adopter_selectors.outstanding_checks(actor=request.user, today=today, worker=user.pk)
-            .count(),
-            "waiting_long": adopter_selectors.waiting_households(actor=request.user, today=today, flagged_only=True)
-            .count(),
+            "my_checks_overdue": adopter_selectors.outstanding_checks(
+                actor=request.user, today=today, worker=user.pk
+            ).count(),
+            "waiting_long": adopter_selectors.waiting_households(
+                actor=request.user, today=today, flagged_only=True
+            ).count(),
             "reviews_due": adopter_selectors.reviews_due(actor=request.user, today=today).count(),
         }
     can_report = tenancy.has_role(request.user, *services.REPORT_ROLES)

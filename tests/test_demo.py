@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.test import override_settings
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from adoption import demo as adoption_demo
 from adoption.api_auth import hash_token
 from adoption.models import ApiClient, Membership, Organisation, Region, Role, User
 from children import demo as children_demo
+from children import fees
 from children.codes import ADOPTIVE_PLACEMENTS, EARLY_PERMANENCE_PLACEMENTS
 from children.journey import Stage
 from children.models import (
@@ -35,10 +37,15 @@ from children.models import (
     AdoptivePlacement,
     Child,
     ChildPermanenceReport,
+    Disruption,
     EarlyPermanencePlacement,
     Episode,
     FamilyFindingStatus,
     Featuring,
+    InterAgencyFeeRate,
+    LearningAction,
+    Link,
+    Match,
     PeriodOfCare,
     PermanenceOutcome,
     PlacementOrder,
@@ -116,6 +123,47 @@ def episode_problems(
             problems.append(f"{where}: legal status E1 before the placement order")
     if reason_ended in {"E11", "E12"} and last.placement_type not in ADOPTIVE_PLACEMENTS:
         problems.append("adopted but not placed for adoption (rule 390)")
+    return problems
+
+
+def family_finding_problems(plan: children_demo.ChildPlan, households: dict, reference: date) -> list[str]:
+    """What is inconsistent in one planned child's links, matches, application and disruption."""
+    problems: list[str] = []
+    adopted = [o.made_on for o in plan.outcomes if o.kind == ADOPTION_ORDER]
+    for link in plan.links:
+        if not households[link.household].approved_on <= link.started_on <= (link.outcome_on or reference):
+            problems.append(f"link with {link.household} before the family's approval or after its outcome")
+        if (link.outcome_on or reference) > reference:
+            problems.append("link outcome after the reference date")
+        if bool(link.decline_reason) != link.outcome.startswith("declined"):
+            problems.append("a reason exactly when declined")
+    opened = [link.household for link in plan.links if link.outcome == "open"]
+    if len(opened) != len(set(opened)):
+        problems.append("two open links with one family")
+    if opened and plan.placements:
+        problems.append("an open link for a child already matched")
+    for p in plan.placements:
+        details = p.details
+        if details is None:
+            problems.append(f"the match of {p.matched_on} has no details")
+            continue
+        links = [
+            link
+            for link in plan.links
+            if (link.household, link.outcome, link.outcome_on) == (p.household, "matched", p.matched_on)
+        ]
+        if len(links) != 1 or not links[0].started_on < details.panel_on <= p.matched_on - timedelta(days=7):
+            problems.append(f"the match of {p.matched_on}: a link, then the panel a week or more before it")
+        applied = details.adoption_applied_on
+        if applied and (p.placed_on is None or applied < p.placed_on + timedelta(days=70)):
+            problems.append("adoption applied for before ten weeks living together")
+        if p.ended_on is None and adopted and not (applied and applied < adopted[0]):
+            problems.append("adopted without an application before the order")
+        if (p.ended_on is None) != (details.disruption is None):
+            problems.append("a disruption exactly when the placement ended")
+        meeting = details.disruption.meeting_on if details.disruption else None
+        if meeting and p.ended_on and not 14 <= (meeting - p.ended_on).days <= 42:
+            problems.append("disruption meeting not two to six weeks after the end")
     return problems
 
 
@@ -358,6 +406,42 @@ def digest() -> str:
                 "household__reference", "held_on", "outcome"
             )
         ),
+        list(
+            Child.objects.order_by("responsible_la__ons_code", "la_child_id").values_list(
+                "la_child_id", "birth_family_area", "avoid_birth_family_area", "early_permanence_sought"
+            )
+        ),
+        list(
+            Link.objects.order_by(*child, "started_on", "household__reference").values_list(
+                *child, "household__reference", "origin", "started_on", "outcome", "outcome_on", "decline_reason"
+            )
+        ),
+        list(
+            AdoptivePlacement.objects.order_by(*child, "matched_on").values_list(
+                *child,
+                "adoption_applied_on",
+                "match__decided_on",
+                "match__panel_on",
+                "match__placement_report_status",
+                "match__support_plan_status",
+                "match__inter_agency",
+                "match__fee_amount",
+            )
+        ),
+        list(PermanenceOutcome.objects.order_by(*child, "made_on").values_list(*child, "court")),
+        list(
+            LearningAction.objects.order_by(
+                "disruption__placement__child__la_child_id", "due_on", "action"
+            ).values_list(
+                "disruption__placement__child__la_child_id",
+                "disruption__reason",
+                "disruption__meeting_on",
+                "action",
+                "owner__username",
+                "due_on",
+                "done_on",
+            )
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -500,6 +584,11 @@ class TestDemoRegion:
             *Pause.objects.aggregate(Max("started_on"), Max("ended_on")).values(),
             Availability.objects.aggregate(d=Max("status_from"))["d"],
             Review.objects.aggregate(d=Max("held_on"))["d"],
+            *Link.objects.aggregate(Max("started_on"), Max("outcome_on")).values(),
+            *Match.objects.aggregate(Max("panel_on"), Max("decided_on")).values(),
+            AdoptivePlacement.objects.aggregate(d=Max("adoption_applied_on"))["d"],
+            *Disruption.objects.aggregate(Max("meeting_on")).values(),
+            *LearningAction.objects.aggregate(Max("done_on")).values(),
         ]
         assert all(d is not None and d <= REFERENCE for d in latest), latest
 
@@ -955,6 +1044,203 @@ class TestDemoRegion:
         ).exists()
         assert reports.filter(status="in_progress").exists()
 
+    # --- family finding and matching ---------------------------------------------------------------
+    def test_every_placement_is_part_of_one_match_of_its_date(self, db):
+        """One match per household and match date: the panel a week or more before the decision, which is
+        every placement's match date; the reports completed once the children have moved in."""
+        assert not AdoptivePlacement.objects.filter(household__isnull=False, match__isnull=True).exists()
+        matches = Match.objects.prefetch_related("placements__child__placement_orders", "placements__child__links")
+        assert 60 <= matches.count() < AdoptivePlacement.objects.count()
+        in_progress = 0
+        for match in matches:
+            placements = list(match.placements.all())
+            assert placements, match.pk
+            assert {p.household_id for p in placements} == {match.household_id}
+            assert {p.matched_on for p in placements} == {match.decided_on}
+            assert match.panel_recommendation == Match.Recommendation.RECOMMENDED
+            assert match.panel_on <= match.decided_on - timedelta(days=7)
+            for placement in placements:
+                (order,) = placement.child.placement_orders.all()
+                assert order.made_on <= match.panel_on, placement.child.la_child_id
+                (link,) = [
+                    link
+                    for link in placement.child.links.all()
+                    if link.household_id == match.household_id and link.outcome == Link.Outcome.MATCHED
+                ]
+                assert link.started_on < match.panel_on and link.outcome_on == match.decided_on
+            reports = {match.placement_report_status, match.support_plan_status}
+            if any(p.placed_on for p in placements):
+                assert reports == {Match.ReportStatus.COMPLETED}, match.pk
+            elif reports != {Match.ReportStatus.COMPLETED}:
+                in_progress += 1
+        assert in_progress >= 2  # some just-matched families are still finalising the papers
+        # The same household and date never make two matches.
+        keys = list(matches.values_list("household", "decided_on"))
+        assert len(keys) == len(set(keys))
+
+    def test_siblings_matched_together_are_one_match(self, db):
+        together = Match.objects.filter(sibling_group__isnull=False).prefetch_related(
+            "placements__child__sibling_membership", "sibling_group__members"
+        )
+        assert together.count() >= 10
+        for match in together:
+            placements = list(match.placements.all())
+            assert len(placements) >= 2
+            assert {p.child.sibling_membership.group_id for p in placements} == {match.sibling_group_id}
+            assert {p.child_id for p in placements} == {m.child_id for m in match.sibling_group.members.all()}
+        singles = Match.objects.filter(sibling_group__isnull=True).prefetch_related("placements")
+        assert all(len(m.placements.all()) == 1 for m in singles)
+
+    def test_inter_agency_matches_and_their_fees(self, db):
+        """Inter-agency exactly when the family's approving agency is not the child's RAA; the fee is what
+        ``children.fees`` gives for the match (none where no rate is configured: the demo invents none)."""
+        matches = Match.objects.select_related("household__approving_agency", "fee_rate").prefetch_related(
+            "placements__child__responsible_la"
+        )
+        with_fee = without_fee = 0
+        for match in matches:
+            placements = list(match.placements.all())
+            la = placements[0].child.responsible_la
+            agency = match.household.approving_agency
+            assert match.inter_agency == (agency.pk != la.raa_id), match.pk
+            if not match.inter_agency:
+                assert match.fee_rate is None and match.fee_amount is None
+                continue
+            fee = fees.inter_agency_fee(
+                approving_agency=agency, placing_la=la, children=len(placements), on=match.decided_on
+            )
+            assert (match.fee_rate, match.fee_amount) == (fee.rate, fee.amount), match.pk
+            with_fee += fee.amount is not None
+            without_fee += fee.amount is None
+        assert with_fee >= 1 and without_fee >= 1
+        assert not InterAgencyFeeRate.objects.filter(effective_from__lt=date(2025, 4, 1)).exists()
+
+    def test_links_before_matches_with_reasons_and_one_open_per_family(self, db):
+        links = Link.objects.select_related("household", "child")
+        assert set(links.values_list("outcome", flat=True)) == set(Link.Outcome.values)
+        assert set(links.values_list("origin", flat=True)) == set(Link.Origin.values)
+        declined = links.filter(outcome__in=["declined_by_adopters", "declined_by_agency"])
+        assert declined.count() >= 30 and not declined.filter(decline_reason="").exists()
+        assert not links.exclude(pk__in=declined).exclude(decline_reason="").exists()
+        assert len(set(declined.values_list("decline_reason", flat=True))) >= 6
+        open_links = list(links.filter(outcome=Link.Outcome.OPEN).values_list("child", "household"))
+        assert len(open_links) >= 5 and len(open_links) == len(set(open_links))
+        assert not links.filter(started_on__lt=F("household__approved_on")).exists()
+        assert not links.filter(outcome_on__lt=F("started_on")).exists()
+        # Every placement came from a link with its family.
+        for placement in AdoptivePlacement.objects.all():
+            assert placement.child.links.filter(
+                household=placement.household, outcome="matched", outcome_on=placement.matched_on
+            ).exists()
+        assert links.filter(outcome="matched").count() == AdoptivePlacement.objects.count()
+        # Still open: children not matched, with approved families (early permanence carers, or available).
+        for link in links.filter(outcome=Link.Outcome.OPEN).prefetch_related("child__family_finding_statuses"):
+            assert not link.child.adoptive_placements.exists()
+            assert link.household.status == S.APPROVED
+            assert list(link.child.family_finding_statuses.all())[-1].status == "link_identified"
+        # Withdrawn when another family was matched or the plan changed; nothing stays open past a match.
+        for link in links.filter(outcome=Link.Outcome.WITHDRAWN):
+            ends = set(link.child.adoptive_placements.values_list("matched_on", flat=True))
+            ends |= set(link.child.adoption_decisions.values_list("reversed_on", flat=True))
+            assert link.outcome_on in ends, link.child.la_child_id
+        first_match = AdoptivePlacement.objects.filter(child=OuterRef("child")).order_by("matched_on")
+        assert not (
+            links.exclude(outcome="matched")
+            .filter(Exists(first_match))
+            .filter(outcome_on__gt=Subquery(first_match.values("matched_on")[:1]))
+            .exclude(child__adoptive_placements__ended_on__isnull=False)
+            .exists()
+        )
+        # Siblings' links are shared: the same families, dates and outcomes for each child of the group.
+        for group in SiblingGroup.objects.prefetch_related("members__child__links"):
+            seen = [
+                {(lk.household_id, lk.started_on, lk.outcome, lk.sibling_group_id) for lk in m.child.links.all()}
+                for m in group.members.all()
+            ]
+            assert all(other == seen[0] for other in seen), group.name
+            assert {g for *_rest, g in seen[0]} <= {group.pk}
+
+    def test_every_disruption_has_a_meeting_and_learning_actions(self, db):
+        disrupted = AdoptivePlacement.objects.filter(ended_on__isnull=False)
+        assert disrupted.count() == Disruption.objects.count() >= 3
+        owners = {p.username for p in adoption_demo.STAFF if p.role in {Role.FAMILY_FINDER, Role.MANAGER}}
+        actions = LearningAction.objects.select_related("owner")
+        for placement in disrupted.select_related("disruption").prefetch_related("disruption__actions__owner"):
+            disruption = placement.disruption
+            assert 14 <= (disruption.meeting_on - placement.ended_on).days <= 42
+            assert 1 <= len(disruption.actions.all()) <= 3
+            for action in disruption.actions.all():
+                assert action.owner.username in owners
+                assert action.due_on > disruption.meeting_on
+                assert action.done_on is None or disruption.meeting_on <= action.done_on <= REFERENCE
+        assert actions.filter(done_on__isnull=False).exists()
+        assert actions.filter(done_on__isnull=True, due_on__lt=REFERENCE).exists()  # overdue
+        for model in (Match, Link, Disruption, LearningAction):
+            for obj in model.objects.all():
+                obj.full_clean()
+
+    def test_adoption_applications_and_the_courts_of_orders(self, db):
+        """An application after ten weeks living together and before the order, for every child adopted."""
+        adoptions = PermanenceOutcome.objects.filter(kind=ADOPTION_ORDER)
+        assert not adoptions.filter(court="").exists()
+        assert len(set(adoptions.values_list("court", flat=True))) >= 4
+        applied = AdoptivePlacement.objects.filter(adoption_applied_on__isnull=False)
+        assert not applied.filter(Q(placed_on__isnull=True) | Q(ended_on__isnull=False)).exists()
+        assert not applied.filter(adoption_applied_on__lt=F("placed_on") + timedelta(days=70)).exists()
+        for order in adoptions:
+            placement = order.child.adoptive_placements.get(ended_on__isnull=True)
+            assert placement.adoption_applied_on is not None and placement.adoption_applied_on < order.made_on
+        placed = AdoptivePlacement.objects.filter(
+            ended_on__isnull=True, placed_on__lte=REFERENCE - timedelta(days=70)
+        ).exclude(child__permanence_outcomes__kind=ADOPTION_ORDER)
+        assert placed.filter(adoption_applied_on__isnull=False).exists()
+        assert placed.filter(adoption_applied_on__isnull=True).exists()  # some, not all
+
+    def test_birth_family_areas_and_early_permanence_sought(self, db):
+        children = Child.objects.select_related("responsible_la")
+        with_area = children.exclude(birth_family_area="")
+        assert with_area.count() > 0.75 * children.count()
+        towns = {la.ons_code: la.towns for la in adoption_demo.DEMO_LAS}
+        for child in with_area:
+            assert child.birth_family_area in towns[child.responsible_la.ons_code]
+        avoid = children.filter(avoid_birth_family_area=True)
+        assert 10 <= avoid.count() < with_area.count() / 2
+        assert not avoid.filter(birth_family_area="").exists()
+        assert not avoid.filter(adoptive_placements__household__area=F("birth_family_area")).exists()
+        sought = children.filter(early_permanence_sought=True)
+        assert not children.filter(early_permanence_placements__isnull=False, early_permanence_sought=False).exists()
+        assert sought.filter(early_permanence_placements__isnull=True).exists()  # babies in proceedings too
+        assert not sought.filter(early_permanence_placements__isnull=True, adoption_decisions__isnull=False).exists()
+
+    def test_the_summary_counts_links_matches_and_disruptions(self, demo_output, db):
+        def numbers(prefix: str) -> list[int]:
+            line = next(line for line in demo_output.splitlines() if line.strip().startswith(prefix))
+            return [int(n.replace(",", "")) for n in re.findall(r"(?<![\d.£])\d[\d,]*(?![\d.])", line)]
+
+        links = Counter(Link.objects.values_list("outcome", flat=True))
+        assert numbers("Links:") == [sum(links.values()), *(links[o] for o in Link.Outcome)]
+        matches = Match.objects.all()
+        inter_agency = matches.filter(inter_agency=True)
+        with_fee = inter_agency.filter(fee_amount__isnull=False)
+        total = sum(m.fee_amount for m in with_fee)
+        assert f"(£{total:,.2f} in all)" in demo_output
+        assert numbers("Matches:")[:4] == [
+            matches.count(),
+            matches.filter(sibling_group__isnull=False).count(),
+            inter_agency.count(),
+            with_fee.count(),
+        ]
+        applications = AdoptivePlacement.objects.filter(adoption_applied_on__isnull=False).count()
+        assert numbers("Matches:")[-1] == applications
+        actions = LearningAction.objects
+        assert numbers("Disruptions:") == [
+            Disruption.objects.count(),
+            Disruption.objects.filter(meeting_on__isnull=False).count(),
+            actions.count(),
+            actions.filter(done_on__isnull=False).count(),
+            actions.filter(done_on__isnull=True, due_on__lt=REFERENCE).count(),
+        ]
+
     def test_loading_again_without_if_empty_is_refused(self, db):
         with pytest.raises(CommandError, match="already exists"):
             load()
@@ -1044,6 +1330,8 @@ def test_any_seed_and_reference_date_give_consistent_plans(seed):
         chain += [o.made_on for o in plan.outcomes if o.kind == ADOPTION_ORDER]
         assert chain == sorted(chain), plan
         assert max(chain) <= reference
+        problems = family_finding_problems(plan, households, reference)
+        assert not problems, (plan.la_child_id, problems)
         problems = episode_problems(
             started_on=period.started_on,
             ended_on=period.ended_on,

@@ -24,7 +24,16 @@ from drf_spectacular.generators import SchemaGenerator
 
 from adoption.models import Job
 from children import selectors
-from children.models import EarlyPermanencePlacement, SiblingGroup, SiblingGroupMember
+from children.models import (
+    AdoptivePlacement,
+    Disruption,
+    EarlyPermanencePlacement,
+    LearningAction,
+    Link,
+    Match,
+    SiblingGroup,
+    SiblingGroupMember,
+)
 from tests import factories
 
 # --- the records each URL parameter can name --------------------------------------------------
@@ -37,6 +46,12 @@ OBJECT_PARAMETERS: dict[str, tuple[str, str]] = {
     "job_id": ("job_a", "job_b"),
     # Households belong to an approving agency, not to an LA: one of LA A and LA B's RAA, and a VAA's.
     "household_id": ("household_raa", "household_other_agency"),
+    # Links and matches are seen through their children: LA A's child's, and LA B's.
+    "link_id": ("link_a", "link_b"),
+    "match_id": ("match_a", "match_b"),
+    # A disruption and its learning actions are seen through the child whose placement ended.
+    "disruption_id": ("disruption_a", "disruption_b"),
+    "action_id": ("learning_action_a", "learning_action_b"),
 }
 
 # Where one parameter name means a different kind of record under some addresses: address prefix (a page's
@@ -240,6 +255,77 @@ def household_raa(raa):
 @pytest.fixture
 def household_other_agency(vaa):
     return factories.HouseholdFactory(approving_agency=vaa, name="Voluntary household")
+
+
+def _link(child, household):
+    """An open link of ``child`` (a child of :func:`_waiting_child`) with an approved family."""
+    return Link.objects.create(child=child, household=household, origin="agency", started_on=date(2023, 10, 2))
+
+
+@pytest.fixture
+def link_a(child_a_waiting, household_raa):
+    return _link(child_a_waiting, household_raa)
+
+
+@pytest.fixture
+def link_b(child_b_waiting, household_raa):
+    return _link(child_b_waiting, household_raa)
+
+
+def _match(child, household):
+    """``child`` matched with ``household``: one match, the child's placement in it."""
+    match = Match.objects.create(household=household, decided_on=date(2023, 11, 1))
+    AdoptivePlacement.objects.create(child=child, household=household, matched_on=date(2023, 11, 1), match=match)
+    return match
+
+
+@pytest.fixture
+def match_a(child_a_waiting, household_raa):
+    return _match(child_a_waiting, household_raa)
+
+
+@pytest.fixture
+def match_b(child_b_waiting, household_raa):
+    return _match(child_b_waiting, household_raa)
+
+
+def _disruption(child, household):
+    """``child``'s placement with ``household`` that ended before an adoption order, and its disruption."""
+    placement = AdoptivePlacement.objects.create(
+        child=child,
+        household=household,
+        matched_on=date(2023, 7, 3),
+        placed_on=date(2023, 8, 1),
+        ended_on=date(2023, 10, 2),
+    )
+    return Disruption.objects.create(placement=placement, reason=Disruption.Reason.ATTACHMENT)
+
+
+@pytest.fixture
+def disruption_a(child_a_waiting, household_raa):
+    return _disruption(child_a_waiting, household_raa)
+
+
+@pytest.fixture
+def disruption_b(child_b_waiting, household_raa):
+    return _disruption(child_b_waiting, household_raa)
+
+
+def _learning_action(disruption):
+    owner = factories.UserFactory()
+    return LearningAction.objects.create(
+        disruption=disruption, action="Share the full health history", owner=owner, due_on=date(2024, 1, 31)
+    )
+
+
+@pytest.fixture
+def learning_action_a(disruption_a):
+    return _learning_action(disruption_a)
+
+
+@pytest.fixture
+def learning_action_b(disruption_b):
+    return _learning_action(disruption_b)
 
 
 def _secrets_of(child) -> list[str]:

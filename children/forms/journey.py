@@ -202,6 +202,7 @@ class PlacementOrderForm(GovukForm):
 class PermanenceOutcomeForm(GovukForm):
     kind = choice("Outcome", PermanenceOutcome.Kind.choices, radios=True)
     made_on = date_field("Date of the order or decision")
+    court = text("Court", required=False, help_text="The court that made the order. Needed for an adoption order.")
 
 
 # --- family finding, matching and placement ---------------------------------------------------------------

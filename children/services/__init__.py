@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from adopters.models import Household
+from adopters.services import household_follow_placements
 from adoption import audit, tenancy
 from adoption.models import AuditEvent
 from children import rules
@@ -43,6 +44,14 @@ from children.services.base import (  # noqa: F401  (the services' shared pieces
     _require_writer,
     _save,
     may_write_journeys,
+)
+from children.services.matching import (  # noqa: F401  (links, matches and the panel seam)
+    link_outcome_record,
+    link_record,
+    match_decision_record,
+    match_panel_record,
+    match_record,
+    match_update,
 )
 from children.services.siblings import (  # noqa: F401
     sibling_group_add_member,
@@ -277,12 +286,21 @@ def placement_order_record(
 
 
 @transaction.atomic
-def permanence_outcome_record(*, actor: Any, child_id: int, kind: str, made_on: date) -> PermanenceOutcome:
-    """An adoption order or another permanence route (the period of care is ended by ``period_of_care_end``)."""
+def permanence_outcome_record(
+    *, actor: Any, child_id: int, kind: str, made_on: date, court: str | None = None
+) -> PermanenceOutcome:
+    """An adoption order or another permanence route (the period of care is ended by ``period_of_care_end``).
+
+    An adoption order names the court that made it. ``court=None`` only where the source does not hold
+    the court (a 903 return, which has none): the order is then recorded with the court blank, not guessed.
+    The adoption order completes the child's placement, and the family's stage follows.
+    """
     child = _child_for_write(actor, child_id)
     if kind == PermanenceOutcome.Kind.ADOPTION_ORDER:
         if journey_dates(child).adoption_order_on:
             raise ValidationError({"made_on": "An adoption order is already recorded"})
+        if court is not None and not court.strip():
+            raise ValidationError({"court": "Enter the court that made the adoption order"})
         _check(child, fields={"adoption_order_on": "made_on"}, adoption_order_on=made_on)
     else:
         _check(child, outcome_on=made_on)
@@ -291,7 +309,18 @@ def permanence_outcome_record(*, actor: Any, child_id: int, kind: str, made_on: 
             raise ValidationError(
                 {"made_on": f"The order must be on or after the child entered care ({entered:%d/%m/%Y})"}
             )
-    return _save(actor, PermanenceOutcome(child=child, kind=kind, made_on=made_on), child)
+    outcome = PermanenceOutcome(child=child, kind=kind, made_on=made_on, court=(court or "").strip())
+    _save(actor, outcome, child)
+    if kind == PermanenceOutcome.Kind.ADOPTION_ORDER:
+        placed = child.adoptive_placements.filter(ended_on__isnull=True, placed_on__isnull=False)
+        _follow_households(actor, *placed.values_list("household_id", flat=True))
+    return outcome
+
+
+def _follow_households(actor: Any, *household_ids: int | None) -> None:
+    """The families' stages follow the change just made to their children's placements (same transaction)."""
+    for household_id in sorted({pk for pk in household_ids if pk is not None}):
+        household_follow_placements(actor=actor, household_id=household_id)
 
 
 @transaction.atomic
@@ -496,11 +525,14 @@ def adoptive_placement_record(
     )
     placement = current or AdoptivePlacement(child=child, matched_on=matched_on)
     action = AuditEvent.Action.UPDATE if placement.pk else AuditEvent.Action.CREATE
+    was_with = placement.household_id
     placement.household_id = household_id if household_id is not None else placement.household_id
     placement.placed_on = placed_on
     placement.with_foster_carers = with_foster_carers
     placement.moved_in_with_carers_on = moved_in_with_carers_on
-    return _save(actor, placement, child, action)
+    _save(actor, placement, child, action)
+    _follow_households(actor, was_with, placement.household_id)
+    return placement
 
 
 @transaction.atomic
@@ -518,7 +550,9 @@ def adoptive_placement_end(*, actor: Any, child_id: int, ended_on: date) -> Adop
         )
     _check(child, disrupted_on=ended_on)
     placement.ended_on = ended_on
-    return _save(actor, placement, child, AuditEvent.Action.UPDATE)
+    _save(actor, placement, child, AuditEvent.Action.UPDATE)
+    _follow_households(actor, placement.household_id)
+    return placement
 
 
 @transaction.atomic
@@ -552,3 +586,14 @@ def adoptive_placement_match_correct(
     _check(child, corrected_match_on=matched_on)
     placement.matched_on = matched_on
     return _save(actor, placement, child, AuditEvent.Action.UPDATE)
+
+
+# Placements from a match, the adoption application and disruptions build on the journey services above.
+from children.services.placements import (  # noqa: E402, F401
+    adoption_application_record,
+    disruption_meeting_record,
+    disruption_record,
+    learning_action_add,
+    learning_action_done,
+    placement_record,
+)

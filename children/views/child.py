@@ -28,7 +28,7 @@ from children.views.common import _can_write
 
 @dataclass(frozen=True)
 class Action:
-    url_name: str  # an EVENT_PAGES slug
+    url_name: str  # a children: URL name taking the child's id (an EVENT_PAGES slug, or a page of its own)
     text: str
     href: str = ""
 
@@ -62,7 +62,11 @@ def _actions(child: Child, situation: Situation) -> list[tuple[str, list[Action]
     if dates.decision_on:
         finding.append(Action("match", "Record the match or the move to the family"))
     if dates.placed_on and not dates.adoption_order_on:
-        finding.append(Action("placement-end", "Record that the placement ended before an adoption order"))
+        finding += [
+            Action("adoption-application", "Record the adoption application"),
+            # A placement that ends before the order is a disruption: the meeting and learning go with it.
+            Action("disruption-record", "Record a disruption (the placement ended before an adoption order)"),
+        ]
     outcome = [] if stage == Stage.ADOPTED else [Action("permanence-outcome", "Record an order or permanence outcome")]
     groups = [
         ("Care and court", care),

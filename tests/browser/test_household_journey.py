@@ -13,17 +13,11 @@ from playwright.sync_api import Page, expect
 from adopters.models import Check, Household
 from adoption.models import Role
 from tests import factories
+from tests.browser.forms import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENSHOTS = Path(tempfile.gettempdir())
-
-
-def fill_date(page: Page, legend: str, day: date) -> None:
-    boxes = page.get_by_role("group", name=legend)
-    boxes.get_by_label("Day").fill(str(day.day))
-    boxes.get_by_label("Month").fill(str(day.month))
-    boxes.get_by_label("Year").fill(str(day.year))
 
 
 def step(page: Page, button: str, legend: str, day: date, **choices: str) -> None:

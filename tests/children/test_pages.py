@@ -104,7 +104,7 @@ SUCCESS = [
     (
         "child_placed",
         "permanence-outcome",
-        {"kind": "adoption_order", **date_fields("made_on", date(2023, 9, 1))},
+        {"kind": "adoption_order", **date_fields("made_on", date(2023, 9, 1)), "court": "Leeds Family Court"},
         ("Adoption order", "2023-09-01"),
     ),
     (

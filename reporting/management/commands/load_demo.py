@@ -8,12 +8,13 @@ the same data; only the API token and password hashes differ between runs.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from adopters import demo as adopters_demo
@@ -21,7 +22,16 @@ from adopters.models import Check, Household, Pause
 from adoption import demo as adoption_demo
 from children import demo as children_demo
 from children.journey import Stage
-from children.models import AdoptionDecision, AdoptivePlacement, Child, PermanenceOutcome
+from children.models import (
+    AdoptionDecision,
+    AdoptivePlacement,
+    Child,
+    Disruption,
+    LearningAction,
+    Link,
+    Match,
+    PermanenceOutcome,
+)
 from children.selectors import stage_expression, with_journey_dates
 
 DEFAULT_SEED = 2026
@@ -169,10 +179,11 @@ class Command(BaseCommand):
         out(
             f"Journeys: {AdoptionDecision.objects.filter(**of_raa).count()} adoption decisions "
             f"({AdoptionDecision.objects.filter(**of_raa, reversed_on__isnull=False).count()} reversed), "
-            f"{placements.count()} matches ({placements.filter(ended_on__isnull=False).count()} disrupted, "
-            f"{placements.filter(with_foster_carers=True).count()} with foster carers), "
+            f"{placements.count()} adoptive placements ({placements.filter(ended_on__isnull=False).count()} "
+            f"disrupted, {placements.filter(with_foster_carers=True).count()} with foster carers), "
             f"{adoption_orders} adoption orders, {outcomes.count() - adoption_orders} other permanence outcomes"
         )
+        self._report_family_finding(raa, reference_date)
 
         self._print_logins(loaded.agencies.logins)
 
@@ -183,6 +194,57 @@ class Command(BaseCommand):
             "It is shown only now:"
         )
         out(f"  {loaded.agencies.api_token}")
+
+    def _report_family_finding(self, raa, reference_date: date) -> None:
+        """Birth family areas, links, matches (panels, reports, inter-agency fees), applications, disruptions."""
+        out = self.stdout.write
+        children = Child.objects.filter(responsible_la__raa=raa).aggregate(
+            area=Count("id", filter=~Q(birth_family_area="")),
+            avoid=Count("id", filter=Q(avoid_birth_family_area=True)),
+            early=Count("id", filter=Q(early_permanence_sought=True)),
+        )
+        out(
+            f"  birth family area recorded for {children['area']} ({children['avoid']} not to be placed there); "
+            f"early permanence sought for {children['early']}"
+        )
+        links = dict(
+            Link.objects.filter(child__responsible_la__raa=raa)
+            .order_by()
+            .values_list("outcome")
+            .annotate(n=Count("id"))
+        )
+        out(
+            f"Links: {sum(links.values())} ("
+            + ", ".join(f"{o.label.split(' (')[0].lower()} {links.get(o.value, 0)}" for o in Link.Outcome)
+            + ")"
+        )
+        matches = Match.objects.filter(placements__child__responsible_la__raa=raa).distinct()
+        sizes = Counter(matches.annotate(n=Count("placements")).values_list("n", flat=True))
+        inter_agency = matches.filter(inter_agency=True)
+        fees = Match.objects.filter(pk__in=inter_agency.filter(fee_amount__isnull=False).values("pk")).aggregate(
+            n=Count("id"), total=Sum("fee_amount")
+        )
+        in_progress = ~Q(placement_report_status=Match.ReportStatus.COMPLETED) | ~Q(
+            support_plan_status=Match.ReportStatus.COMPLETED
+        )
+        applied = AdoptivePlacement.objects.filter(child__responsible_la__raa=raa, adoption_applied_on__isnull=False)
+        out(
+            f"Matches: {matches.count()} ({sum(n for size, n in sizes.items() if size > 1)} of siblings together); "
+            f"{inter_agency.count()} inter-agency, {fees['n']} with a fee (£{fees['total'] or 0:,.2f} in all), "
+            f"{inter_agency.count() - fees['n']} with no rate configured for their date or number of children; "
+            f"{matches.filter(in_progress).count()} with the placement report or support plan in progress; "
+            f"{applied.count()} adoption applications"
+        )
+        disruptions = Disruption.objects.filter(placement__child__responsible_la__raa=raa)
+        actions = LearningAction.objects.filter(disruption__in=disruptions).aggregate(
+            all=Count("id"),
+            done=Count("id", filter=Q(done_on__isnull=False)),
+            overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=reference_date)),
+        )
+        out(
+            f"Disruptions: {disruptions.count()} ({disruptions.filter(meeting_on__isnull=False).count()} meetings "
+            f"held), {actions['all']} learning actions ({actions['done']} done, {actions['overdue']} overdue)"
+        )
 
     def _print_logins(self, logins: list[adoption_demo.DemoLogin]) -> None:
         out = self.stdout.write

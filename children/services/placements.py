@@ -1,0 +1,228 @@
+"""Placements from a match, the adoption application, and disruptions with the learning from them.
+
+Every change to a placement goes through the journey services (``adoptive_placement_record``,
+``adoptive_placement_end``, ``permanence_outcome_record``), which bring the family's stage into line
+in the same transaction (``adopters.services.household_follow_placements``): the household and its
+children cannot drift apart. Nothing is deleted: a disrupted placement keeps its row, with the day it ended.
+
+Imported at the end of ``children.services``, whose journey services these build on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from adoption import tenancy
+from adoption.models import AuditEvent
+from children.models import AdoptivePlacement, Child, Disruption, FamilyFindingStatus, LearningAction, Match
+from children.selectors import journey_dates
+from children.selectors.placements import learning_action_owners
+from children.services import adoptive_placement_end, adoptive_placement_record, family_finding_status_record
+from children.services.base import _check, _child_for_write, _require_writer, _save
+
+
+def _fmt(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# --- the children move in -----------------------------------------------------------------------------------------
+
+
+def _match_for_write(actor: Any, match_id: int) -> Match:
+    match = (
+        tenancy.scope_children(Match.objects.all(), actor, la_field="placements__child__responsible_la")
+        .filter(pk=match_id)
+        .distinct()
+        .first()
+    )
+    if match is None:
+        raise Http404("No such match.")
+    _require_writer(actor)
+    return match
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    actor: Any,
+    match_id: int,
+    placed_on: date,
+    with_foster_carers: bool = False,
+    moved_in_with_carers_on: date | None = None,
+    child_ids: Collection[int] | None = None,
+) -> list[AdoptivePlacement]:
+    """The children of a match move in with the family: all who have not yet, or those in ``child_ids``.
+
+    Siblings who move in on different days are recorded one call a day, each naming its children.
+    """
+    match = _match_for_write(actor, match_id)
+    waiting = list(match.placements.filter(ended_on__isnull=True, placed_on__isnull=True).order_by("child_id"))
+    if child_ids is not None:
+        unknown = set(child_ids) - {p.child_id for p in waiting}
+        if unknown:
+            raise ValidationError({"child_ids": "Choose only children of this match who have not moved in yet"})
+        waiting = [p for p in waiting if p.child_id in set(child_ids)]
+    if not waiting:
+        raise ValidationError(
+            {
+                "child_ids": "Choose the children who moved in"
+                if child_ids is not None
+                else "Every child of this match has moved in"
+            }
+        )
+    # Every child first, in one order, then the family (locked by each child's service): the order any one
+    # child's service takes them in, so two writes about siblings wait for each other rather than deadlock.
+    for placement in waiting:
+        _child_for_write(actor, placement.child_id)
+    return [
+        adoptive_placement_record(
+            actor=actor,
+            child_id=placement.child_id,
+            matched_on=placement.matched_on,
+            household_id=match.household_id,
+            placed_on=placed_on,
+            with_foster_carers=with_foster_carers,
+            moved_in_with_carers_on=moved_in_with_carers_on,
+        )
+        for placement in waiting
+    ]
+
+
+def _current_placement(child: Child, field: str) -> AdoptivePlacement:
+    placement = (
+        child.adoptive_placements.filter(ended_on__isnull=True, placed_on__isnull=False).order_by("-placed_on").first()
+    )
+    if placement is None:
+        raise ValidationError({field: "The child has not moved in with an adoptive family"})
+    return placement
+
+
+@transaction.atomic
+def adoption_application_record(*, actor: Any, child_id: int, applied_on: date) -> AdoptivePlacement:
+    """The adopters applied to the court for the adoption order.
+
+    An application before the child has lived with them for 10 weeks is recorded as it happened; the
+    page warns (``children.selectors.placements.early_application_warning``), it does not refuse.
+    """
+    child = _child_for_write(actor, child_id)
+    placement = _current_placement(child, "applied_on")
+    if placement.placed_on and applied_on < placement.placed_on:
+        raise ValidationError(
+            {"applied_on": f"The adopters apply once the child is placed with them ({_fmt(placement.placed_on)})"}
+        )
+    order_on = journey_dates(child).adoption_order_on
+    if order_on and applied_on > order_on:
+        raise ValidationError({"applied_on": f"The application comes before the adoption order ({_fmt(order_on)})"})
+    _check(child, applied_on=applied_on)
+    placement.adoption_applied_on = applied_on
+    return _save(actor, placement, child, AuditEvent.Action.UPDATE)
+
+
+# --- disruptions --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disruption_record(
+    *, actor: Any, child_id: int, ended_on: date, reason: str, meeting_on: date | None = None
+) -> Disruption:
+    """The placement ended before an adoption order.
+
+    The placement keeps its row with the day it ended; the child is actively family-found again from that
+    day; the family is back to waiting (and due a review of their approval, see ``adopters.selectors``).
+    """
+    if reason not in Disruption.Reason.values:
+        raise ValidationError({"reason": "Choose why the placement ended"})
+    placement = adoptive_placement_end(actor=actor, child_id=child_id, ended_on=ended_on)
+    if meeting_on and meeting_on < ended_on:
+        raise ValidationError(
+            {"meeting_on": f"The disruption meeting is held after the placement ended ({_fmt(ended_on)})"}
+        )
+    child = _child_for_write(actor, child_id)
+    _check(child, meeting_on=meeting_on)
+    disruption = _save(actor, Disruption(placement=placement, reason=reason, meeting_on=meeting_on), child)
+    family = f" with {placement.household.name}" if placement.household else ""
+    family_finding_status_record(
+        actor=actor,
+        child_id=child_id,
+        status=FamilyFindingStatus.Status.ACTIVE,
+        status_from=ended_on,
+        note=f"The placement{family} ended on {_fmt(ended_on)}: family finding again",
+    )
+    return disruption
+
+
+def _disruption_for_write(actor: Any, disruption_id: int) -> tuple[Disruption, Child]:
+    disruption = (
+        tenancy.scope_children(
+            Disruption.objects.select_related("placement"), actor, la_field="placement__child__responsible_la"
+        )
+        .filter(pk=disruption_id)
+        .first()
+    )
+    if disruption is None:
+        raise Http404("No such disruption.")
+    return disruption, _child_for_write(actor, disruption.placement.child_id)
+
+
+def _ended_on(disruption: Disruption) -> date:
+    ended_on = disruption.placement.ended_on
+    assert ended_on is not None  # a disruption's placement has ended (disruption_record ends it)
+    return ended_on
+
+
+@transaction.atomic
+def disruption_meeting_record(*, actor: Any, disruption_id: int, meeting_on: date) -> Disruption:
+    disruption, child = _disruption_for_write(actor, disruption_id)
+    ended_on = _ended_on(disruption)
+    if meeting_on < ended_on:
+        raise ValidationError(
+            {"meeting_on": f"The disruption meeting is held after the placement ended ({_fmt(ended_on)})"}
+        )
+    _check(child, meeting_on=meeting_on)
+    disruption.meeting_on = meeting_on
+    return _save(actor, disruption, child, AuditEvent.Action.UPDATE)
+
+
+@transaction.atomic
+def learning_action_add(*, actor: Any, disruption_id: int, action: str, owner_id: int, due_on: date) -> LearningAction:
+    """What the agency will do differently after the disruption, who owns it and by when."""
+    disruption, child = _disruption_for_write(actor, disruption_id)
+    if not action.strip():
+        raise ValidationError({"action": "Enter what will be done"})
+    if not learning_action_owners(la=child.responsible_la).filter(pk=owner_id).exists():
+        raise ValidationError({"owner_id": f"Choose someone who works for {child.responsible_la.name} or its agency"})
+    ended_on = _ended_on(disruption)
+    if due_on < ended_on:
+        raise ValidationError({"due_on": f"The action is due after the placement ended ({_fmt(ended_on)})"})
+    learning = LearningAction(disruption=disruption, action=action.strip(), owner_id=owner_id, due_on=due_on)
+    return _save(actor, learning, child)
+
+
+@transaction.atomic
+def learning_action_done(*, actor: Any, action_id: int, done_on: date) -> LearningAction:
+    learning = (
+        tenancy.scope_children(
+            LearningAction.objects.select_related("disruption__placement"),
+            actor,
+            la_field="disruption__placement__child__responsible_la",
+        )
+        .filter(pk=action_id)
+        .first()
+    )
+    if learning is None:
+        raise Http404("No such learning action.")
+    child = _child_for_write(actor, learning.disruption.placement.child_id)
+    if learning.done_on:
+        raise ValidationError({"done_on": f"This action was done on {_fmt(learning.done_on)}"})
+    ended_on = _ended_on(learning.disruption)
+    if done_on < ended_on:
+        raise ValidationError({"done_on": f"The action is done after the placement ended ({_fmt(ended_on)})"})
+    _check(child, done_on=done_on)
+    learning.done_on = done_on
+    return _save(actor, learning, child, AuditEvent.Action.UPDATE)
