@@ -172,6 +172,17 @@ class HouseholdDetailsForm(GovukForm):
 
     name = text("Household name")
     area = text("Area of residence", required=False, max_length=100, width="20")
+    postcode = text(
+        "Postcode",
+        required=False,
+        max_length=8,
+        width="10",
+        help_text="Needed for the 903 return when a child is placed with the family.",
+    )
+
+    def clean_postcode(self) -> str:
+        return " ".join(self.cleaned_data["postcode"].upper().split())
+
     route = choice("Route", H.Route.choices, radios=True)
     legal_status = choice("Legal status of the adopters", H.LegalStatus.choices, required=False, blank="Not recorded")
     enquiry_source = choice("How they heard about adopting", H.EnquirySource.choices, required=False)

@@ -103,6 +103,11 @@ class Household(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200, help_text="How the household is known, e.g. 'Patel household'.")
     area = models.CharField("area of residence", max_length=100, blank=True)
+    postcode = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="Where the family lives: a child placed with them has it as the 903 placement postcode (PL_POST).",
+    )
     route = models.CharField(max_length=10, choices=Route.choices, default=Route.STANDARD)
     legal_status = models.CharField(
         "legal status of the adopters (903 LS_ADOPTR)", max_length=3, choices=LegalStatus.choices, blank=True

@@ -153,7 +153,7 @@ def _assessor(user_id: int | None, agency_id: int) -> int | None:
 
 
 # Details that can be corrected at any stage. Dates and status move only through the transitions.
-DETAIL_FIELDS = frozenset({"name", "area", "legal_status", "enquiry_source", "enquiry_outcome"})
+DETAIL_FIELDS = frozenset({"name", "area", "postcode", "legal_status", "enquiry_source", "enquiry_outcome"})
 
 
 @transaction.atomic

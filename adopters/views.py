@@ -297,6 +297,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     initial = {
         "name": household.name,
         "area": household.area,
+        "postcode": household.postcode,
         "route": household.route,
         "legal_status": household.legal_status,
         "enquiry_source": household.enquiry_source,

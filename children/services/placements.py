@@ -23,7 +23,12 @@ from adoption.models import AuditEvent
 from children.models import AdoptivePlacement, Child, Disruption, FamilyFindingStatus, LearningAction, Match
 from children.selectors import journey_dates
 from children.selectors.placements import learning_action_owners
-from children.services import adoptive_placement_end, adoptive_placement_record, family_finding_status_record
+from children.services import (
+    adoptive_placement_end,
+    adoptive_placement_record,
+    episode_record,
+    family_finding_status_record,
+)
 from children.services.base import _check, _child_for_write, _require_writer, _save
 
 
@@ -80,7 +85,7 @@ def placement_record(
     # child's service takes them in, so two writes about siblings wait for each other rather than deadlock.
     for placement in waiting:
         _child_for_write(actor, placement.child_id)
-    return [
+    placed = [
         adoptive_placement_record(
             actor=actor,
             child_id=placement.child_id,
@@ -92,6 +97,53 @@ def placement_record(
         )
         for placement in waiting
     ]
+    for placement in placed:
+        _placed_for_adoption_episode(actor, placement, match)
+    return placed
+
+
+# 903 placement types for a child placed for adoption: with a placement order (legal status E1, or a
+# freeing order D1) A5/A6, with parental consent A3/A4; the first of each pair with the current foster carer.
+ADOPTION_PLACEMENTS = {True: {True: "A5", False: "A6"}, False: {True: "A3", False: "A4"}}
+
+
+def _placed_for_adoption_episode(actor: Any, placement: AdoptivePlacement, match: Match) -> None:
+    """The 903 episode of the move: the child's current episode ends and an adoption placement begins.
+
+    With the same carers (fostered by them first) only the placement's status changes: RNE T and
+    REASON_PLACE_CHANGE PLACE; with a new family it is a change of placement, RNE P for a change in the
+    care plan (CARPL). The legal status and category of need carry on; the placement postcode is the
+    family's. No episode is added when the child is not in care, or the current episode is already an
+    adoption placement or began on or after the move (the LA recorded it).
+    """
+    period = placement.child.periods_of_care.filter(ended_on__isnull=True).first()
+    current = period.episodes.filter(ended_on__isnull=True).order_by("-started_on").first() if period else None
+    placed_on = placement.placed_on
+    if current is None or placed_on is None or current.placement_type in ADOPTION_PLACEMENTS_ALL:
+        return
+    if current.started_on >= placed_on:
+        return
+    with_order = current.legal_status in ("E1", "D1")
+    agency = match.household.approving_agency
+    placing_la = placement.child.responsible_la
+    provider = "PR5" if agency.kind == "vaa" else ("PR1" if agency.pk in (placing_la.pk, placing_la.raa_id) else "PR2")
+    episode_record(
+        actor=actor,
+        child_id=placement.child_id,
+        started_on=placed_on,
+        reason_new_episode="T" if placement.with_foster_carers else "P",
+        legal_status=current.legal_status,
+        category_of_need=current.category_of_need,
+        placement_type=ADOPTION_PLACEMENTS[with_order][placement.with_foster_carers],
+        placement_provider=provider,
+        reason_place_change="PLACE" if placement.with_foster_carers else "CARPL",
+        home_postcode=current.home_postcode,
+        placement_postcode=current.placement_postcode if placement.with_foster_carers else match.household.postcode,
+        urn="XXXXXXX",
+    )
+
+
+ADOPTION_PLACEMENTS_ALL = frozenset(code for pair in ADOPTION_PLACEMENTS.values() for code in pair.values())
 
 
 def _current_placement(child: Child, field: str) -> AdoptivePlacement:

@@ -88,6 +88,11 @@ def placement_record(request: HttpRequest, match_id: int) -> HttpResponse:
     about = f"Matched with {match.household.name} on {_day(children[0].matched_on)}: {names}."
     if not waiting:
         about += " Every child of this match has moved in."
+    if not match.household.postcode:
+        about += (
+            " The family's postcode is not recorded: record it in the household's details first, or the"
+            " move's 903 episode will have no placement postcode."
+        )
     page = {
         "title": "Record the children moving in with the family",
         "intro": "Brothers and sisters who move in on different days: record each day for the children who moved.",
