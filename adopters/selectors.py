@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -138,6 +139,36 @@ def _current_availability() -> Subquery:
     return Subquery(
         Availability.objects.filter(household=OuterRef("pk")).order_by("-status_from", "-id").values("status")[:1],
         output_field=CharField(),
+    )
+
+
+# --- families a child's link or match may name ----------------------------------------------------------------
+
+
+def families_for_matching(*, actor: Any) -> QuerySet[Household]:
+    """The approved families ``actor`` may choose for a child's link or match, own agencies' first.
+
+    Their own agencies' approved families, whatever their availability (the match service says why one on hold
+    cannot be matched), then, under tenancy's family-for-matching rule, other agencies' approved families whose
+    current availability is "available", by agency. ``own_agency`` says which are which. Choosing is not
+    seeing: another agency's family here is still 404 to ``household_get``.
+    """
+    own_agencies = tenancy.scope_for(actor).household_org_ids
+    own = When(approving_agency__in=own_agencies, then=Value(True))
+    approved = Household.objects.filter(status=S.APPROVED).annotate(
+        availability_now=_current_availability(),
+        own_agency=Case(own, default=Value(False), output_field=BooleanField()),
+    )
+    available = Q(availability_now=Availability.Status.AVAILABLE)
+    return (
+        tenancy.scope_families_for_matching(approved, actor, available=available)
+        .select_related("approving_agency")
+        .order_by(
+            F("own_agency").desc(),
+            Case(When(own_agency=True, then=Value("")), default=F("approving_agency__name")),
+            "name",
+            "id",
+        )
     )
 
 

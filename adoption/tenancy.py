@@ -7,6 +7,23 @@
 
 Every selector starts from one of the ``scope_*`` functions below. Anything outside the scope
 is treated as not existing (404), so the existence of another LA's child is never revealed.
+
+One rule widens what may be *chosen*, never what may be seen: **families for matching**. A child
+placed with a family approved by another agency (a VAA, or another RAA) is an inter-agency
+placement, and the RAA that finds families for its LAs' children must be able to record a link or
+a match with such a family. So staff who hold a role that records children's journeys
+(``JOURNEY_ROLES``) in a membership of an RAA may choose, for a link or a match of a child they may
+write, any approved family whose current availability is "available" at any active VAA or any
+other active RAA, besides their own agencies' families (``scope_families_for_matching``). They see
+what the list and the child's links and matches show of such a family (name, reference, agency),
+and nothing else: ``scope_households`` is unchanged, so the family's record, its pages and its API
+operations stay 404 for them.
+
+Not LA staff, although they record journeys too: in an RAA the RAA finds and matches families for
+its LAs' children, and an LA's staff do not see even their own RAA's families. Given this rule
+they could choose only other agencies' families, the ones that cost an inter-agency fee, without
+ever seeing the RAA's own; they ask the RAA's family finders, as the link and match pages say.
+Not VAA staff: they see no children, so have no child to choose a family for.
 """
 
 from __future__ import annotations
@@ -14,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from adoption.models import ApiClient, Organisation, Role, User
 
@@ -24,11 +41,19 @@ if TYPE_CHECKING:
     Actor = User | ApiClient | AnonymousUser
 
 
+# The roles that record a child's journey: the same as children.services.base.JOURNEY_WRITERS, which tenancy
+# may not import (tests/adoption/test_tenancy.py keeps the two equal). Held in a membership of an RAA, they
+# give the family-for-matching rule (see the module docstring).
+JOURNEY_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR})
+
+
 @dataclass(frozen=True)
 class Scope:
     la_ids: frozenset[int]  # LAs whose children the actor may see
     household_org_ids: frozenset[int]  # approving agencies whose households the actor may see
     roles: frozenset[str]
+    # May choose other agencies' available families for a link or a match (the family-for-matching rule).
+    chooses_other_agencies_families: bool = False
 
     def sees_la(self, la_id: int | None) -> bool:
         return la_id is not None and la_id in self.la_ids
@@ -64,12 +89,15 @@ def _user_scope(user: User) -> Scope:
     la_ids: set[int] = set()
     household_orgs: set[int] = set()
     raa_ids: set[int] = set()
-    for org_id, kind, _role in memberships:
+    chooses_other_agencies_families = False
+    for org_id, kind, role in memberships:
         if kind == Organisation.Kind.LA:
             la_ids.add(org_id)
         elif kind == Organisation.Kind.RAA:
             raa_ids.add(org_id)
             household_orgs.add(org_id)
+            # The role must be held at the RAA itself: a journey role at an LA does not give the rule.
+            chooses_other_agencies_families |= role in JOURNEY_ROLES
         elif kind == Organisation.Kind.VAA:
             household_orgs.add(org_id)
     if raa_ids:
@@ -78,7 +106,12 @@ def _user_scope(user: User) -> Scope:
                 "id", flat=True
             )
         )
-    return Scope(frozenset(la_ids), frozenset(household_orgs), frozenset(role for *_x, role in memberships))
+    return Scope(
+        frozenset(la_ids),
+        frozenset(household_orgs),
+        frozenset(role for *_x, role in memberships),
+        chooses_other_agencies_families,
+    )
 
 
 def has_role(actor: Any, *roles: Role | str) -> bool:
@@ -92,6 +125,29 @@ def scope_children(queryset: QuerySet, actor: Any, *, la_field: str = "responsib
 
 def scope_households(queryset: QuerySet, actor: Any, *, org_field: str = "approving_agency") -> QuerySet:
     return queryset.filter(**{f"{org_field}__in": scope_for(actor).household_org_ids})
+
+
+def scope_families_for_matching(
+    queryset: QuerySet, actor: Any, *, available: Q, org_field: str = "approving_agency"
+) -> QuerySet:
+    """Narrow a queryset of approved households to those the actor may choose for a child's link or match.
+
+    Their own agencies' households (``scope_households``), and, under the family-for-matching rule, those of
+    every other active VAA and RAA that meet ``available``: the households app's condition for a family whose
+    current availability for family finding is "available" (``adopters.selectors.families_for_matching``).
+    Choosing is not seeing: nothing here widens ``scope_households``.
+    """
+    scope = scope_for(actor)
+    own = Q(**{f"{org_field}__in": scope.household_org_ids})
+    if not scope.chooses_other_agencies_families:
+        return queryset.filter(own)
+    other_agencies = Q(
+        **{
+            f"{org_field}__kind__in": (Organisation.Kind.VAA, Organisation.Kind.RAA),
+            f"{org_field}__is_active": True,
+        }
+    )
+    return queryset.filter(own | (other_agencies & available))
 
 
 def visible_las(actor: Any) -> QuerySet[Organisation]:

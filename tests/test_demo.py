@@ -966,7 +966,7 @@ class TestDemoRegion:
             ).exists(), placement.child.la_child_id
 
     def test_postcodes_are_real_and_in_the_childs_la(self, db):
-        from children.demo_care import POSTCODES
+        from children.demo import POSTCODES
 
         towns = POSTCODES
         known = {code for codes in towns.values() for code in codes}

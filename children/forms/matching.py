@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -18,8 +19,27 @@ def _family_label(household: Household) -> str:
     return f"{household.name} ({household.reference}, {household.approving_agency.name}{approved})"
 
 
+def family_choices(households: Iterable[Household]) -> list[Any]:
+    """The select's options: the user's own agencies' families first, then each other agency's under its name.
+
+    ``households`` as ``adopters.selectors.families_for_matching`` gives them (annotated ``own_agency``, own
+    first, then by agency). With no other agency's family the list is flat, as it always was.
+    """
+    own: list[tuple[int, str]] = []
+    others: dict[str, list[tuple[int, str]]] = {}
+    for household in households:
+        option = (household.pk, _family_label(household))
+        if getattr(household, "own_agency", True):
+            own.append(option)
+        else:
+            others.setdefault(f"{household.approving_agency.name} (another agency)", []).append(option)
+    if not others:
+        return own
+    return [*([("Your agency's families", own)] if own else []), *others.items()]
+
+
 class _WithFamily(GovukForm):
-    """A form with the family chosen from the approved families the user may see.
+    """A form with the family chosen from the families the user may choose (``families_for_matching``).
 
     The choice is taken as a household's id rather than checked against the list, so that a family whose
     approval or availability changed since the page was shown gets the service's reason, not "not in the list".
@@ -35,12 +55,9 @@ class _WithFamily(GovukForm):
 
     def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        options = [
-            ("", "Choose a family"),
-            *((h.pk, _family_label(h)) for h in households.select_related("approving_agency")),
-        ]
-        self.fields["household"].widget.choices = options  # type: ignore[attr-defined]
-        self.has_families = len(options) > 1
+        families = family_choices(households.select_related("approving_agency"))
+        self.fields["household"].widget.choices = [("", "Choose a family"), *families]  # type: ignore[attr-defined]
+        self.has_families = bool(families)
 
 
 class LinkForm(_WithFamily):

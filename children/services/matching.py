@@ -11,8 +11,14 @@ agency's type and the number of children, from the configured rates table, plus 
 when the child's LA is in London. No rate configured: the match is saved without a fee, and the
 match page says which rate is missing; no figure is invented.
 
-Locks are taken household first, then children (in id order), then links, so two writers queue
-rather than deadlock.
+Which families. A link or a match names a family from ``adopters.selectors.families_for_matching``: the
+user's own agencies' approved families, and, under tenancy's family-for-matching rule, the approved and
+available families of other agencies (an RAA's staff recording an inter-agency link or match). Choosing a
+family is not seeing its record: nothing is said about another agency's family the user may not choose.
+
+Locks are taken children first (in id order), then the household, then links: the order of the placement
+services (each child, then ``adopters.services.household_follow_placements``), so two writers queue rather
+than deadlock.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from adopters.models import Availability, Household
+from adopters.selectors import families_for_matching, household_list
 from adoption import audit, tenancy
 from adoption.models import AuditEvent, Organisation
 from children import fees
@@ -68,20 +75,25 @@ def _set_fee(match: Match, household: Household, la: Organisation, children: int
 
 
 def _household_for_write(actor: Any, household_id: int, *, to_match: bool = False) -> Household:
-    """An approved family the actor may see, locked; for a match it must also be available for family finding."""
-    household = (
-        tenancy.scope_households(Household.objects.select_for_update(of=("self",)), actor)
-        .select_related("approving_agency")
-        .filter(pk=household_id)
-        .first()
-    )
+    """A family the actor may choose (``families_for_matching``), locked; for a match it must also be available.
+
+    Lock it after the children (see the module docstring). The actor's own agencies' families are explained
+    (not approved, on hold); another agency's family the actor may not choose is not described at all.
+    """
+    household = families_for_matching(actor=actor).select_for_update(of=("self",)).filter(pk=household_id).first()
     if household is None:
-        raise ValidationError({"household_id": "Choose an approved family from the list"})
-    if household.status != Household.Status.APPROVED:
+        own = household_list(actor=actor).filter(pk=household_id).first()
+        if own is None:
+            raise ValidationError(
+                {
+                    "household_id": "Choose an approved family from the list: another agency's family can be "
+                    "chosen while it is approved and available for family finding"
+                }
+            )
         raise ValidationError(
             {
-                "household_id": f"{household.name} is not an approved family waiting for a child "
-                f"({household.get_status_display().lower()})"
+                "household_id": f"{own.name} is not an approved family waiting for a child "
+                f"({own.get_status_display().lower()})"
             }
         )
     if to_match:
@@ -160,8 +172,9 @@ def link_record(
 
     For a sibling group, one link per child, sharing the group. Returns the links made.
     """
-    household = _household_for_write(actor, household_id)
+    # Children first, then the family: the lock order of every write here (see the module docstring).
     children, group = _children_for_write(actor, child_id=child_id, group_id=group_id)
+    household = _household_for_write(actor, household_id)
     if household.approved_on and started_on < household.approved_on:
         raise ValidationError(
             {
@@ -257,8 +270,11 @@ def match_record(
             raise ValidationError({"household_id": f"The link is with {link.household.name}: match with that family"})
         if child_id is None and group_id is None:
             child_id, group_id = (None, link.sibling_group_id) if link.sibling_group_id else (link.child_id, None)
-    household = _household_for_write(actor, household_id, to_match=True)
+    # Lock the children (in id order) before the family, as the placement services do (each child, then
+    # household_follow_placements locks the family): taken the other way round, a match and a placement
+    # recorded at once for the same family could each hold what the other waits for, and deadlock.
     children, group = _children_for_write(actor, child_id=child_id, group_id=group_id)
+    household = _household_for_write(actor, household_id, to_match=True)
     if link_id is not None and link.child_id not in {child.pk for child in children}:
         raise ValidationError({"link_id": "The link is not with these children"})
     for child in children:

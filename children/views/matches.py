@@ -1,7 +1,8 @@
 """Links and matches: a child's (or sibling group's) links and matches, recording them, and the match page.
 
-The reads here are scoped by tenancy first, as every selector is: a link or a match is seen through
-its children, so a user of another LA gets 404 for the page and for every form posted to it.
+The reads are ``children.selectors.matches`` (a link or a match is seen through its children, so a user of
+another LA gets 404 for the page and for every form posted to it) and, for the families a link or a match may
+name, ``adopters.selectors.families_for_matching``.
 """
 
 from __future__ import annotations
@@ -14,16 +15,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from adopters.models import Household
-from adopters.selectors import household_list
-from adoption import audit, tenancy
-from adoption.models import AuditEvent
+from adopters.selectors import families_for_matching
 from children import fees, selectors, services
 from children.forms.base import GovukForm
 from children.forms.matching import (
@@ -36,55 +34,8 @@ from children.forms.matching import (
     MatchReportsForm,
 )
 from children.models import AdoptivePlacement, Child, Link, Match, SiblingGroup
+from children.selectors import matches as reads
 from children.views.common import GET_POST, _can_write, _form_data, _form_response, _require_writer
-
-# --- reads ------------------------------------------------------------------------------------------------------
-
-
-def _approved_families(actor: Any) -> QuerySet[Household]:
-    """The approved families waiting that the user may see, to link or match with."""
-    return household_list(actor=actor).filter(status=Household.Status.APPROVED).order_by("name", "id")
-
-
-def _links(actor: Any, **filters: Any) -> QuerySet[Link]:
-    links = tenancy.scope_children(Link.objects.filter(**filters), actor, la_field="child__responsible_la")
-    return links.select_related("child", "household__approving_agency", "sibling_group").order_by(
-        "-started_on", "household__name", "child_id"
-    )
-
-
-def _link_get(actor: Any, link_id: int) -> Link:
-    link = _links(actor, pk=link_id).first()
-    if link is None:
-        raise Http404("No such link.")
-    audit.record(actor=actor, action=AuditEvent.Action.READ, obj=link, organisation_id=link.child.responsible_la_id)
-    return link
-
-
-def _matches(actor: Any, **filters: Any) -> QuerySet[Match]:
-    """Matches whose children the user may see (a match's children all have one LA)."""
-    visible = tenancy.scope_children(AdoptivePlacement.objects.all(), actor, la_field="child__responsible_la")
-    return (
-        Match.objects.filter(pk__in=visible.filter(**filters).values("match_id"))
-        .select_related("household__approving_agency", "sibling_group", "fee_rate")
-        .prefetch_related(
-            Prefetch(
-                "placements",
-                queryset=AdoptivePlacement.objects.select_related("child__responsible_la").order_by("child_id"),
-            )
-        )
-        .order_by("-decided_on", "-id")
-    )
-
-
-def _match_get(actor: Any, match_id: int) -> Match:
-    match = _matches(actor, match_id=match_id).first()
-    if match is None:
-        raise Http404("No such match.")
-    la_id = match.placements.all()[0].child.responsible_la_id
-    audit.record(actor=actor, action=AuditEvent.Action.READ, obj=match, organisation_id=la_id)
-    return match
-
 
 # --- what the pages show ----------------------------------------------------------------------------------------
 
@@ -137,11 +88,11 @@ def _links_page(
 ) -> HttpResponse:
     actor = request.user
     if group is not None:
-        links = _links(actor, sibling_group=group)
-        matches = _matches(actor, child__in=children)
+        links = reads.link_list(actor=actor, sibling_group=group)
+        matches = reads.match_list(actor=actor, children=children)
     else:
-        links = _links(actor, child=child)
-        matches = _matches(actor, child=child)
+        links = reads.link_list(actor=actor, child=child)
+        matches = reads.match_list(actor=actor, child=child)
     can_write = _can_write(request)
     dates = [selectors.journey_dates(c) for c in children]
     # A match needs every child's decision that they should be placed for adoption, and no current match.
@@ -245,7 +196,7 @@ class FamilyPage:
 def _family_page(spec: FamilyPage, request: HttpRequest, child_id: int | None, group_id: int | None) -> HttpResponse:
     subject, name, links_url = _subject(request, child_id, group_id)
     _require_writer(request)
-    households = _approved_families(request.user)
+    households = families_for_matching(actor=request.user)
     form = spec.form(_form_data(request), households=households, initial=_household_asked_for(request))
     return _form_page(
         request,
@@ -324,7 +275,7 @@ def _link_context(link: Link) -> tuple[str, str, str]:
 @login_required
 @GET_POST
 def link_outcome(request: HttpRequest, link_id: int) -> HttpResponse:
-    link = _link_get(request.user, link_id)
+    link = reads.link_get(actor=request.user, link_id=link_id)
     _require_writer(request)
     back, name, about = _link_context(link)
     intro = "The outcome is recorded for every child in the group." if link.sibling_group_id else ""
@@ -345,7 +296,7 @@ def link_outcome(request: HttpRequest, link_id: int) -> HttpResponse:
 @login_required
 @GET_POST
 def link_match(request: HttpRequest, link_id: int) -> HttpResponse:
-    link = _link_get(request.user, link_id)
+    link = reads.link_get(actor=request.user, link_id=link_id)
     _require_writer(request)
     back, name, about = _link_context(link)
     return _form_page(
@@ -367,10 +318,12 @@ def link_match(request: HttpRequest, link_id: int) -> HttpResponse:
 
 @login_required
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = _match_get(request.user, match_id)
+    match = reads.match_get(actor=request.user, match_id=match_id)
     placements = list(match.placements.all())
     children = [p.child for p in placements]
-    led_to_it = _links(request.user, child__in=children, household=match.household, outcome=Link.Outcome.MATCHED)
+    led_to_it = reads.link_list(
+        actor=request.user, children=children, household=match.household, outcome=Link.Outcome.MATCHED
+    )
     return render(
         request,
         "children/match_detail.html",
@@ -394,7 +347,7 @@ def _match_form_view(
     @login_required
     @GET_POST
     def view(request: HttpRequest, match_id: int) -> HttpResponse:
-        match = _match_get(request.user, match_id)
+        match = reads.match_get(actor=request.user, match_id=match_id)
         _require_writer(request)
         initial = {name: getattr(match, name) for name in form_class.base_fields}
         names = ", ".join(p.child.full_name for p in match.placements.all())

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from adoption import tenancy
 from children import services
-from children.selectors import matching
+from children.selectors import match_figures, matching
 from children.views.common import PAGE_SIZE
 
 
@@ -69,12 +69,12 @@ def family_finding_figures(request: HttpRequest) -> HttpResponse:
     # A band or an LA that is not one of these (another LA's id, say) is ignored, as the child list does.
     band = request.GET.get("band", "")
     chosen_la = next((la for la in las if str(la.pk) == request.GET.get("la")), None)
-    band = band if band in matching.OrderWait.values else ""
-    children = matching.waiting_for_match(
+    band = band if band in match_figures.OrderWait.values else ""
+    children = match_figures.waiting_for_match(
         actor=request.user, today=today, band=band, la_id=chosen_la.pk if chosen_la else None
     )
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
-    bands = dict(matching.OrderWait.choices)
+    bands = dict(match_figures.OrderWait.choices)
     rows = [
         {
             "child": child,
@@ -89,8 +89,8 @@ def family_finding_figures(request: HttpRequest) -> HttpResponse:
         request,
         "children/family_finding_figures.html",
         {
-            "figures": matching.waiting_for_match_figures(actor=request.user, today=today),
-            "bands": matching.OrderWait.choices,
+            "figures": match_figures.waiting_for_match_figures(actor=request.user, today=today),
+            "bands": match_figures.OrderWait.choices,
             "band_label": bands.get(band, ""),
             "chosen_la": chosen_la,
             "rows": rows,

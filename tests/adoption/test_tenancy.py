@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import OuterRef, Q, Subquery
+
+from adopters.models import Availability, Household
 from adoption import tenancy
 from adoption.models import Job, Membership, Role
 from children.models import Child
@@ -50,8 +54,6 @@ def test_vaa_staff_see_their_households_and_no_children(vaa_worker, vaa, child_a
 
 
 def test_households_are_scoped_to_the_approving_agency(vaa_worker, vaa, family_finder, raa):
-    from adopters.models import Household
-
     vaa_household = factories.HouseholdFactory(approving_agency=vaa)
     raa_household = factories.HouseholdFactory(approving_agency=raa)
     assert set(tenancy.scope_households(Household.objects.all(), vaa_worker)) == {vaa_household}
@@ -117,3 +119,73 @@ def test_the_scope_is_computed_once_per_actor_object(social_worker_a, django_ass
     tenancy.scope_for(social_worker_a)
     with django_assert_num_queries(0):
         tenancy.scope_for(social_worker_a)
+
+
+# --- families for matching: choosing another agency's family is not seeing it ------------------------------------
+
+
+def test_the_rules_journey_roles_are_the_childrens_journey_writers():
+    """Tenancy may not import children, so it holds its own list of the roles that record a child's journey."""
+    from children.services.base import JOURNEY_WRITERS
+
+    assert set(JOURNEY_WRITERS) == tenancy.JOURNEY_ROLES
+
+
+def test_only_journey_roles_held_at_an_raa_give_the_family_for_matching_rule(
+    family_finder, manager, adm, assessing_social_worker, social_worker_a, manager_a, vaa_worker, vaa, api_client_a
+):
+    vaa_finder = factories.staff(vaa, Role.FAMILY_FINDER)
+    la_finder = factories.staff(social_worker_a.memberships.get().organisation, Role.FAMILY_FINDER)
+    for actor in (family_finder, manager, adm):
+        assert tenancy.scope_for(actor).chooses_other_agencies_families, actor
+    for actor in (assessing_social_worker, social_worker_a, manager_a, la_finder, vaa_worker, vaa_finder):
+        assert not tenancy.scope_for(actor).chooses_other_agencies_families, actor
+    assert not tenancy.scope_for(api_client_a[0]).chooses_other_agencies_families
+    assert not tenancy.scope_for(AnonymousUser()).chooses_other_agencies_families
+
+
+def test_families_for_matching_add_other_agencies_available_families_to_the_actors_own(
+    family_finder, social_worker_a, raa, vaa, la_other
+):
+    def family(agency, *, availability=Availability.Status.AVAILABLE, **fields):
+        household = factories.HouseholdFactory(approving_agency=agency, **fields)
+        if availability:
+            Availability.objects.create(household=household, status=availability, status_from=household.approved_on)
+        return household
+
+    own_on_hold = family(raa, availability=Availability.Status.ON_HOLD)
+    own_unrecorded = family(raa, availability=None)
+    own_available = family(raa)
+    vaa_available = family(vaa)
+    other_raa_available = family(la_other.raa)
+    closed_vaa = factories.VaaFactory(is_active=False)
+    not_choosable = [
+        family(vaa, availability=Availability.Status.ON_HOLD),
+        family(vaa, availability=None),
+        family(la_other.raa, availability=Availability.Status.NOT_AVAILABLE),
+        family(la_other.raa, status=Household.Status.STAGE_2, approved_on=date(2023, 9, 1)),
+        family(closed_vaa),
+        family(la_other),  # an LA is neither a VAA nor an RAA
+    ]
+    choosable = set(
+        tenancy.scope_families_for_matching(
+            Household.objects.filter(status=Household.Status.APPROVED).annotate(now=_availability_now()),
+            family_finder,
+            available=Q(now=Availability.Status.AVAILABLE),
+        )
+    )
+    assert choosable == {own_on_hold, own_unrecorded, own_available, vaa_available, other_raa_available}
+    assert not choosable.intersection(not_choosable)
+    # Seeing is unchanged: the RAA's households only.
+    assert set(tenancy.scope_households(Household.objects.all(), family_finder)) == {
+        own_on_hold,
+        own_unrecorded,
+        own_available,
+    }
+    # An LA's staff choose nothing: they see no households, and the rule is not theirs.
+    assert not tenancy.scope_families_for_matching(Household.objects.all(), social_worker_a, available=Q()).exists()
+
+
+def _availability_now() -> Subquery:
+    latest = Availability.objects.filter(household=OuterRef("pk")).order_by("-status_from", "-id")
+    return Subquery(latest.values("status")[:1])

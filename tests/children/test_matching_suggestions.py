@@ -21,7 +21,7 @@ from django.urls import reverse
 from adopters.models import Availability, Household
 from adoption.models import Role
 from children.models import Link, SiblingGroup, SiblingGroupMember
-from children.selectors import matching
+from children.selectors import match_figures, matching
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -560,7 +560,7 @@ def orders(la_a, la_b, la_other):
 
 
 def test_the_figures_count_children_waiting_by_time_since_the_order(family_finder, social_worker_a, orders):
-    figures = matching.waiting_for_match_figures(actor=family_finder, today=TODAY)
+    figures = match_figures.waiting_for_match_figures(actor=family_finder, today=TODAY)
 
     assert [(row.name, row.cells, row.total) for row in figures] == [
         (
@@ -577,21 +577,21 @@ def test_the_figures_count_children_waiting_by_time_since_the_order(family_finde
     ]
     # LA A's social worker sees LA A's row only.
     assert [
-        (row.name, row.total) for row in matching.waiting_for_match_figures(actor=social_worker_a, today=TODAY)
+        (row.name, row.total) for row in match_figures.waiting_for_match_figures(actor=social_worker_a, today=TODAY)
     ] == [("Ashby Borough", 6)]
     # The drill-down is the same children, longest waiting first.
-    over_18 = matching.waiting_for_match(actor=family_finder, today=TODAY, band="over_18_months")
+    over_18 = match_figures.waiting_for_match(actor=family_finder, today=TODAY, band="over_18_months")
     assert [c.full_name for c in over_18] == ["Theo Thirty", "Eddie Eighteen"]
-    six_to_12 = matching.waiting_for_match(actor=family_finder, today=TODAY, band="6_to_12_months")
+    six_to_12 = match_figures.waiting_for_match(actor=family_finder, today=TODAY, band="6_to_12_months")
     # The same day's orders by surname.
     assert [c.full_name for c in six_to_12] == ["Bea Brookfield", "Nina Nine", "Sid Six"]
 
 
 def test_the_figures_are_one_query(family_finder, orders, django_assert_num_queries):
     # The scope is computed once per request; this reads it first, as the page's other selectors would.
-    matching.waiting_for_match(actor=family_finder, today=TODAY).exists()
+    match_figures.waiting_for_match(actor=family_finder, today=TODAY).exists()
     with django_assert_num_queries(1):
-        matching.waiting_for_match_figures(actor=family_finder, today=TODAY)
+        match_figures.waiting_for_match_figures(actor=family_finder, today=TODAY)
 
 
 def test_the_figures_page_drills_down_to_the_children(client, family_finder, social_worker_a, orders, la_a):
