@@ -23,6 +23,7 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
         (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR),
     ),
     ("Adopters", "adopters:pipeline", ()),
+    ("Panels", "panels:members", (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)),
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
@@ -30,7 +31,8 @@ _CHILDREN_PAGES = frozenset(
     {"children:list", "children:waiting", "children:tracker", "children:placements", "ssda903:import-upload"}
 )
 # Pages about households: only for the staff of an agency that approves adopters (an RAA or a VAA).
-_HOUSEHOLD_PAGES = frozenset({"adopters:pipeline"})
+# Panels too: they belong to an RAA, so an LA's manager or ADM is not shown a link that answers 403.
+_HOUSEHOLD_PAGES = frozenset({"adopters:pipeline", "panels:members"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:

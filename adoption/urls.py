@@ -31,6 +31,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
     path("children/", include("children.urls")),
     path("households/", include("adopters.urls")),
+    path("panels/", include("panels.urls")),
     path("ssda903/", include("children.ssda903.urls")),
     path("reports/", include("reporting.urls")),
     path("api/v1/", include(api_v1)),

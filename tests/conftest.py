@@ -112,3 +112,15 @@ def api_client_a(la_a):
 @pytest.fixture
 def api_client_b(la_b):
     return factories.api_client_with_token(la_b, name="Brookfield case system")
+
+
+@pytest.fixture
+def panel_member_user(raa):
+    """A member of the RAA's adoption panel who signs in: reads the panels, changes nothing."""
+    return factories.staff(raa, Role.PANEL_MEMBER, username="pm.raa")
+
+
+@pytest.fixture
+def panel_adviser_other(la_other):
+    """The panel adviser of another RAA (``la_other``'s)."""
+    return factories.staff(la_other.raa, Role.PANEL_ADVISER, username="pa.other")

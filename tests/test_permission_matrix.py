@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.contrib import admin
@@ -92,6 +92,11 @@ EXEMPT_PREFIXES: dict[str, str] = {
         "Household pages belong to an approving agency (an RAA or a VAA), never to an LA: LA A's social worker "
         "is refused every one of them (403), and test_every_household_page_hides_another_agencys_households "
         "walks them as a VAA worker against the RAA's household, with the VAA's own as the control."
+    ),
+    "panels/": (
+        "Panels belong to an RAA, never to an LA: LA A's social worker is refused every list page (403) and "
+        "gets 404 for every member and meeting, and test_every_panel_page_hides_another_raas_panels walks them "
+        "as the RAA's panel adviser against another RAA's records, with the RAA's own as the control."
     ),
 }
 
@@ -641,4 +646,83 @@ def test_every_household_page_hides_another_agencys_households(
     response = client.get(route.url(other))
     assert response.status_code == 404, f"{route.url(other)} (the RAA's household) answered {response.status_code}"
     assert household_raa.name not in response.content.decode()
+    assert client.post(route.url(other)).status_code in {404, 405}
+
+
+# --- panel pages: walked as an RAA's panel adviser --------------------------------------------------------------
+
+PANEL_ROUTES = [r for r in ROUTES if r.route.startswith("panels/")]
+# Parameter -> (the RAA's own record, another RAA's record): the RAA's panel adviser must get 404 for the second.
+PANEL_PARAMETERS: dict[str, tuple[str, str]] = {
+    "member_id": ("panel_member_raa", "panel_member_other_raa"),
+    "meeting_id": ("panel_meeting_raa", "panel_meeting_other_raa"),
+}
+
+
+def _panel_member(raa, name):
+    from panels.models import PanelMember
+
+    return PanelMember.objects.create(raa=raa, name=name, roles=["chair"], on_list_from=date(2024, 1, 1))
+
+
+def _panel_meeting(raa, member, place):
+    from panels.models import PanelAttendance, PanelMeeting
+
+    meeting = PanelMeeting.objects.create(raa=raa, held_on=date(2025, 6, 10), starts_at=time(10), place=place)
+    PanelAttendance.objects.create(meeting=meeting, member=member)
+    return meeting
+
+
+@pytest.fixture
+def panel_member_raa(raa):
+    return _panel_member(raa, "Heartlands Chair")
+
+
+@pytest.fixture
+def panel_member_other_raa(la_other):
+    return _panel_member(la_other.raa, "Coastal Chair")
+
+
+@pytest.fixture
+def panel_meeting_raa(raa, panel_member_raa):
+    return _panel_meeting(raa, panel_member_raa, "Heartlands Town Hall")
+
+
+@pytest.fixture
+def panel_meeting_other_raa(la_other, panel_member_other_raa):
+    return _panel_meeting(la_other.raa, panel_member_other_raa, "Coastal Civic Centre")
+
+
+def test_the_panel_walk_sees_the_panel_pages():
+    routes = {r.route for r in PANEL_ROUTES}
+    assert {"panels/", "panels/members/<int:member_id>/", "panels/meetings/<int:meeting_id>/"} <= routes
+
+
+@pytest.mark.parametrize("route", PANEL_ROUTES, ids=[r.route for r in PANEL_ROUTES])
+def test_every_panel_page_hides_another_raas_panels(
+    route, client, panel_adviser, social_worker_a, panel_meeting_raa, panel_meeting_other_raa, request
+):
+    unknown = [p for p in route.parameters if p not in PANEL_PARAMETERS]
+    assert not unknown, f"{route.route} takes {unknown}: add the RAA's and another RAA's records to PANEL_PARAMETERS"
+    own = {p: request.getfixturevalue(PANEL_PARAMETERS[p][0]).pk for p in route.parameters}
+    other = {p: request.getfixturevalue(PANEL_PARAMETERS[p][1]).pk for p in route.parameters}
+    secrets = ("Coastal Chair", "Coastal Civic Centre")
+
+    # LA staff: the lists are refused (403); a member or meeting does not exist for them (404).
+    client.force_login(social_worker_a)
+    expected = 404 if route.parameters else 403
+    assert client.get(route.url(own)).status_code == expected
+    assert client.get(route.url(other)).status_code == expected
+
+    client.force_login(panel_adviser)
+    control = client.get(route.url(own))
+    assert control.status_code == 200, f"{route.url(own)} with the RAA's own record answered {control.status_code}"
+    if not route.parameters:
+        for secret in secrets:
+            assert secret not in control.content.decode(), f"{route.route} shows another RAA's panel ({secret!r})"
+        return
+    response = client.get(route.url(other))
+    assert response.status_code == 404, f"{route.url(other)} (another RAA's record) answered {response.status_code}"
+    for secret in secrets:
+        assert secret not in response.content.decode()
     assert client.post(route.url(other)).status_code in {404, 405}
