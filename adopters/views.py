@@ -68,6 +68,7 @@ def _form_page(
             "form": form,
             "title": title,
             "household": household,
+            "caption": f"{household.name} ({household.reference})" if household else "",
             "button": button,
             "about": about,
             "warning": warning,
