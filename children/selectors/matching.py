@@ -241,8 +241,9 @@ def _counts(*, actor: Any, needs: Needs, raa_id: int) -> tuple[int, int, int]:
             .filter(availability_now=Availability.Status.AVAILABLE, area_key__in=keys)
             .count()
         )
-    # Families approved by voluntary adoption agencies are outside an RAA's tenancy: their rows are never
-    # read, only counted, so the family finder knows to ask the agencies ("and N more at VAAs").
+    # Families approved by voluntary adoption agencies are not the RAA's: the issue asks for them to be
+    # counted, not ranked ("and N more at VAAs"). A family finder may still choose one for a link or a
+    # match (tenancy's "families for matching"), without seeing its record.
     vaa_families = _available(
         Household.objects.filter(
             approving_agency__kind=Organisation.Kind.VAA, approving_agency__is_active=True
