@@ -54,6 +54,9 @@ from children.models import (
     SiblingGroupMember,
 )
 from children.selectors import child_stage, with_journey_dates
+from panels import demo as panels_demo
+from panels.models import PanelAppraisal, PanelAttendance, PanelMeeting, PanelMember, PanelRole
+from panels.selectors import meeting_get, meeting_quorum, on_list
 from reporting.measures import a1
 
 REFERENCE = date(2026, 3, 31)
@@ -440,6 +443,32 @@ def digest() -> str:
                 "owner__username",
                 "due_on",
                 "done_on",
+            )
+        ),
+        list(
+            PanelMember.objects.order_by("name").values_list(
+                "name",
+                "raa__name",
+                "user__username",
+                "roles",
+                "post_qualifying_years",
+                "on_list_from",
+                "off_list_on",
+                "gender",
+                "lived_experience",
+            )
+        ),
+        list(
+            PanelAppraisal.objects.order_by("member__name", "due_on").values_list("member__name", "due_on", "done_on")
+        ),
+        list(
+            PanelMeeting.objects.order_by("held_on", "starts_at", "place").values_list(
+                "held_on", "starts_at", "place", "attendance_recorded_at"
+            )
+        ),
+        list(
+            PanelAttendance.objects.order_by("meeting__held_on", "meeting__starts_at", "member__name").values_list(
+                "meeting__held_on", "meeting__place", "member__name", "invited", "attended"
             )
         ),
     ]
@@ -1240,6 +1269,79 @@ class TestDemoRegion:
             actions.filter(done_on__isnull=False).count(),
             actions.filter(done_on__isnull=True, due_on__lt=REFERENCE).count(),
         ]
+
+    def test_the_central_list_and_appraisals(self, db):
+        members = PanelMember.objects.filter(raa=demo_raa())
+        assert 14 <= members.count() <= 18
+        assert members.filter(roles__contains=[PanelRole.CHAIR]).count() == 1
+        assert members.filter(roles__contains=[PanelRole.VICE_CHAIR]).count() == 2
+        assert not members.filter(roles__contains=[PanelRole.CHAIR]).exclude(roles__contains=["independent"]).exists()
+        independent = members.filter(roles__contains=[PanelRole.INDEPENDENT])
+        assert independent.filter(lived_experience=True).count() >= 3
+        social_workers = members.filter(roles__contains=[PanelRole.SOCIAL_WORK])
+        assert social_workers.count() >= 3
+        assert all(3 <= m.post_qualifying_years <= 20 for m in social_workers)
+        for role in (PanelRole.MEDICAL_ADVISER, PanelRole.ELECTED_MEMBER, PanelRole.FOSTERING):
+            assert members.filter(roles__contains=[role]).exists(), role
+        assert len(set(members.values_list("gender", flat=True))) >= 3
+        assert members.filter(off_list_on__lte=REFERENCE).count() == 2
+        linked = members.get(user__username=panels_demo.PANEL_MEMBER_USERNAME)
+        assert linked.off_list_on is None
+        assert Membership.objects.filter(user=linked.user, organisation=linked.raa, role=Role.PANEL_MEMBER).exists()
+        appraisals = PanelAppraisal.objects.filter(member__raa=demo_raa())
+        assert appraisals.filter(done_on__isnull=False).count() > appraisals.count() / 2
+        assert appraisals.filter(done_on__isnull=True, due_on__lt=REFERENCE).count() == 2
+        assert not appraisals.filter(done_on__gt=REFERENCE).exists()
+        for member in members.filter(on_list(REFERENCE)):  # each current member has one open appraisal
+            assert member.appraisals.filter(done_on__isnull=True).count() == 1, member.name
+        for model in (PanelMember, PanelAppraisal, PanelMeeting, PanelAttendance):
+            for obj in model.objects.all():
+                obj.full_clean()
+
+    def test_panel_meetings_attendance_and_quorum(self, db):
+        meetings = PanelMeeting.objects.filter(raa=demo_raa()).prefetch_related("attendances__member")
+        past = [m for m in meetings if m.held_on < REFERENCE]
+        upcoming = [m for m in meetings if m.held_on >= REFERENCE]
+        assert 40 <= len(past) <= 50 and len(upcoming) == 6
+        assert min(m.held_on for m in past) >= REFERENCE - timedelta(days=365)
+        assert {m.place for m in meetings} == {"Coventry", "Solihull", "Warwick", "Worcester", "Hereford"}
+        for meeting in meetings:
+            rows = list(meeting.attendances.all())
+            assert 6 <= sum(a.invited for a in rows) <= 9, meeting
+            # Members' dates on the list cover every meeting they are invited to or attended.
+            assert all(a.member.on_list_from <= meeting.held_on for a in rows), meeting
+            assert all(a.member.off_list_on is None or meeting.held_on < a.member.off_list_on for a in rows)
+        for meeting in past:
+            assert meeting.attendance_recorded_at is not None
+            assert any(a.attended for a in meeting.attendances.all()), meeting
+        for meeting in upcoming:
+            assert meeting.attendance_recorded_at is None
+            assert not any(a.attended for a in meeting.attendances.all())
+        verdicts = {m.pk: meeting_quorum(m) for m in past}
+        refused = [v.result.missing for v in verdicts.values() if not v.result.is_quorate]
+        assert 2 <= len(refused) <= 3
+        assert ["No independent member is attending"] in refused
+        assert ["Only 4 members are attending: at least 5 are needed"] in refused
+        assert all(v.on_attendance for v in verdicts.values())
+        # The panel member's login sees meetings they sat on.
+        linked = PanelMember.objects.get(user__username=panels_demo.PANEL_MEMBER_USERNAME)
+        assert linked.attendances.filter(attended=True).exists()
+        meeting = meeting_get(actor=linked.user, meeting_id=past[0].pk, record_read=False)
+        assert meeting.pk == past[0].pk
+
+    def test_the_summary_counts_the_panels(self, demo_output, db):
+        line = next(line for line in demo_output.splitlines() if line.startswith("Panels:"))
+        members = PanelMember.objects.all()
+        appraisals = PanelAppraisal.objects.all()
+        held = PanelMeeting.objects.filter(held_on__lt=REFERENCE).count()
+        assert line.startswith(
+            f"Panels: {members.count()} members on the central list ({members.filter(on_list(REFERENCE)).count()} "
+            f"now, 2 left); {appraisals.count()} appraisals ({appraisals.filter(done_on__isnull=False).count()} done, "
+            f"2 overdue); {held} meetings held ("
+        )
+        assert re.search(
+            r"\(([23]) not quorate\) and 6 upcoming, in Coventry, Hereford, Solihull, Warwick, Worcester$", line
+        )
 
     def test_loading_again_without_if_empty_is_refused(self, db):
         with pytest.raises(CommandError, match="already exists"):

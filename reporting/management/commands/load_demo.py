@@ -33,6 +33,9 @@ from children.models import (
     PermanenceOutcome,
 )
 from children.selectors import stage_expression, with_journey_dates
+from panels import demo as panels_demo
+from panels.models import PanelAppraisal, PanelMeeting, PanelMember
+from panels.selectors import meeting_quorum, on_list, quorum_rules
 
 DEFAULT_SEED = 2026
 # Any constant: makes two concurrent loads (e.g. two `make run`s) take turns instead of both loading.
@@ -44,6 +47,7 @@ class DemoLoaded:
     agencies: adoption_demo.DemoAgencies
     households: adopters_demo.DemoHouseholds
     children: children_demo.DemoChildren
+    panels: panels_demo.DemoPanels
 
 
 def load(*, seed: int, reference_date: date) -> DemoLoaded:
@@ -60,7 +64,8 @@ def load(*, seed: int, reference_date: date) -> DemoLoaded:
         seed=seed,
         reference_date=reference_date,
     )
-    return DemoLoaded(agencies=agencies, households=households, children=children)
+    panels = panels_demo.build(raa=organisations.raa, seed=seed, reference_date=reference_date)
+    return DemoLoaded(agencies=agencies, households=households, children=children, panels=panels)
 
 
 class Command(BaseCommand):
@@ -184,6 +189,7 @@ class Command(BaseCommand):
             f"{adoption_orders} adoption orders, {outcomes.count() - adoption_orders} other permanence outcomes"
         )
         self._report_family_finding(raa, reference_date)
+        self._report_panels(raa, reference_date)
 
         self._print_logins(loaded.agencies.logins)
 
@@ -244,6 +250,26 @@ class Command(BaseCommand):
         out(
             f"Disruptions: {disruptions.count()} ({disruptions.filter(meeting_on__isnull=False).count()} meetings "
             f"held), {actions['all']} learning actions ({actions['done']} done, {actions['overdue']} overdue)"
+        )
+
+    def _report_panels(self, raa, reference_date: date) -> None:
+        """The central list, appraisals and panel meetings, with how many held were not quorate."""
+        members = PanelMember.objects.filter(raa=raa)
+        appraisals = PanelAppraisal.objects.filter(member__raa=raa).aggregate(
+            all=Count("id"),
+            done=Count("id", filter=Q(done_on__isnull=False)),
+            overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=reference_date)),
+        )
+        meetings = PanelMeeting.objects.filter(raa=raa).prefetch_related("attendances__member")
+        held = [m for m in meetings if m.held_on < reference_date]
+        rules = quorum_rules()
+        not_quorate = sum(not meeting_quorum(m, rules).result.is_quorate for m in held)
+        places = ", ".join(sorted({m.place for m in meetings}))
+        self.stdout.write(
+            f"Panels: {members.count()} members on the central list ({members.filter(on_list(reference_date)).count()} "
+            f"now, {members.filter(off_list_on__lte=reference_date).count()} left); {appraisals['all']} appraisals "
+            f"({appraisals['done']} done, {appraisals['overdue']} overdue); {len(held)} meetings held "
+            f"({not_quorate} not quorate) and {len(meetings) - len(held)} upcoming, in {places}"
         )
 
     def _print_logins(self, logins: list[adoption_demo.DemoLogin]) -> None:
