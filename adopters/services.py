@@ -324,9 +324,8 @@ def household_transition(*, actor: Any, household_id: int, action: str, on: date
     was = household.status
     setattr(household, transition.date_field, on)
     household.status = transition.target
-    for name in ("assessing_worker_id",):
-        if name in details:
-            household.assessing_worker_id = _assessor(details[name], household.approving_agency_id)
+    if "assessing_worker_id" in details:
+        household.assessing_worker_id = _assessor(details["assessing_worker_id"], household.approving_agency_id)
     for name in ("training_attended_on", "stage2_notified_on", "panel_recommendation", "leaving_reason"):
         if details.get(name) not in (None, ""):
             setattr(household, name, details[name])

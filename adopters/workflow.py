@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from adopters.models import Household
+from adoption import tenancy
 from adoption.models import Role
 
 S = Household.Status
@@ -48,10 +49,9 @@ class PlacementAction(models.TextChoices):
 ASSESSORS = frozenset({Role.ASSESSING_SOCIAL_WORKER, Role.MANAGER})
 PANEL = frozenset({Role.PANEL_ADVISER, Role.MANAGER})
 DECIDERS = frozenset({Role.ADM, Role.PANEL_ADVISER})
-# Who records a child's match, move, order or disruption: family finders, the ADM and managers, and the
-# child's social worker and administrators (children.services.base.JOURNEY_WRITERS, which this app may not
-# import; an LA's API client writes its own children's records too, see household_follow_placements).
-CHILD_RECORDERS = frozenset({Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMINISTRATOR})
+# Who records a child's match, move, order or disruption: the roles that record children's journeys (an LA's
+# API client writes its own children's records too, see household_follow_placements).
+CHILD_RECORDERS = tenancy.JOURNEY_ROLES
 BOTH_ROUTES = frozenset(R.values)
 BEFORE_APPROVAL = frozenset(
     {S.ENQUIRY, S.REGISTERED, S.STAGE_1, S.BETWEEN_STAGES, S.STAGE_2, S.AWAITING_PANEL, S.AWAITING_DECISION}

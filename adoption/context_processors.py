@@ -16,12 +16,8 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Waiting for a family", "children:waiting", ()),
     ("Court and pre-birth", "children:tracker", ()),
     ("Placements", "children:placements", ()),
-    # The roles that record journeys (children.services.JOURNEY_WRITERS) import and export the 903.
-    (
-        "SSDA903 and Annex A",
-        "ssda903:import-upload",
-        (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR),
-    ),
+    # The roles that record journeys import and export the 903.
+    ("SSDA903 and Annex A", "ssda903:import-upload", tuple(tenancy.JOURNEY_ROLES)),
     ("Adopters", "adopters:pipeline", ()),
     ("Panels", "panels:members", (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)),
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),

@@ -28,12 +28,13 @@ Not VAA staff: they see no children, so have no child to choose a family for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from adoption.models import ApiClient, Organisation, Role, User
+from adoption.models import ApiClient, Membership, Organisation, Role, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,9 +42,9 @@ if TYPE_CHECKING:
     Actor = User | ApiClient | AnonymousUser
 
 
-# The roles that record a child's journey: the same as children.services.base.JOURNEY_WRITERS, which tenancy
-# may not import (tests/adoption/test_tenancy.py keeps the two equal). Held in a membership of an RAA, they
-# give the family-for-matching rule (see the module docstring).
+# The roles that record a child's journey (children's services, the adopters' transition table and the
+# navigation all use this one set). Held in a membership of an RAA, they give the family-for-matching rule
+# (see the module docstring).
 JOURNEY_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR})
 
 
@@ -158,3 +159,40 @@ def scope_jobs(queryset: QuerySet, actor: Any) -> QuerySet:
     """Jobs about an LA the actor sees; a job over a whole RAA needs RAA membership."""
     scope = scope_for(actor)
     return queryset.filter(organisation__in=scope.la_ids | scope.household_org_ids)
+
+
+_RAA_ROLES_ATTR = "_tenancy_raa_roles"
+
+
+def raa_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
+    """The RAAs where the actor holds one of ``roles`` in a membership of that RAA.
+
+    ``scope_for`` pools roles across organisations (a VAA's manager who is an RAA's family finder
+    holds both), which is enough for children and households; records that belong to an RAA and a
+    role there (its panels) need each role paired with its organisation. ``scope_for`` answers the
+    common case without a query; otherwise the memberships are read once per actor and role set.
+    """
+    wanted = tuple(sorted(str(r) for r in roles))
+    scope = scope_for(actor)
+    if not isinstance(actor, User) or not scope.household_org_ids or not scope.roles.intersection(wanted):
+        return frozenset()
+    cache: dict[tuple[str, ...], frozenset[int]] | None = getattr(actor, _RAA_ROLES_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(actor, _RAA_ROLES_ATTR, cache)  # once per actor object, i.e. once per request, as scope_for
+    if wanted not in cache:
+        cache[wanted] = frozenset(
+            Membership.objects.filter(
+                user=actor,
+                is_active=True,
+                role__in=wanted,
+                organisation_id__in=scope.household_org_ids,
+                organisation__kind=Organisation.Kind.RAA,
+            ).values_list("organisation_id", flat=True)
+        )
+    return cache[wanted]
+
+
+def scope_raa_records(queryset: QuerySet, actor: Any, *, roles: Iterable[str], raa_field: str = "raa") -> QuerySet:
+    """Narrow records that belong to an RAA (its panels) to the RAAs where the actor holds one of ``roles``."""
+    return queryset.filter(**{f"{raa_field}__in": raa_ids_with_roles(actor, roles)})

@@ -16,52 +16,25 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from adoption import audit, tenancy
-from adoption.models import AuditEvent, Membership, Organisation, Role, User
+from adoption.models import AuditEvent, Organisation, Role, User
 from panels.models import Gender, PanelAttendance, PanelMeeting, PanelMember, PanelRole, QuorumRule
 from panels.quorum import QuorumResult, describe, quorum
 
 PANEL_READERS: tuple[str, ...] = (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)
 PANEL_WRITERS: tuple[str, ...] = (Role.PANEL_ADVISER, Role.MANAGER)
-_CACHE_ATTR = "_panel_raa_ids"
 
 
 # --- tenancy -----------------------------------------------------------------------------------------------
-# TODO(tenancy): move panel_raa_ids/scope_panels into adoption/tenancy.py once the edit under way there
-# has landed. They live here meanwhile so that module has one editor at a time.
 
 
 def panel_raa_ids(actor: Any, roles: Iterable[str] = PANEL_READERS) -> frozenset[int]:
-    """The RAAs where the actor holds one of ``roles``: the panels they may see (or, with writers' roles, change).
-
-    ``tenancy.scope_for`` answers the common case without a query (no RAA or VAA, or none of the roles
-    anywhere). Its roles are pooled across organisations, though, so a manager of a VAA who is a
-    family finder at an RAA would pass it; the memberships are read once per actor to pair each role
-    with its organisation.
-    """
-    wanted = tuple(sorted(str(r) for r in roles))
-    scope = tenancy.scope_for(actor)
-    if not isinstance(actor, User) or not scope.household_org_ids or not scope.roles.intersection(wanted):
-        return frozenset()
-    cache: dict[tuple[str, ...], frozenset[int]] | None = getattr(actor, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(actor, _CACHE_ATTR, cache)  # once per actor object, i.e. once per request, as scope_for
-    if wanted not in cache:
-        cache[wanted] = frozenset(
-            Membership.objects.filter(
-                user=actor,
-                is_active=True,
-                role__in=wanted,
-                organisation_id__in=scope.household_org_ids,
-                organisation__kind=Organisation.Kind.RAA,
-            ).values_list("organisation_id", flat=True)
-        )
-    return cache[wanted]
+    """The RAAs whose panels the actor may see (or, with writers' roles, change)."""
+    return tenancy.raa_ids_with_roles(actor, roles)
 
 
 def scope_panels(queryset: QuerySet, actor: Any, *, raa_field: str = "raa", roles: Iterable[str] = PANEL_READERS):
     """Narrow a queryset of panel records (anything with an RAA) to the RAAs the actor works with."""
-    return queryset.filter(**{f"{raa_field}__in": panel_raa_ids(actor, roles)})
+    return tenancy.scope_raa_records(queryset, actor, roles=roles, raa_field=raa_field)
 
 
 def may_see_panels(actor: Any) -> bool:

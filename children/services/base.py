@@ -10,15 +10,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from adoption import audit, tenancy
-from adoption.models import ApiClient, AuditEvent, Role
+from adoption.models import ApiClient, AuditEvent
 from children import rules
 from children.models import (
     Child,
 )
 from children.selectors import journey_dates, with_journey_dates
 
-# Who may record a child's journey. Everyone else reads.
-JOURNEY_WRITERS = (Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR)
+# Who may record a child's journey (defined once, in tenancy). Everyone else reads.
+JOURNEY_WRITERS = tuple(sorted(tenancy.JOURNEY_ROLES))
 
 
 def may_write_journeys(actor: Any) -> bool:

@@ -24,7 +24,7 @@ from children.ssda903.export import build_tables, child_id
 from children.ssda903.validation import collection_year_of
 from reporting.management.commands.load_demo import load
 from tests import factories
-from tests.ssda903.test_import_journeys import run, table_counts
+from tests.ssda903.test_import_journeys import journey_core, run, table_counts
 
 REFERENCE_DATE = date(2026, 9, 30)
 SEED = 2026
@@ -41,36 +41,7 @@ def journey(child: Child) -> dict[str, Any]:
     the import records them from the REC that ends the period of care.
     """
     return {
-        "details": (child.date_of_birth, child.sex, child.ethnicity, child.upn),
-        "periods": [
-            (
-                p.started_on,
-                p.ended_on,
-                p.reason_ended,
-                [
-                    (
-                        e.started_on,
-                        e.reason_new_episode,
-                        e.legal_status,
-                        e.category_of_need,
-                        e.placement_type,
-                        e.placement_provider,
-                        e.ended_on,
-                        e.reason_ended,
-                        e.reason_place_change,
-                        e.home_postcode,
-                        e.placement_postcode,
-                        e.urn,
-                    )
-                    for e in p.episodes.order_by("started_on")
-                ],
-            )
-            for p in child.periods_of_care.order_by("started_on")
-        ],
-        "decisions": list(
-            child.adoption_decisions.order_by("decided_on").values_list("decided_on", "reversed_on", "reversal_reason")
-        ),
-        "orders": list(child.placement_orders.order_by("made_on").values_list("made_on", "order_type")),
+        **journey_core(child),
         "placements": _placements(child),
         "adoption_orders": list(
             child.permanence_outcomes.filter(kind=PermanenceOutcome.Kind.ADOPTION_ORDER)

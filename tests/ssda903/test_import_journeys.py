@@ -117,8 +117,8 @@ def table_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def journey(child: Child) -> dict[str, Any]:
-    """Everything the 903 can say about a child, in a form two LAs' copies can be compared in."""
+def journey_core(child: Child) -> dict[str, Any]:
+    """A child's details, periods of care with their episodes, decisions and placement orders, comparable across LAs."""
     return {
         "details": (child.date_of_birth, child.sex, child.ethnicity, child.upn),
         "periods": [
@@ -150,6 +150,13 @@ def journey(child: Child) -> dict[str, Any]:
             child.adoption_decisions.order_by("decided_on").values_list("decided_on", "reversed_on", "reversal_reason")
         ),
         "orders": list(child.placement_orders.order_by("made_on").values_list("made_on", "order_type")),
+    }
+
+
+def journey(child: Child) -> dict[str, Any]:
+    """Everything the 903 can say about a child, in a form two LAs' copies can be compared in."""
+    return {
+        **journey_core(child),
         "placements": list(
             child.adoptive_placements.order_by("matched_on").values_list(
                 "matched_on", "placed_on", "with_foster_carers", "moved_in_with_carers_on", "ended_on"
