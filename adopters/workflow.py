@@ -47,8 +47,8 @@ class PlacementAction(models.TextChoices):
 
 
 ASSESSORS = frozenset({Role.ASSESSING_SOCIAL_WORKER, Role.MANAGER})
-PANEL = frozenset({Role.PANEL_ADVISER, Role.MANAGER})
-DECIDERS = frozenset({Role.ADM, Role.PANEL_ADVISER})
+PANEL = tenancy.PANEL_RECORDERS
+DECIDERS = tenancy.DECISION_RECORDERS
 # Who records a child's match, move, order or disruption: the roles that record children's journeys (an LA's
 # API client writes its own children's records too, see household_follow_placements).
 CHILD_RECORDERS = tenancy.JOURNEY_ROLES

@@ -27,8 +27,10 @@ _CHILDREN_PAGES = frozenset(
     {"children:list", "children:waiting", "children:tracker", "children:placements", "ssda903:import-upload"}
 )
 # Pages about households: only for the staff of an agency that approves adopters (an RAA or a VAA).
-# Panels too: they belong to an RAA, so an LA's manager or ADM is not shown a link that answers 403.
-_HOUSEHOLD_PAGES = frozenset({"adopters:pipeline", "panels:members"})
+_HOUSEHOLD_PAGES = frozenset({"adopters:pipeline"})
+# Pages of an RAA's own records (its panels): only for someone holding one of the item's roles at an RAA, so
+# neither an LA's manager nor a VAA's manager who is also an RAA's family finder is shown a link that answers 403.
+_RAA_ROLE_PAGES = frozenset({"panels:members"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -48,6 +50,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if name in _CHILDREN_PAGES and not scope.la_ids:
             continue
         if name in _HOUSEHOLD_PAGES and not scope.household_org_ids:
+            continue
+        if name in _RAA_ROLE_PAGES and not tenancy.raa_ids_with_roles(user, roles):
             continue
         items.append({"text": label, "href": reverse(name), "active": False})
     # The active item is the one whose address is the longest start of this page's ("/children/waiting/"

@@ -131,6 +131,7 @@ class AuditEvent(models.Model):
         LOCKED_OUT = "locked_out", "Locked out"
         MFA_ENROLLED = "mfa_enrolled", "Two-factor set up"
         JOB_REQUESTED = "job_requested", "Job requested"
+        ACCESS_REFUSED = "access_refused", "Access refused"
 
     id = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField(db_default=Now(), editable=False)
@@ -168,6 +169,7 @@ class Job(models.Model):
         SSDA903_EXPORT = "ssda903_export", "SSDA903 export"
         ANNEX_A_LIST_10 = "annex_a_list_10", "Ofsted Annex A list 10 (XLSX)"
         ANNEX_A_LIST_11 = "annex_a_list_11", "Ofsted Annex A list 11 (XLSX)"
+        AGENDA_PACK = "agenda_pack", "Panel agenda pack (PDF)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

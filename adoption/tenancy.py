@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 # navigation all use this one set). Held in a membership of an RAA, they give the family-for-matching rule
 # (see the module docstring).
 JOURNEY_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Role.MANAGER, Role.ADMINISTRATOR})
+# Who records a panel's recommendation, and who records the agency decision maker's decision (the ADM, or
+# the panel adviser on their behalf): on a household, a match or a child's plan alike.
+PANEL_RECORDERS = frozenset({Role.PANEL_ADVISER, Role.MANAGER})
+DECISION_RECORDERS = frozenset({Role.ADM, Role.PANEL_ADVISER})
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,8 @@ def visible_las(actor: Any) -> QuerySet[Organisation]:
 def scope_jobs(queryset: QuerySet, actor: Any) -> QuerySet:
     """Jobs about an LA the actor sees; a job over a whole RAA needs RAA membership."""
     scope = scope_for(actor)
-    return queryset.filter(organisation__in=scope.la_ids | scope.household_org_ids)
+    # An agenda pack is read only through the panels' pages, which check the meeting's members.
+    return queryset.filter(organisation__in=scope.la_ids | scope.household_org_ids).exclude(kind="agenda_pack")
 
 
 _RAA_ROLES_ATTR = "_tenancy_raa_roles"

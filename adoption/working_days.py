@@ -43,3 +43,16 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def subtract_working_days(end: date, days: int) -> date:
+    """The date ``days`` working days before ``end`` (``end`` itself does not count): a deadline before an event."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = end
+    remaining = days
+    while remaining:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current

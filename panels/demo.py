@@ -15,11 +15,30 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from html import escape
+from typing import Any
 
 from django.utils import timezone
 
+from adopters.models import Household
 from adoption.models import Organisation, User
-from panels.models import Gender, PanelAppraisal, PanelAttendance, PanelMeeting, PanelMember, PanelRole
+from adoption.working_days import add_working_days, subtract_working_days
+from children.models import Disruption, EarlyPermanencePlacement, Link, Match
+from panels.models import (
+    AgendaItem,
+    AgendaPaper,
+    Decision,
+    Gender,
+    MeetingMinutes,
+    MinutesStatus,
+    PanelAppraisal,
+    PanelAttendance,
+    PanelMeeting,
+    PanelMember,
+    PanelRole,
+    PaperKind,
+    Recommendation,
+)
 
 R = PanelRole
 G = Gender
@@ -203,3 +222,277 @@ def build(*, raa: Organisation, seed: int, reference_date: date) -> DemoPanels:
     PanelMeeting.objects.bulk_create(meetings)
     PanelAttendance.objects.bulk_create(attendances)
     return DemoPanels(members=members, appraisals=appraisals, meetings=meetings, attendances=attendances)
+
+
+# --- the agenda: items, papers, recommendations, minutes and decisions ------------------------------------------
+
+ITEM_MINUTES = 45
+ARRIVE_BEFORE = 15
+PAPERS_DUE_WORKING_DAYS = 10
+RECOMMENDATION_OF_HOUSEHOLD = {"suitable": Recommendation.RECOMMENDED, "not_suitable": Recommendation.NOT_RECOMMENDED}
+REASONS = (
+    "The report evidences the applicants' capacity to meet a child's needs; the panel was reassured by their "
+    "support network and their reflection on contact.",
+    "A thorough, analytical report; the panel agreed the plan meets the child's needs now and in the future.",
+    "The panel heard clear evidence of the family's understanding of trauma and of the support plan offered.",
+)
+
+
+@dataclass
+class DemoAgenda:
+    items: list[AgendaItem]
+    papers: list[AgendaPaper]
+    minutes: list[MeetingMinutes]
+
+
+def _latest_meeting_on_or_before(
+    held: list[PanelMeeting], day: date | None, not_before: date | None
+) -> PanelMeeting | None:
+    if day is None:
+        return None
+    candidates = [m for m in held if m.held_on <= day and (not_before is None or m.held_on >= not_before)]
+    return candidates[-1] if candidates else None
+
+
+def _paper_pdfs(titles: list[str]) -> list[bytes]:
+    """One PDF per title, each a page of a paper with its title: rendered together by WeasyPrint, then split."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    body = "".join(
+        f'<section style="page-break-after: always"><h1>{escape(t)}</h1><p>Demo paper for the adoption panel. '
+        "The real report is uploaded by the presenting social worker.</p></section>"
+        for t in titles
+    )
+    document = HTML(string=f'<html lang="en"><head><title>Demo papers</title></head><body>{body}</body></html>')
+    reader = PdfReader(BytesIO(document.write_pdf()))
+    pdfs = []
+    for page in reader.pages[: len(titles)]:
+        writer = PdfWriter()
+        writer.add_page(page)
+        out = BytesIO()
+        writer.write(out)
+        pdfs.append(out.getvalue())
+    return pdfs
+
+
+def build_agenda(*, raa: Organisation, seed: int, reference_date: date, uploader: User) -> DemoAgenda:
+    """Put the demo RAA's business of the last year on its meetings, and the coming business on the next ones.
+
+    Past: every approval and match whose panel fell in the year goes on the latest meeting on or before its
+    panel date (the household's and match's panel date are moved to that meeting's), with the recommendation,
+    the minutes (final a few working days later, except the last two meetings'), the ADM's decision on its
+    recorded date and the adopters told (mostly within two working days). Households still waiting for the
+    decision have none yet (due or overdue). Coming: the households waiting for panel and the open links go on
+    the next meetings, with their papers received, a few late and a few missing.
+    """
+    rng = random.Random(f"panels-agenda:{seed}")
+    meetings = sorted(PanelMeeting.objects.filter(raa=raa), key=lambda m: (m.held_on, m.starts_at))
+    held = [m for m in meetings if m.held_on < reference_date]
+    upcoming = [m for m in meetings if m.held_on >= reference_date]
+    items: dict[int, list[AgendaItem]] = {m.pk: [] for m in meetings}
+
+    def slot(meeting: PanelMeeting, **fields: Any) -> AgendaItem | None:
+        placed = items[meeting.pk]
+        if len(placed) >= 6:
+            return None
+        start = datetime.combine(meeting.held_on, meeting.starts_at) + timedelta(minutes=ITEM_MINUTES * len(placed))
+        item = AgendaItem(meeting=meeting, position=len(placed) + 1, starts_at=start.time(), **fields)
+        placed.append(item)
+        return item
+
+    window = held[0].held_on if held else reference_date
+    households = Household.objects.filter(approving_agency=raa, panel_on__gte=window, panel_on__lt=reference_date)
+    for household in households.order_by("panel_on", "id"):
+        meeting = _latest_meeting_on_or_before(held, household.panel_on, household.stage2_ended_on)
+        if meeting is None:
+            continue
+        item = slot(
+            meeting,
+            kind=AgendaItem.Kind.APPROVAL,
+            household=household,
+            presenting_worker=rng.choice(PRESENTERS),
+            recommendation=RECOMMENDATION_OF_HOUSEHOLD.get(household.panel_recommendation, Recommendation.RECOMMENDED),
+            recommendation_reasons=rng.choice(REASONS),
+        )
+        if item is None:
+            continue
+        if household.approved_on:
+            item.decision, item.decided_on = Decision.AGREED, household.approved_on
+        Household.objects.filter(pk=household.pk).update(panel_on=meeting.held_on)
+
+    matches = (
+        Match.objects.filter(
+            placements__child__responsible_la__raa=raa, panel_on__gte=window, panel_on__lt=reference_date
+        )
+        .distinct()
+        .order_by("panel_on", "id")
+    )
+    for match in matches:
+        link = (
+            Link.objects.filter(
+                child__adoptive_placements__match=match, household_id=match.household_id, outcome=Link.Outcome.MATCHED
+            )
+            .order_by("child_id")
+            .first()
+        )
+        meeting = _latest_meeting_on_or_before(held, match.panel_on, None)
+        if link is None or meeting is None:
+            continue
+        item = slot(
+            meeting,
+            kind=AgendaItem.Kind.MATCH,
+            link=link,
+            match=match,
+            presenting_worker=rng.choice(PRESENTERS),
+            recommendation=match.panel_recommendation or Recommendation.RECOMMENDED,
+            recommendation_reasons=rng.choice(REASONS),
+        )
+        if item is None:
+            continue
+        if match.decided_on:
+            item.decision, item.decided_on = Decision.AGREED, match.decided_on
+        Match.objects.filter(pk=match.pk).update(panel_on=meeting.held_on)
+
+    disruptions = Disruption.objects.filter(
+        placement__child__responsible_la__raa=raa, meeting_on__gte=window, meeting_on__lt=reference_date
+    )
+    for disruption in disruptions.order_by("meeting_on", "id"):
+        met = disruption.meeting_on or reference_date
+        later = [m for m in held if m.held_on > met]
+        if later:
+            slot(
+                later[0],
+                kind=AgendaItem.Kind.DISRUPTION,
+                disruption=disruption,
+                presenting_worker=rng.choice(PRESENTERS),
+            )
+
+    # The coming business: households waiting for panel, then proposed matches (one per child or group).
+    waiting = list(
+        Household.objects.filter(approving_agency=raa, status=Household.Status.AWAITING_PANEL).order_by("id")
+    )
+    open_links: dict[tuple[int, int], Link] = {}
+    for link in Link.objects.filter(outcome=Link.Outcome.OPEN, child__responsible_la__raa=raa).order_by("id"):
+        key = (link.household_id, -(link.sibling_group_id or 0) or link.child_id)
+        open_links.setdefault(key, link)
+    coming = [{"kind": AgendaItem.Kind.APPROVAL, "household": h} for h in waiting] + [
+        {"kind": AgendaItem.Kind.MATCH, "link": link} for link in list(open_links.values())[: 3 * len(upcoming)]
+    ]
+    for n, fields in enumerate(coming):
+        if upcoming:
+            slot(upcoming[n % len(upcoming)], presenting_worker=rng.choice(PRESENTERS), **fields)
+
+    every_item = [item for meeting in meetings for item in items[meeting.pk]]
+    _fostering_flags(every_item)
+    minutes = _minutes_and_due_dates(rng, held, items)
+    AgendaItem.objects.bulk_create(every_item)
+    MeetingMinutes.objects.bulk_create(minutes)
+    papers = _papers(rng, meetings, items, uploader)
+    return DemoAgenda(items=every_item, papers=papers, minutes=minutes)
+
+
+PRESENTERS = ("Priya Shah", "Dan Okoro", "Ellie Marsh", "Gareth Lewis", "Nadia Rahman", "Owen Price")
+
+
+def _fostering_flags(items: list[AgendaItem]) -> None:
+    """A proposed match with a family already fostering the child (early permanence) needs fostering experience."""
+    pairs = {
+        (child_id, household_id)
+        for child_id, household_id in EarlyPermanencePlacement.objects.values_list("child_id", "household_id")
+    }
+    for item in items:
+        if item.kind == AgendaItem.Kind.MATCH and item.link is not None:
+            item.needs_fostering_experience = (item.link.child_id, item.link.household_id) in pairs
+
+
+def _minutes_and_due_dates(
+    rng: random.Random, held: list[PanelMeeting], items: dict[int, list[AgendaItem]]
+) -> list[MeetingMinutes]:
+    """Minutes for each held meeting with business; the ADM's and telling's due dates from them."""
+    minutes = []
+    recent = {m.pk for m in held[-2:]}
+    for meeting in held:
+        business = items[meeting.pk]
+        if not business:
+            continue
+        drafted = add_working_days(meeting.held_on, 2)
+        if meeting.pk in recent:
+            minutes.append(MeetingMinutes(meeting=meeting, status=MinutesStatus.DRAFT, drafted_on=drafted))
+            continue
+        final = add_working_days(meeting.held_on, rng.randint(4, 8))
+        decided = [i.decided_on for i in business if i.decided_on]
+        received = max(meeting.held_on, min([final, *decided]))
+        final = min(final, received)
+        drafted = min(drafted, final)
+        minutes.append(
+            MeetingMinutes(
+                meeting=meeting,
+                status=MinutesStatus.FINAL,
+                drafted_on=drafted,
+                sent_for_check_on=drafted,
+                finalised_on=final,
+                sent_to_adm_on=received,
+            )
+        )
+        for item in business:
+            if item.kind == AgendaItem.Kind.DISRUPTION:
+                continue
+            item.decision_due_on = add_working_days(received, 7)
+            if item.decided_on:
+                item.told_due_on = add_working_days(item.decided_on, 2)
+                item.told_on = add_working_days(item.decided_on, rng.choice((0, 1, 1, 2, 2, 3)))
+                item.told_on = min(item.told_on, held[-1].held_on + timedelta(days=7))
+                item.told_on = max(item.told_on, item.decided_on)
+    return minutes
+
+
+def _papers(
+    rng: random.Random, meetings: list[PanelMeeting], items: dict[int, list[AgendaItem]], uploader: User
+) -> list[AgendaPaper]:
+    """Papers for every item: received before the due date, a few late; at the next meetings a few not yet."""
+    from django.core.files.base import ContentFile
+
+    planned: list[tuple[AgendaItem, str, datetime]] = []
+    now = timezone.now()
+    for meeting in meetings:
+        due = subtract_working_days(meeting.held_on, PAPERS_DUE_WORKING_DAYS)
+        for item in items[meeting.pk]:
+            for kind in AgendaItem.REQUIRED_PAPERS[item.kind]:
+                roll = rng.random()
+                if roll < 0.08:
+                    continue  # not received
+                day = (
+                    due + timedelta(days=rng.randint(1, 5)) if roll < 0.2 else due - timedelta(days=rng.randint(0, 10))
+                )
+                received = timezone.make_aware(datetime.combine(day, time(rng.randint(9, 16), rng.choice((0, 30)))))
+                if received < now:
+                    planned.append((item, kind, received))
+    titles = [f"{PaperKind(kind).label}: {_about(item)}" for item, kind, _ in planned]
+    papers = []
+    for (item, kind, received), title, content in zip(planned, titles, _paper_pdfs(titles), strict=True):
+        paper = AgendaPaper(
+            item=item,
+            kind=kind,
+            title=title[:200],
+            original_name=f"{kind}.pdf",
+            pages=1,
+            size=len(content),
+            received_at=received,
+            uploaded_by=uploader,
+        )
+        paper.file.save(f"{kind}.pdf", ContentFile(content), save=False)
+        papers.append(paper)
+    return AgendaPaper.objects.bulk_create(papers)
+
+
+def _about(item: AgendaItem) -> str:
+    if item.household is not None:
+        return item.household.name
+    if item.link is not None:
+        return f"{item.link.child.full_name} with {item.link.household.name}"
+    if item.disruption is not None:
+        return item.disruption.placement.child.full_name
+    return ""

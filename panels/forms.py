@@ -7,9 +7,10 @@ from typing import Any, cast
 
 from django import forms
 
+from adopters.models import Household
 from adoption.forms import GovukForm, choice, date_field, text, yes_no
 from adoption.models import Organisation, User
-from panels.models import Gender, PanelMember, PanelRole
+from panels.models import AgendaItem, Decision, Gender, PanelMember, PanelRole, PaperKind, Recommendation
 
 
 def _raa_field() -> forms.TypedChoiceField:
@@ -167,3 +168,153 @@ class AttendanceForm(InviteForm):
         "Members who attended",
         help_text="Tick everyone who sat on the panel, including anyone who came without an invitation.",
     )
+
+
+# --- the agenda ----------------------------------------------------------------------------------------------
+
+
+def _time_field(label: str, help_text: str = "Use the 24-hour clock, for example 09:30 or 13:00.") -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        help_text=help_text,
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": f"Enter the {label.lower()}", "invalid": "Enter a time like 09:30 or 13:00"},
+    )
+
+
+def _record_field(label: str, options: Iterable[tuple[int, str]], message: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        choices=[("", "Choose one"), *options],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class AgendaItemForm(GovukForm):
+    """An item of one kind: the record it is about (the choices the page passes) and who presents it."""
+
+    RECORD_FIELDS: dict[str, tuple[str, str, str]] = {
+        AgendaItem.Kind.APPROVAL: ("household", "Household", "Choose the household"),
+        AgendaItem.Kind.REVIEW: ("household", "Household", "Choose the household"),
+        AgendaItem.Kind.MATCH: ("link", "Proposed match (the link)", "Choose the proposed match"),
+        AgendaItem.Kind.RELINQUISHED: ("child", "Child", "Choose the child"),
+        AgendaItem.Kind.DISRUPTION: ("disruption", "Disruption", "Choose the disruption"),
+    }
+
+    presenting_worker = text("Presenting social worker", required=False, width="20")
+
+    def __init__(self, *args: Any, kind: str, options: Iterable[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name, label, message = self.RECORD_FIELDS[kind]
+        self.fields = {name: _record_field(label, options, message), **self.fields}
+        self.record_name = name
+        self.service_fields = {f"{name}_id": name}
+        if kind == AgendaItem.Kind.MATCH:
+            self.fields["with_foster_carers"] = yes_no(
+                "Are the family the child's foster carers?",
+                required=False,
+                help_text="A member with fostering experience must then sit (fostering for adoption is found "
+                "from the child's record).",
+            )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        if "with_foster_carers" in kwargs:
+            kwargs["with_foster_carers"] = bool(kwargs["with_foster_carers"])
+        return kwargs
+
+
+class AgendaItemUpdateForm(GovukForm):
+    starts_at = _time_field("Item starts", "The agenda keeps its order. Use the 24-hour clock, for example 10:45.")
+    presenting_worker = text("Presenting social worker", required=False, width="20")
+
+
+class PaperForm(GovukForm):
+    kind = choice("Which paper", PaperKind.choices)
+    title = text("Title", required=False, help_text="Leave empty to use the paper's name.")
+    upload = forms.FileField(
+        label="The paper (PDF)",
+        help_text="A PDF smaller than 20 MB. A new version replaces the current one, which is kept.",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "application/pdf"}),
+        error_messages={"required": "Choose the PDF to upload", "empty": "The file is empty"},
+    )
+    service_fields = {"upload": "upload"}
+
+
+class RecommendationForm(GovukForm):
+    recommendation = choice("The panel's recommendation", Recommendation.choices, radios=True)
+    reasons = forms.CharField(
+        label="The panel's reasons",
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 5}),
+        error_messages={"required": "Enter the panel's reasons"},
+    )
+    service_fields = {"reasons": "reasons"}
+
+
+class ItemMinutesForm(GovukForm):
+    minutes = forms.CharField(
+        label="Minutes of this item",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 10}),
+    )
+
+
+class MinutesStepForm(GovukForm):
+    on = date_field("Date")
+    sent_to_adm_on = date_field(
+        "Date the ADM received the final minutes",
+        required=False,
+        help_text="Leave empty if the same day. The ADM's decision is due 7 working days after it.",
+    )
+
+    def __init__(self, *args: Any, final: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not final:
+            del self.fields["sent_to_adm_on"]
+
+
+def _number(label: str, *, max_value: int = 18) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=max_value,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        error_messages={"invalid": f"Enter {label.lower()} as a number"},
+    )
+
+
+class DecisionForm(GovukForm):
+    decision = choice("The agency decision", Decision.choices, radios=True)
+    decided_on = date_field("Date of the decision")
+    reasons = forms.CharField(
+        label="Reasons (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+    )
+    service_fields = {"reasons": "reasons"}
+
+
+class ApprovalDecisionForm(DecisionForm):
+    """An approval also records what the family is approved for (used when approved)."""
+
+    approved_children_min = _number("Number of children, at least", max_value=6)
+    approved_children_max = _number("Number of children, at most", max_value=6)
+    approved_age_min = _number("Youngest age (years)")
+    approved_age_max = _number("Oldest age (years)")
+    approved_for_siblings = yes_no("Approved for a sibling group?", required=False)
+    disability_openness = choice("Open to a child's disability", Household.Openness.choices, required=False)
+    early_permanence_approved = yes_no("Approved for early permanence (fostering for adoption)?", required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        for flag in ("approved_for_siblings", "early_permanence_approved"):
+            kwargs[flag] = bool(kwargs.get(flag))
+        return kwargs
+
+
+class ToldForm(GovukForm):
+    told_on = date_field("Date they were told of the decision")

@@ -9,15 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from adopters.models import Household
 from adoption import audit, tenancy
 from adoption.models import AuditEvent, Organisation, Role, User
-from panels.models import Gender, PanelAttendance, PanelMeeting, PanelMember, PanelRole, QuorumRule
+from adoption.working_days import subtract_working_days
+from children.models import Child, Disruption, Link
+from panels.models import (
+    AgendaItem,
+    AgendaPaper,
+    Gender,
+    MeetingMinutes,
+    PanelAttendance,
+    PanelMeeting,
+    PanelMember,
+    PanelRole,
+    PanelSettings,
+    PaperKind,
+    QuorumRule,
+)
 from panels.quorum import QuorumResult, describe, quorum
 
 PANEL_READERS: tuple[str, ...] = (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)
@@ -45,6 +61,11 @@ def may_write_panels(actor: Any, *, raa_id: int | None = None) -> bool:
     """May the actor change panel records: any RAA's, or ``raa_id``'s."""
     raas = panel_raa_ids(actor, PANEL_WRITERS)
     return bool(raas) if raa_id is None else raa_id in raas
+
+
+def may_decide(actor: Any, *, raa_id: int) -> bool:
+    """May the actor record the agency decision maker's decisions on the RAA's panel business."""
+    return raa_id in panel_raa_ids(actor, tenancy.DECISION_RECORDERS)
 
 
 def writable_raas(actor: Any) -> list[Organisation]:
@@ -182,7 +203,7 @@ def appraisals(*, actor: Any, today: date) -> Appraisals:
 
 def _with_attendances(queryset: QuerySet[PanelMeeting]) -> QuerySet[PanelMeeting]:
     attendances = PanelAttendance.objects.select_related("member").order_by("member__name", "member_id")
-    return queryset.select_related("raa").prefetch_related(Prefetch("attendances", queryset=attendances))
+    return queryset.select_related("raa").prefetch_related(Prefetch("attendances", queryset=attendances), "items")
 
 
 def meeting_list(*, actor: Any, today: date) -> tuple[list[PanelMeeting], QuerySet[PanelMeeting]]:
@@ -236,13 +257,225 @@ class MeetingQuorum:
         return describe(self.rule)
 
 
-def meeting_quorum(meeting: PanelMeeting, rules: Sequence[QuorumRule] | None = None) -> MeetingQuorum:
-    """The quorum verdict for a meeting whose ``attendances`` are prefetched (``meeting_get``, ``meeting_list``)."""
+@dataclass(frozen=True)
+class Seat:
+    """A member as the quorum counts them at a meeting: their roles then, once attendance is recorded."""
+
+    roles: Sequence[str]
+    post_qualifying_years: int | None
+
+
+def meeting_quorum(
+    meeting: PanelMeeting, rules: Sequence[QuorumRule] | None = None, *, on: str | None = None
+) -> MeetingQuorum:
+    """The quorum verdict for a meeting whose ``attendances`` and ``items`` are prefetched (``meeting_get``...).
+
+    On who attended once attendance is recorded (with the roles they held that day), before that on who is
+    invited (``on="invited"`` asks for that regardless). Fostering experience is needed when an item is a
+    match with the child's foster carers or under fostering for adoption.
+    """
     rows = list(meeting.attendances.all())
-    on_attendance = meeting.attendance_recorded_at is not None
-    members = [a.member for a in rows if (a.attended if on_attendance else a.invited)]
+    on_attendance = meeting.attendance_recorded_at is not None if on is None else on == "attended"
+    chosen = [a for a in rows if (a.attended if on_attendance else a.invited)]
+    seats = [
+        Seat(a.roles_at_meeting, a.years_at_meeting)
+        if on_attendance and a.roles_at_meeting
+        else Seat(a.member.roles, a.member.post_qualifying_years)
+        for a in chosen
+    ]
     rule = quorum_rule_on(meeting.held_on, rules)
-    # Agenda items (and so matches with foster carers or under fostering for adoption) arrive in a later
-    # step of issue 6; until a meeting has items, none needs fostering experience, so this passes False.
-    result = quorum(members, rule, needs_fostering_experience=False)
-    return MeetingQuorum("attended" if on_attendance else "invited", members, rule, result)
+    fostering = any(item.needs_fostering_experience for item in meeting.items.all())
+    result = quorum(seats, rule, needs_fostering_experience=fostering)
+    return MeetingQuorum("attended" if on_attendance else "invited", [a.member for a in chosen], rule, result)
+
+
+def settings_for(raa_id: int) -> PanelSettings:
+    """The RAA's panel settings, or the defaults when it has configured none."""
+    return PanelSettings.objects.filter(raa_id=raa_id).first() or PanelSettings(raa_id=raa_id)
+
+
+# --- the agenda ----------------------------------------------------------------------------------------------
+
+
+def _item_related(queryset: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
+    current = AgendaPaper.objects.filter(replaced_at__isnull=True).order_by("received_at", "id")
+    return queryset.select_related(
+        "meeting__raa",
+        "household",
+        "link__child",
+        "link__household",
+        "link__sibling_group",
+        "match",
+        "child",
+        "disruption__placement__child",
+        "decided_by",
+    ).prefetch_related(Prefetch("papers", queryset=current, to_attr="current_papers"))
+
+
+def link_subject(link: Link) -> str:
+    """A proposed match in words: the child, or the sibling group, with the family."""
+    children = link.sibling_group.name if link.sibling_group else link.child.full_name
+    return f"{children} with {link.household.name}"
+
+
+def item_subject(item: AgendaItem) -> str:
+    """What an item is about, in a few words (names: the agenda is read only by the panel and its staff)."""
+    if item.kind in (AgendaItem.Kind.APPROVAL, AgendaItem.Kind.REVIEW) and item.household:
+        return item.household.name
+    if item.kind == AgendaItem.Kind.MATCH and item.link:
+        return link_subject(item.link)
+    if item.kind == AgendaItem.Kind.RELINQUISHED and item.child:
+        return item.child.full_name
+    if item.kind == AgendaItem.Kind.DISRUPTION and item.disruption:
+        return item.disruption.placement.child.full_name
+    return ""
+
+
+@dataclass(frozen=True)
+class PaperState:
+    kind: str
+    label: str
+    paper: AgendaPaper | None  # None: not received
+    late: bool
+
+
+@dataclass(frozen=True)
+class ItemView:
+    item: AgendaItem
+    subject: str
+    arrive_at: time
+    papers: list[PaperState]  # the required papers, then any others
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.label for p in self.papers if p.paper is None]
+
+    @property
+    def late(self) -> list[str]:
+        return [p.label for p in self.papers if p.late]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    meeting: PanelMeeting
+    settings: PanelSettings
+    papers_due_on: date
+    items: list[ItemView]
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= self.settings.item_limit
+
+    @property
+    def missing_papers(self) -> int:
+        return sum(len(i.missing) for i in self.items)
+
+
+def item_view(item: AgendaItem, *, settings: PanelSettings, papers_due_on: date) -> ItemView:
+    """An item with the state of its papers: each required one received (late when after the due date) or not."""
+    prefetched = getattr(item, "current_papers", None)
+    current: list[AgendaPaper] = list(
+        prefetched if prefetched is not None else item.papers.filter(replaced_at__isnull=True)
+    )
+    by_kind = {p.kind: p for p in current if p.kind != PaperKind.OTHER}
+
+    def late(paper: AgendaPaper | None) -> bool:
+        return paper is not None and timezone.localtime(paper.received_at).date() > papers_due_on
+
+    states = [
+        PaperState(kind, PaperKind(kind).label, by_kind.get(kind), late(by_kind.get(kind)))
+        for kind in item.required_papers
+    ]
+    states += [
+        PaperState(p.kind, p.title, p, late(p))
+        for p in current
+        if p.kind == PaperKind.OTHER or p.kind not in item.required_papers
+    ]
+    arrive = datetime.combine(item.meeting.held_on, item.starts_at) - timedelta(minutes=settings.arrive_minutes_before)
+    return ItemView(item, item_subject(item), arrive.time(), states)
+
+
+def papers_due(meeting: PanelMeeting, settings: PanelSettings) -> date:
+    return subtract_working_days(meeting.held_on, settings.papers_due_working_days)
+
+
+def agenda(meeting: PanelMeeting) -> Agenda:
+    """The meeting's items in order, with their arrival times and papers (one query for the items and their records)."""
+    settings = settings_for(meeting.raa_id)
+    due = papers_due(meeting, settings)
+    items = _item_related(AgendaItem.objects.filter(meeting=meeting)).order_by("position")
+    return Agenda(meeting, settings, due, [item_view(i, settings=settings, papers_due_on=due) for i in items])
+
+
+def item_get(*, actor: Any, item_id: int, record_read: bool = True) -> ItemView:
+    item = (
+        _item_related(scope_panels(AgendaItem.objects.all(), actor, raa_field="meeting__raa"))
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    if record_read:
+        audit.record(actor=actor, action=AuditEvent.Action.READ, obj=item, organisation_id=item.meeting.raa_id)
+    settings = settings_for(item.meeting.raa_id)
+    return item_view(item, settings=settings, papers_due_on=papers_due(item.meeting, settings))
+
+
+def minutes_of(meeting: PanelMeeting) -> MeetingMinutes | None:
+    return MeetingMinutes.objects.filter(meeting=meeting).first()
+
+
+def paper_get(*, actor: Any, paper_id: int) -> AgendaPaper:
+    """A paper, for its meeting's panel staff and members (the same readers as the pack); 404 for anyone else."""
+    paper = (
+        scope_panels(AgendaPaper.objects.select_related("item__meeting"), actor, raa_field="item__meeting__raa")
+        .filter(pk=paper_id)
+        .first()
+    )
+    if paper is None:
+        raise Http404("No such paper.")
+    meeting = paper.item.meeting
+    on_meeting = PanelAttendance.objects.filter(meeting=meeting, member__user=actor).exists()
+    if not on_meeting and meeting.raa_id not in panel_raa_ids(actor, PANEL_WRITERS):
+        audit.record(actor=actor, action=AuditEvent.Action.ACCESS_REFUSED, obj=paper, organisation_id=meeting.raa_id)
+        raise Http404("No such paper.")
+    return paper
+
+
+def households_for_panel(raa_id: int, kind: str) -> QuerySet[Household]:
+    """Households an item of ``kind`` may be about: waiting for panel (approval) or approved (review)."""
+    statuses = (
+        [Household.Status.AWAITING_PANEL]
+        if kind == AgendaItem.Kind.APPROVAL
+        else [Household.Status.APPROVED, Household.Status.MATCHED]
+    )
+    return Household.objects.filter(approving_agency_id=raa_id, status__in=statuses).order_by("name")
+
+
+def links_for_panel(raa_id: int) -> list[tuple[int, str]]:
+    """Proposed matches (open links) of the RAA's children, one per child or sibling group, as (link id, words)."""
+    links = (
+        Link.objects.filter(outcome=Link.Outcome.OPEN, child__responsible_la__raa_id=raa_id)
+        .select_related("child", "household", "sibling_group")
+        .order_by("sibling_group_id", "household_id", "child_id")
+    )
+    seen: set[tuple[int, int]] = set()
+    options = []
+    for link in links:
+        key = (link.household_id, -link.sibling_group_id if link.sibling_group_id else link.child_id)
+        if key not in seen:
+            seen.add(key)
+            options.append((link.pk, link_subject(link)))
+    return sorted(options, key=lambda option: option[1])
+
+
+def children_for_panel(raa_id: int) -> QuerySet[Child]:
+    return Child.objects.filter(responsible_la__raa_id=raa_id).order_by("last_name", "first_name", "id")
+
+
+def disruptions_for_panel(raa_id: int) -> QuerySet[Disruption]:
+    return (
+        Disruption.objects.filter(placement__child__responsible_la__raa_id=raa_id)
+        .select_related("placement__child")
+        .order_by("-created_at")
+    )

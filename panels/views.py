@@ -15,15 +15,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from adoption import audit
 from adoption.forms import GovukForm
+from adoption.models import AuditEvent
 from panels import forms, selectors, services
-from panels.models import PanelMeeting, PanelMember
+from panels.models import AgendaItem, MinutesStatus, PanelMeeting, PanelMember
 
 PAGE_SIZE = 25
 GET_POST = require_http_methods(["GET", "POST"])
@@ -233,11 +236,15 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(actor=request.user, meeting_id=meeting_id)
     today = timezone.localdate()
     verdict = selectors.meeting_quorum(meeting)
+    minutes = selectors.minutes_of(meeting)
     return render(
         request,
         "panels/meeting_detail.html",
         {
             "meeting": meeting,
+            "agenda": selectors.agenda(meeting),
+            "minutes": minutes,
+            "minutes_final": minutes is not None and minutes.status == MinutesStatus.FINAL,
             "attendances": list(meeting.attendances.all()),
             "verdict": verdict,
             "headline": _headline(meeting, verdict, today),
@@ -327,4 +334,280 @@ def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
         save=services.panel_attendance_record,
         title="Record attendance",
         done="Attendance was recorded",
+    )
+
+
+# --- the agenda ----------------------------------------------------------------------------------------------
+# Buttons that only POST (confirm, move, remove) find their record first, so a record outside the actor's
+# panels is 404 whatever the method, and only then refuse any other method (405).
+
+
+def _item_for_write(request: HttpRequest, item_id: int) -> selectors.ItemView:
+    view = selectors.item_get(actor=request.user, item_id=item_id, record_read=False)
+    _writer(request, view.item.meeting.raa_id)
+    return view
+
+
+def _item_caption(view: selectors.ItemView) -> str:
+    return f"Item {view.item.position}: {view.item.get_kind_display()}, {view.subject}"
+
+
+def _about_item(view: selectors.ItemView) -> dict[str, str]:
+    """A form page's back link and caption for an item's form."""
+    return {"back": reverse("panels:item", args=[view.item.pk]), "caption": _item_caption(view)}
+
+
+def _record_options(raa_id: int, kind: str) -> list[tuple[int, str]]:
+    K = AgendaItem.Kind
+    if kind in (K.APPROVAL, K.REVIEW):
+        return [(h.pk, h.name) for h in selectors.households_for_panel(raa_id, kind)]
+    if kind == K.MATCH:
+        return selectors.links_for_panel(raa_id)
+    if kind == K.RELINQUISHED:
+        return [(c.pk, f"{c.full_name} ({c.responsible_la.name})") for c in selectors.children_for_panel(raa_id)]
+    return [
+        (d.pk, f"{d.placement.child.full_name}: {d.get_reason_display().lower()}")
+        for d in selectors.disruptions_for_panel(raa_id)
+    ]
+
+
+@login_required
+@GET_POST
+def item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Choose the kind of business (a list of links), then the record it is about."""
+    meeting = _meeting_for_write(request, meeting_id)
+    back = reverse("panels:meeting", args=[meeting.pk])
+    kind = request.GET.get("kind", "")
+    if kind not in AgendaItem.Kind.values:
+        return render(
+            request,
+            "panels/item_kind.html",
+            {"meeting": meeting, "kinds": AgendaItem.Kind.choices, "back": back, "caption": _meeting_title(meeting)},
+        )
+    options = _record_options(meeting.raa_id, kind)
+    form = forms.AgendaItemForm(request.POST or None, kind=kind, options=options)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        item = _run(
+            form, lambda: services.agenda_item_add(actor=request.user, meeting_id=meeting.pk, kind=kind, **kwargs)
+        )
+        if item is not None:
+            messages.success(
+                request, f"Item {item.position} was added to the agenda, starting at {item.starts_at:%H:%M}"
+            )
+            return redirect("panels:meeting", meeting.pk)
+    label = AgendaItem.Kind(kind).label
+    empty = "" if options else f"There is nothing to choose: no record of this RAA can be a {label.lower()} item now."
+    return _form_page(
+        request, form, title=f"Add an item: {label.lower()}", back=back, caption=_meeting_title(meeting), problem=empty
+    )
+
+
+@login_required
+def meeting_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_write(request, meeting_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.panel_meeting_confirm(actor=request.user, meeting_id=meeting.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The meeting is confirmed: it is quorate on the members invited")
+    return redirect("panels:meeting", meeting.pk)
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = selectors.item_get(actor=request.user, item_id=item_id)
+    item = view.item
+    minutes = selectors.minutes_of(item.meeting)
+    return render(
+        request,
+        "panels/item_detail.html",
+        {
+            "view": view,
+            "item": item,
+            "meeting": item.meeting,
+            "minutes": minutes,
+            "today": timezone.localdate(),
+            "can_write": selectors.may_write_panels(request.user, raa_id=item.meeting.raa_id),
+            "can_decide": selectors.may_decide(request.user, raa_id=item.meeting.raa_id),
+            "decided_kinds": services.DECIDED_KINDS,
+        },
+    )
+
+
+@login_required
+@GET_POST
+def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = _item_for_write(request, item_id)
+    item = view.item
+    initial = {"starts_at": item.starts_at, "presenting_worker": item.presenting_worker}
+    form = forms.AgendaItemUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if _run(form, lambda: services.agenda_item_update(actor=request.user, item_id=item.pk, **kwargs)):
+            messages.success(request, "The item was changed")
+            return redirect("panels:meeting", item.meeting_id)
+    return _form_page(request, form, title="Change the time or presenter", **_about_item(view))
+
+
+@login_required
+def item_move(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = _item_for_write(request, item_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        item = services.agenda_item_move(actor=request.user, item_id=view.item.pk, up=request.POST.get("to") == "up")
+        messages.success(request, f"The item is now item {item.position}, starting at {item.starts_at:%H:%M}")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("panels:meeting", view.item.meeting_id)
+
+
+@login_required
+def item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = _item_for_write(request, item_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.agenda_item_remove(actor=request.user, item_id=view.item.pk)
+        messages.success(request, f"The item about {view.subject} was taken off the agenda")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("panels:item", view.item.pk)
+    return redirect("panels:meeting", view.item.meeting_id)
+
+
+@login_required
+@GET_POST
+def paper_upload(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = _item_for_write(request, item_id)
+    missing = [p.kind for p in view.papers if p.paper is None]
+    form = forms.PaperForm(request.POST or None, request.FILES or None, initial={"kind": missing[0] if missing else ""})
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        paper = _run(form, lambda: services.agenda_paper_upload(actor=request.user, item_id=view.item.pk, **kwargs))
+        if paper is not None:
+            messages.success(
+                request, f"{paper.title} was received ({paper.pages} page{'s' if paper.pages != 1 else ''})"
+            )
+            return redirect("panels:item", view.item.pk)
+    return _form_page(request, form, title="Upload a paper", **_about_item(view))
+
+
+@login_required
+def paper_download(request: HttpRequest, paper_id: int) -> FileResponse:
+    paper = selectors.paper_get(actor=request.user, paper_id=paper_id)
+    audit.record(
+        actor=request.user, action=AuditEvent.Action.DOWNLOAD, obj=paper, organisation_id=paper.item.meeting.raa_id
+    )
+    return FileResponse(paper.file.open("rb"), as_attachment=True, filename=f"{slugify(paper.title) or 'paper'}.pdf")
+
+
+@login_required
+@GET_POST
+def recommendation(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = _item_for_write(request, item_id)
+    item = view.item
+    initial = {"recommendation": item.recommendation, "reasons": item.recommendation_reasons}
+    form = forms.RecommendationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if _run(form, lambda: services.recommendation_record(actor=request.user, item_id=item.pk, **kwargs)):
+            messages.success(request, "The panel's recommendation was recorded")
+            return redirect("panels:item", item.pk)
+    return _form_page(request, form, title="Record the panel's recommendation", **_about_item(view))
+
+
+@login_required
+@GET_POST
+def item_minutes(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = _item_for_write(request, item_id)
+    form = forms.ItemMinutesForm(request.POST or None, initial={"minutes": view.item.minutes})
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if _run(form, lambda: services.item_minutes_record(actor=request.user, item_id=view.item.pk, **kwargs)):
+            messages.success(request, "The minutes of the item were saved")
+            return redirect("panels:item", view.item.pk)
+    return _form_page(request, form, title="Minutes of the item", **_about_item(view))
+
+
+MINUTES_TITLES: dict[str, tuple[str, str]] = {
+    MinutesStatus.DRAFT: ("Record the minutes drafted", "The minutes were recorded as drafted"),
+    MinutesStatus.ACCURACY_CHECK: (
+        "Record the minutes sent for accuracy check",
+        "The minutes were recorded as sent to members and presenting social workers to check",
+    ),
+    MinutesStatus.FINAL: ("Record the minutes final", "The minutes are final: the ADM's decisions are now due"),
+}
+
+
+@login_required
+@GET_POST
+def minutes_step(request: HttpRequest, meeting_id: int, step: str) -> HttpResponse:
+    meeting = _meeting_for_write(request, meeting_id)
+    final = step == MinutesStatus.FINAL
+    form = forms.MinutesStepForm(request.POST or None, final=final, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if _run(form, lambda: services.minutes_step(actor=request.user, meeting_id=meeting.pk, status=step, **kwargs)):
+            messages.success(request, MINUTES_TITLES[step][1])
+            return redirect("panels:meeting", meeting.pk)
+    back = reverse("panels:meeting", args=[meeting.pk])
+    return _form_page(request, form, title=MINUTES_TITLES[step][0], back=back, caption=_meeting_title(meeting))
+
+
+@login_required
+@GET_POST
+def decision(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = selectors.item_get(actor=request.user, item_id=item_id, record_read=False)
+    item = view.item
+    if not selectors.may_decide(request.user, raa_id=item.meeting.raa_id):
+        raise PermissionDenied("Only the agency decision maker (or the panel adviser for them) records the decision.")
+    form_class = forms.ApprovalDecisionForm if item.kind == AgendaItem.Kind.APPROVAL else forms.DecisionForm
+    form = form_class(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if _run(form, lambda: services.decision_record(actor=request.user, item_id=item.pk, **kwargs)):
+            messages.success(request, "The agency decision was recorded")
+            return redirect("panels:item", item.pk)
+    recommended = item.get_recommendation_display().lower() if item.recommendation else "not recorded"
+    about = f"The panel's recommendation: {recommended}. " + (
+        "If approved, record what the family is approved for." if item.kind == AgendaItem.Kind.APPROVAL else ""
+    )
+    return _form_page(
+        request,
+        form,
+        title="Record the agency decision",
+        **_about_item(view),
+        about=about,
+    )
+
+
+@login_required
+@GET_POST
+def told(request: HttpRequest, item_id: int) -> HttpResponse:
+    view = selectors.item_get(actor=request.user, item_id=item_id, record_read=False)
+    item = view.item
+    if not (
+        selectors.may_decide(request.user, raa_id=item.meeting.raa_id)
+        or selectors.may_write_panels(request.user, raa_id=item.meeting.raa_id)
+    ):
+        raise PermissionDenied("Your role cannot change panel records.")
+    form = forms.ToldForm(request.POST or None, initial={"told_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if _run(form, lambda: services.told_record(actor=request.user, item_id=item.pk, **kwargs)):
+            messages.success(request, "The date they were told was recorded")
+            return redirect("panels:item", item.pk)
+    return _form_page(
+        request,
+        form,
+        title="Record when they were told of the decision",
+        **_about_item(view),
     )

@@ -37,6 +37,7 @@ from children.models import (
 )
 from children.selectors import journey_dates
 from children.services.base import (  # noqa: F401  (the services' shared pieces, used by the 903 import too)
+    DECISION_WRITERS,
     JOURNEY_WRITERS,
     _check,
     _child_for_write,
@@ -230,7 +231,7 @@ def _first_episode(period: PeriodOfCare, **fields: str) -> Episode:
 @transaction.atomic
 def adoption_decision_record(*, actor: Any, child_id: int, decided_on: date) -> AdoptionDecision:
     """The ADM's decision that the child should be placed for adoption."""
-    child = _child_for_write(actor, child_id)
+    child = _child_for_write(actor, child_id, DECISION_WRITERS)
     if journey_dates(child).decision_on:
         raise ValidationError(
             {"decided_on": "The child already has a decision that they should be placed for adoption"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -19,19 +20,23 @@ from children.selectors import journey_dates, with_journey_dates
 
 # Who may record a child's journey (defined once, in tenancy). Everyone else reads.
 JOURNEY_WRITERS = tuple(sorted(tenancy.JOURNEY_ROLES))
+# The panel's recommendation and the ADM's decision (a match, a child's plan) are also recorded by the panel's
+# staff: the panel adviser records both, on the panel's pages.
+PANEL_WRITERS = tuple(sorted(tenancy.JOURNEY_ROLES | tenancy.PANEL_RECORDERS))
+DECISION_WRITERS = tuple(sorted(tenancy.JOURNEY_ROLES | tenancy.DECISION_RECORDERS))
 
 
-def may_write_journeys(actor: Any) -> bool:
+def may_write_journeys(actor: Any, roles: Iterable[str] = JOURNEY_WRITERS) -> bool:
     """Staff in a writer role, and an LA's API client (tenancy already limits it to its own LA's children)."""
-    return isinstance(actor, ApiClient) or tenancy.has_role(actor, *JOURNEY_WRITERS)
+    return isinstance(actor, ApiClient) or tenancy.has_role(actor, *roles)
 
 
-def _require_writer(actor: Any) -> None:
-    if not may_write_journeys(actor):
+def _require_writer(actor: Any, roles: Iterable[str] = JOURNEY_WRITERS) -> None:
+    if not may_write_journeys(actor, roles):
         raise PermissionDenied("Your role cannot change children's records.")
 
 
-def _child_for_write(actor: Any, child_id: int) -> Child:
+def _child_for_write(actor: Any, child_id: int, roles: Iterable[str] = JOURNEY_WRITERS) -> Child:
     """The child, locked for this transaction; 404 outside the actor's scope, 403 for a reader."""
     child = (
         with_journey_dates(tenancy.scope_children(Child.objects.select_for_update(of=("self",)), actor))
@@ -40,7 +45,7 @@ def _child_for_write(actor: Any, child_id: int) -> Child:
     )
     if child is None:
         raise Http404("No such child.")
-    _require_writer(actor)
+    _require_writer(actor, roles)
     return child
 
 

@@ -23,6 +23,7 @@ than deadlock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -37,7 +38,15 @@ from adoption import audit, tenancy
 from adoption.models import AuditEvent, Organisation
 from children import fees
 from children.models import AdoptivePlacement, Child, Link, Match, SiblingGroup
-from children.services.base import _check, _child_for_write, _require_writer, _save
+from children.services.base import (
+    DECISION_WRITERS,
+    JOURNEY_WRITERS,
+    PANEL_WRITERS,
+    _check,
+    _child_for_write,
+    _require_writer,
+    _save,
+)
 from children.services.siblings import _group_for_write
 
 DECLINED = (Link.Outcome.DECLINED_BY_ADOPTERS, Link.Outcome.DECLINED_BY_AGENCY)
@@ -133,8 +142,8 @@ def _link_for_write(actor: Any, link_id: int) -> Link:
     return link
 
 
-def _match_for_write(actor: Any, match_id: int) -> Match:
-    """The match, locked; 404 unless the actor may see its children."""
+def _match_for_write(actor: Any, match_id: int, roles: Iterable[str] = JOURNEY_WRITERS) -> Match:
+    """The match, locked; 404 unless the actor may see its children, 403 unless they hold one of ``roles``."""
     la_ids = tenancy.scope_for(actor).la_ids
     match = (
         Match.objects.select_for_update(of=("self",))
@@ -144,7 +153,7 @@ def _match_for_write(actor: Any, match_id: int) -> Match:
     )
     if match is None:
         raise Http404("No such match.")
-    _require_writer(actor)
+    _require_writer(actor, roles)
     return match
 
 
@@ -335,8 +344,8 @@ def match_update(*, actor: Any, match_id: int, placement_report_status: str, sup
 
 @transaction.atomic
 def match_panel_record(*, actor: Any, match_id: int, panel_on: date, panel_recommendation: str) -> Match:
-    """The matching panel's date and recommendation. The panels app will call this when its minutes record one."""
-    match = _match_for_write(actor, match_id)
+    """The matching panel's date and recommendation, recorded by the panel's staff (the panels app calls this)."""
+    match = _match_for_write(actor, match_id, PANEL_WRITERS)
     if panel_on > timezone.localdate():
         raise ValidationError({"panel_on": "The date must be today or in the past"})
     if not panel_recommendation:
@@ -351,17 +360,17 @@ def match_panel_record(*, actor: Any, match_id: int, panel_on: date, panel_recom
 
 @transaction.atomic
 def match_decision_record(*, actor: Any, match_id: int, decided_on: date) -> Match:
-    """The agency decision maker's decision on the match. The panels app will call this when the ADM decides.
+    """The agency decision maker's decision on the match (the panels app calls this when the ADM decides).
 
     The decision date is the match date: every child's placement takes it as ``matched_on`` (903 AD1
     DATE_MATCH; rule 333 the decision that the child should be placed for adoption is on or before it,
     rule 331 the placement is on or after it), and the fee is the rate in force on it.
     """
-    match = _match_for_write(actor, match_id)
+    match = _match_for_write(actor, match_id, DECISION_WRITERS)
     if match.panel_on and decided_on < match.panel_on:
         raise ValidationError({"decided_on": f"The decision must be on or after the panel ({_fmt(match.panel_on)})"})
     placements = list(match.placements.order_by("child_id"))
-    children = [_child_for_write(actor, placement.child_id) for placement in placements]
+    children = [_child_for_write(actor, placement.child_id, DECISION_WRITERS) for placement in placements]
     for placement, child in zip(placements, children, strict=True):
         if placement.placed_on and decided_on > placement.placed_on:
             raise _named(

@@ -125,14 +125,8 @@ EVENT_PAGES = [
         households=True,
         initial=lambda child: forms.MatchForm.initial_for(selectors.current_match(child)),
     ),
-    EventPage(
-        "placement-end",
-        "Record that the placement ended before an adoption order",
-        forms.PlacementEndForm,
-        services.adoptive_placement_end,
-        "The end of the placement was recorded",
-        intro="A disruption: arrange a disruption meeting and record what was learned.",
-    ),
+    # A placement that ends before the adoption order is a disruption: it is recorded on the disruption page
+    # (children.views.placements.disruption_record), with its reason, so it is never ended without one.
     EventPage(
         "permanence-outcome",
         "Record an order or permanence outcome",

@@ -1,6 +1,6 @@
 from datetime import date
 
-from adoption.working_days import add_working_days, is_working_day, working_days_between
+from adoption.working_days import add_working_days, is_working_day, subtract_working_days, working_days_between
 
 
 def test_weekends_and_bank_holidays_are_not_working_days():
@@ -19,3 +19,18 @@ def test_seven_working_days_over_christmas():
 
 def test_zero_days_is_the_same_day():
     assert add_working_days(date(2026, 11, 23), 0) == date(2026, 11, 23)
+
+
+def test_papers_due_ten_working_days_before_a_panel_after_easter():
+    # A panel on Thursday 16 April 2026: Good Friday (3 April) and Easter Monday (6 April) are bank holidays,
+    # so ten working days back is Tuesday 31 March (15, 14, 13, 10, 9, 8, 7, 2, 1 April, 31 March).
+    assert subtract_working_days(date(2026, 4, 16), 10) == date(2026, 3, 31)
+    assert working_days_between(date(2026, 3, 31), date(2026, 4, 16)) == 10
+
+
+def test_counting_back_skips_weekends_and_bank_holidays():
+    # Ten working days before a panel on Thursday 7 January 2027: back over 1 January and 25 and 28 December.
+    assert subtract_working_days(date(2027, 1, 7), 10) == date(2026, 12, 21)
+    assert working_days_between(date(2026, 12, 21), date(2027, 1, 7)) == 10
+    assert subtract_working_days(date(2026, 11, 23), 1) == date(2026, 11, 20)  # Monday back to Friday
+    assert subtract_working_days(date(2026, 11, 23), 0) == date(2026, 11, 23)

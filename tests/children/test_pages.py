@@ -97,12 +97,6 @@ SUCCESS = [
     ),
     (
         "child_placed",
-        "placement-end",
-        date_fields("ended_on", date(2023, 4, 3)),
-        ("Placement ended (disruption)", "2023-04-03"),
-    ),
-    (
-        "child_placed",
         "permanence-outcome",
         {"kind": "adoption_order", **date_fields("made_on", date(2023, 9, 1)), "court": "Leeds Family Court"},
         ("Adoption order", "2023-09-01"),

@@ -127,3 +127,21 @@ def test_reading_a_member_or_meeting_is_audited(client, panel_adviser, records, 
         ("panels.panelmember", str(someone.pk)),
         ("panels.panelmeeting", str(panel.pk)),
     }
+
+
+def _navigation(client, user) -> list[str]:
+    client.force_login(user)
+    response = client.get("/")
+    return [item["text"] for item in response.context["navigation"]]
+
+
+def test_panels_are_in_the_navigation_only_for_someone_with_a_panel_role_at_an_raa(
+    client, raa, vaa, la_a, panel_adviser, manager_a
+):
+    assert "Panels" in _navigation(client, panel_adviser)
+    assert "Panels" not in _navigation(client, manager_a)  # an LA's manager
+    # A VAA's manager who is also the RAA's family finder: a manager, and at an RAA, but not a manager there.
+    both = factories.staff(vaa, Role.MANAGER, username="both")
+    factories.MembershipFactory(user=both, organisation=raa, role=Role.FAMILY_FINDER)
+    assert "Panels" not in _navigation(client, both)
+    assert client.get("/panels/").status_code == 403

@@ -20,6 +20,7 @@ from django.utils import timezone
 from adopters import demo as adopters_demo
 from adopters.models import Check, Household, Pause
 from adoption import demo as adoption_demo
+from adoption.models import User
 from children import demo as children_demo
 from children.journey import Stage
 from children.models import (
@@ -34,7 +35,7 @@ from children.models import (
 )
 from children.selectors import stage_expression, with_journey_dates
 from panels import demo as panels_demo
-from panels.models import PanelAppraisal, PanelMeeting, PanelMember
+from panels.models import AgendaItem, AgendaPaper, PanelAppraisal, PanelMeeting, PanelMember
 from panels.selectors import meeting_quorum, on_list, quorum_rules
 
 DEFAULT_SEED = 2026
@@ -65,6 +66,8 @@ def load(*, seed: int, reference_date: date) -> DemoLoaded:
         reference_date=reference_date,
     )
     panels = panels_demo.build(raa=organisations.raa, seed=seed, reference_date=reference_date)
+    adviser = User.objects.get(username="panel.adviser")
+    panels_demo.build_agenda(raa=organisations.raa, seed=seed, reference_date=reference_date, uploader=adviser)
     return DemoLoaded(agencies=agencies, households=households, children=children, panels=panels)
 
 
@@ -260,7 +263,7 @@ class Command(BaseCommand):
             done=Count("id", filter=Q(done_on__isnull=False)),
             overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=reference_date)),
         )
-        meetings = PanelMeeting.objects.filter(raa=raa).prefetch_related("attendances__member")
+        meetings = PanelMeeting.objects.filter(raa=raa).prefetch_related("attendances__member", "items")
         held = [m for m in meetings if m.held_on < reference_date]
         rules = quorum_rules()
         not_quorate = sum(not meeting_quorum(m, rules).result.is_quorate for m in held)
@@ -270,6 +273,19 @@ class Command(BaseCommand):
             f"now, {members.filter(off_list_on__lte=reference_date).count()} left); {appraisals['all']} appraisals "
             f"({appraisals['done']} done, {appraisals['overdue']} overdue); {len(held)} meetings held "
             f"({not_quorate} not quorate) and {len(meetings) - len(held)} upcoming, in {places}"
+        )
+        items = AgendaItem.objects.filter(meeting__raa=raa)
+        counts = items.aggregate(
+            all=Count("id"),
+            upcoming=Count("id", filter=Q(meeting__held_on__gte=reference_date)),
+            decided=Count("id", filter=Q(decided_on__isnull=False)),
+            awaiting=Count("id", filter=Q(decision_due_on__isnull=False, decided_on__isnull=True)),
+            late=Count("id", filter=Q(decided_on__gt=F("decision_due_on"))),
+        )
+        papers = AgendaPaper.objects.filter(item__meeting__raa=raa).count()
+        self.stdout.write(
+            f"  agendas: {counts['all']} items ({counts['upcoming']} at the coming meetings), {papers} papers; "
+            f"{counts['decided']} ADM decisions ({counts['late']} after their due date), {counts['awaiting']} awaited"
         )
 
     def _print_logins(self, logins: list[adoption_demo.DemoLogin]) -> None:
