@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -249,15 +249,7 @@ class PauseOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-PAGINATED_HOUSEHOLDS = inline_serializer(
-    "PaginatedHouseholdList",
-    fields={
-        "count": serializers.IntegerField(),
-        "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True),
-        "results": HouseholdListOutput(many=True),
-    },
-)
+PAGINATED_HOUSEHOLDS = api.paginated("PaginatedHouseholdList", HouseholdListOutput(many=True))
 
 
 # --- households ----------------------------------------------------------------------------------------------

@@ -20,6 +20,19 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
+def paginated(name: str, results: serializers.Serializer) -> Any:
+    """The schema of one page of a list as ``Pagination`` returns it, with ``results`` as its rows."""
+    return inline_serializer(
+        name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": results,
+        },
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is ``{"message": str, "extra": {...}}``; field errors go in ``extra.fields``."""
     if isinstance(exc, DjangoValidationError):

@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("children.api_urls")),
     path("ssda903/", include("children.ssda903.api")),
     path("households/", include("adopters.api")),
+    path("panel-items/", include("panels.api")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from adoption.api import ERROR, Pagination
+from adoption.api import ERROR, Pagination, paginated
 from children import selectors
 from children.filters import ChildFilter
 from children.journey import Stage, days_waiting, stage_of
@@ -49,15 +49,7 @@ class ChildOutput(serializers.Serializer):
         return super().to_representation(_with_journey(child))
 
 
-PAGINATED_CHILDREN = inline_serializer(
-    "PaginatedChildList",
-    fields={
-        "count": serializers.IntegerField(),
-        "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True),
-        "results": ChildOutput(many=True),
-    },
-)
+PAGINATED_CHILDREN = paginated("PaginatedChildList", ChildOutput(many=True))
 LIST_PARAMETERS = [
     OpenApiParameter("la_child_id", OpenApiTypes.STR, description="The LA's own child ID."),
     OpenApiParameter("child_903_id", OpenApiTypes.STR, description="The SSDA903 CHILD identifier."),

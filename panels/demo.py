@@ -390,7 +390,7 @@ def build_agenda(*, raa: Organisation, seed: int, reference_date: date, uploader
     minutes = _minutes_and_due_dates(rng, held, items)
     AgendaItem.objects.bulk_create(every_item)
     MeetingMinutes.objects.bulk_create(minutes)
-    papers = _papers(rng, meetings, items, uploader)
+    papers = _papers(rng, meetings, items, uploader, reference_date)
     return DemoAgenda(items=every_item, papers=papers, minutes=minutes)
 
 
@@ -413,7 +413,9 @@ def _minutes_and_due_dates(
 ) -> list[MeetingMinutes]:
     """Minutes for each held meeting with business; the ADM's and telling's due dates from them."""
     minutes = []
-    recent = {m.pk for m in held[-2:]}
+    # The last two meetings whose business is not yet decided have their minutes still in draft.
+    undecided = [m for m in held if items[m.pk] and not any(i.decided_on for i in items[m.pk])]
+    recent = {m.pk for m in undecided[-2:]}
     for meeting in held:
         business = items[meeting.pk]
         if not business:
@@ -450,13 +452,17 @@ def _minutes_and_due_dates(
 
 
 def _papers(
-    rng: random.Random, meetings: list[PanelMeeting], items: dict[int, list[AgendaItem]], uploader: User
+    rng: random.Random,
+    meetings: list[PanelMeeting],
+    items: dict[int, list[AgendaItem]],
+    uploader: User,
+    reference_date: date,
 ) -> list[AgendaPaper]:
     """Papers for every item: received before the due date, a few late; at the next meetings a few not yet."""
     from django.core.files.base import ContentFile
 
     planned: list[tuple[AgendaItem, str, datetime]] = []
-    now = timezone.now()
+    now = timezone.make_aware(datetime.combine(reference_date, time(17, 0)))  # nothing after the reference date
     for meeting in meetings:
         due = subtract_working_days(meeting.held_on, PAPERS_DUE_WORKING_DAYS)
         for item in items[meeting.pk]:

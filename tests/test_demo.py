@@ -15,6 +15,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
@@ -479,7 +480,11 @@ def digest() -> str:
 def demo_output(django_db_setup, django_db_blocker):
     """The demo loaded once for a class of read-only tests, rolled back when the class is done."""
     # The same fast hasher as the autouse fixture in conftest (which is function-scoped).
-    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    # And the same media directory, so the demo's panel papers are where the tests read them.
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=settings.BASE_DIR / "var" / "test-media",
+    )
     with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
         yield load()
         transaction.set_rollback(True)
@@ -1342,6 +1347,65 @@ class TestDemoRegion:
         assert re.search(
             r"\(([23]) not quorate\) and 6 upcoming, in Coventry, Hereford, Solihull, Warwick, Worcester$", line
         )
+
+    def test_panel_agendas_carry_the_years_business_on_the_records_dates(self, db):
+        from adoption.working_days import add_working_days
+        from panels.models import AgendaItem, MeetingMinutes
+
+        items = list(AgendaItem.objects.select_related("meeting", "household", "match", "link"))
+        assert len(items) >= 40
+        by_meeting: dict[int, list[AgendaItem]] = {}
+        for item in items:
+            by_meeting.setdefault(item.meeting_id, []).append(item)
+        for meeting_items in by_meeting.values():
+            assert sorted(i.position for i in meeting_items) == list(range(1, len(meeting_items) + 1))
+            assert len(meeting_items) <= 6
+        minutes = {m.meeting_id: m for m in MeetingMinutes.objects.all()}
+        for item in items:
+            held = item.meeting.held_on < REFERENCE
+            if item.kind == AgendaItem.Kind.APPROVAL and held:
+                assert item.household.panel_on == item.meeting.held_on, item
+            if item.kind == AgendaItem.Kind.MATCH and item.match_id:
+                assert item.match.panel_on == item.meeting.held_on, item
+                assert item.link.household_id == item.match.household_id
+            record = minutes.get(item.meeting_id)
+            if item.decided_on:
+                assert record is not None and record.status == "final"
+                assert record.meeting.held_on <= record.sent_to_adm_on <= item.decided_on
+                assert item.decision_due_on == add_working_days(record.sent_to_adm_on, 7)
+                assert item.told_due_on == add_working_days(item.decided_on, 2)
+        upcoming = [i for i in items if i.meeting.held_on >= REFERENCE]
+        assert upcoming and all(not i.recommendation and not i.decided_on for i in upcoming)
+        assert any(i.decided_on and i.decided_on > i.decision_due_on for i in items)  # some ADM decisions late
+
+    def test_the_agenda_pack_of_a_demo_meeting(self, db):
+        from io import BytesIO
+
+        from pypdf import PdfReader
+
+        from adoption.models import Job
+        from panels.models import AgendaPaper, PanelMeeting
+        from panels.pack import agenda_pack_build
+
+        meeting = max(
+            PanelMeeting.objects.filter(held_on__gte=REFERENCE),
+            key=lambda m: AgendaPaper.objects.filter(item__meeting=m).count(),
+        )
+        papers = list(
+            AgendaPaper.objects.filter(item__meeting=meeting, replaced_at__isnull=True).order_by("item__position", "id")
+        )
+        assert papers
+        output = agenda_pack_build(Job(kind=Job.Kind.AGENDA_PACK, params={"meeting_id": meeting.pk}))
+        pack = PdfReader(BytesIO(output.content))
+        texts = [" ".join(page.extract_text().split()) for page in pack.pages]
+        front = len(texts) - len(papers)  # each demo paper is one page
+        assert any(t.startswith("Contents") or " Contents " in f" {t} " for t in texts[:front])
+        # The papers follow the front matter in agenda order, each with its title and numbered page.
+        titles = [p.title for p in papers]
+        for number, (title, text) in enumerate(zip(titles, texts[front:], strict=True), start=front + 1):
+            assert " ".join(title.split()) in text and f"Page {number} of {len(texts)}" in text
+        outline = [entry.title for entry in pack.outline if not isinstance(entry, list)]
+        assert outline[:2] == ["Cover and agenda", "Contents"] and len(outline) >= 3
 
     def test_loading_again_without_if_empty_is_refused(self, db):
         with pytest.raises(CommandError, match="already exists"):

@@ -52,6 +52,8 @@ OBJECT_PARAMETERS: dict[str, tuple[str, str]] = {
     # A disruption and its learning actions are seen through the child whose placement ended.
     "disruption_id": ("disruption_a", "disruption_b"),
     "action_id": ("learning_action_a", "learning_action_b"),
+    # The panel items API names a panel's item about a child (the panel pages walk their item_id below).
+    "item_id": ("panel_business_a", "panel_business_b"),
 }
 
 # Where one parameter name means a different kind of record under some addresses: address prefix (a page's
@@ -333,6 +335,29 @@ def learning_action_b(disruption_b):
     return _learning_action(disruption_b)
 
 
+def _panel_business(child):
+    """The plan for relinquished ``child`` on the agenda of its LA's RAA's panel (LA A and LA B share one)."""
+    from panels.models import AgendaItem, PanelMeeting
+
+    meeting, _ = PanelMeeting.objects.get_or_create(
+        raa=child.responsible_la.raa, held_on=date(2025, 6, 17), starts_at=time(10), place="Ashby Guildhall"
+    )
+    position = meeting.items.count() + 1
+    return AgendaItem.objects.create(
+        meeting=meeting, position=position, kind=AgendaItem.Kind.RELINQUISHED, child=child, starts_at=time(9 + position)
+    )
+
+
+@pytest.fixture
+def panel_business_a(child_a_waiting):
+    return _panel_business(child_a_waiting)
+
+
+@pytest.fixture
+def panel_business_b(child_b_waiting):
+    return _panel_business(child_b_waiting)
+
+
 def _secrets_of(child) -> list[str]:
     return [child.first_name, child.last_name, child.la_child_id, child.child_903_id]
 
@@ -474,6 +499,12 @@ WRITES_ABOUT_AN_LA = {
 }
 
 
+# API lists whose rows are not children: the records LA A's and LA B's rows are made from, and the children a row names.
+LISTS_OF_OTHER_RECORDS = {
+    "/api/v1/panel-items/": (("panel_business_a", "panel_business_b"), lambda row: {c["id"] for c in row["children"]}),
+}
+
+
 def test_the_schema_lists_the_children_operations():
     assert {(o.path, o.method) for o in OPERATIONS} >= {
         ("/api/v1/children/", "get"),
@@ -528,10 +559,13 @@ def test_every_api_operation_hides_another_las_records(
         f"{operation.method} {operation.path} has no record in its path: add a case here saying what "
         "calling it with LA B's data must do"
     )
+    records, children_of_row = LISTS_OF_OTHER_RECORDS.get(operation.path, ((), lambda row: {row["id"]}))
+    for fixture in records:
+        request.getfixturevalue(fixture)
     response = _call(client, operation, operation.path, token)
     assert response.status_code == 200
     data = response.json()
-    ids = {row["id"] for row in data["results"]}
+    ids = set().union(*(children_of_row(row) for row in data["results"]))
     assert child_a_waiting.pk in ids
     assert child_b_waiting.pk not in ids
     # Asking by LA B's child's own identifiers finds nothing either.
