@@ -151,6 +151,16 @@ class MeetingForm(_RaaForm):
         error_messages={"required": "Enter the start time", "invalid": "Enter the start time like 09:30 or 13:00"},
     )
     place = text("Place", max_length=100, width="20", help_text="The town or venue, for example Warwick.")
+    joint = yes_no(
+        "Is it a joint panel with another agency?",
+        required=False,
+        help_text="A joint panel needs more members to be quorate (six under the regulations).",
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        kwargs["joint"] = bool(kwargs.get("joint"))
+        return kwargs
 
 
 class InviteForm(GovukForm):

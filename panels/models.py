@@ -155,6 +155,9 @@ class PanelMeeting(models.Model):
     held_on = models.DateField("date")
     starts_at = models.TimeField("start time")
     place = models.CharField(max_length=100, help_text="The town or venue.")
+    joint = models.BooleanField(
+        "joint panel", default=False, help_text="A panel set up jointly with another agency: its own quorum applies."
+    )
     attendance_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(
         "agenda confirmed",
@@ -219,6 +222,9 @@ class QuorumRule(models.Model):
 
     effective_from = models.DateField(unique=True)
     minimum_members = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
+    joint_minimum_members = models.PositiveSmallIntegerField(
+        "members needed at a joint panel", default=6, validators=[MinValueValidator(1)]
+    )
     needs_chair_or_vice_chair = models.BooleanField(default=True)
     needs_social_work_member = models.BooleanField(default=True)
     social_work_min_years = models.PositiveSmallIntegerField(

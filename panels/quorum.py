@@ -32,6 +32,8 @@ class Rule(Protocol):
     @property
     def minimum_members(self) -> int: ...
     @property
+    def joint_minimum_members(self) -> int: ...
+    @property
     def needs_chair_or_vice_chair(self) -> bool: ...
     @property
     def needs_social_work_member(self) -> bool: ...
@@ -59,8 +61,8 @@ def _years(years: int) -> str:
     return f"{years} year's" if years == 1 else f"{years} years'"
 
 
-def describe(rule: Rule) -> str:
-    """The rule in a sentence, for the meeting page."""
+def describe(rule: Rule, joint: bool = False) -> str:
+    """The rule in a sentence, for the meeting page (a joint panel's number of members)."""
     parts = []
     if rule.needs_chair_or_vice_chair:
         parts.append("the chair or a vice chair")
@@ -72,7 +74,8 @@ def describe(rule: Rule) -> str:
         parts.append("an independent member")
     listed = " and ".join(filter(None, [", ".join(parts[:-1]), *parts[-1:]]))
     including = f", including {listed}" if listed else ""
-    text = f"At least {rule.minimum_members} member{'s' if rule.minimum_members != 1 else ''}{including}."
+    needed = rule.joint_minimum_members if joint else rule.minimum_members
+    text = f"At least {needed} member{'s' if needed != 1 else ''}{including}{' (a joint panel)' if joint else ''}."
     if rule.needs_fostering_experience:
         text += (
             " A member with fostering experience is also needed for a match with foster carers"
@@ -82,7 +85,7 @@ def describe(rule: Rule) -> str:
 
 
 def quorum(
-    attending_members_with_roles: Iterable[HasRoles], rule: Rule, needs_fostering_experience: bool
+    attending_members_with_roles: Iterable[HasRoles], rule: Rule, needs_fostering_experience: bool, joint: bool = False
 ) -> QuorumResult:
     """The verdict for the members attending, with one message for each thing missing.
 
@@ -96,8 +99,10 @@ def quorum(
         return any(r.intersection(roles) for r in held)
 
     missing: list[str] = []
-    if len(members) < rule.minimum_members:
-        missing.append(f"{_members(len(members))}: at least {rule.minimum_members} are needed")
+    needed = rule.joint_minimum_members if joint else rule.minimum_members
+    if len(members) < needed:
+        at_joint = " at a joint panel" if joint else ""
+        missing.append(f"{_members(len(members))}: at least {needed} are needed{at_joint}")
     if rule.needs_chair_or_vice_chair and not anyone(PanelRole.CHAIR, PanelRole.VICE_CHAIR):
         missing.append("No chair or vice chair is attending")
     if rule.needs_social_work_member:

@@ -247,6 +247,7 @@ class MeetingQuorum:
     members: list[PanelMember]
     rule: QuorumRule
     result: QuorumResult
+    joint: bool = False
 
     @property
     def on_attendance(self) -> bool:
@@ -254,7 +255,7 @@ class MeetingQuorum:
 
     @property
     def description(self) -> str:
-        return describe(self.rule)
+        return describe(self.rule, self.joint)
 
 
 @dataclass(frozen=True)
@@ -285,8 +286,9 @@ def meeting_quorum(
     ]
     rule = quorum_rule_on(meeting.held_on, rules)
     fostering = any(item.needs_fostering_experience for item in meeting.items.all())
-    result = quorum(seats, rule, needs_fostering_experience=fostering)
-    return MeetingQuorum("attended" if on_attendance else "invited", [a.member for a in chosen], rule, result)
+    result = quorum(seats, rule, needs_fostering_experience=fostering, joint=meeting.joint)
+    counted = "attended" if on_attendance else "invited"
+    return MeetingQuorum(counted, [a.member for a in chosen], rule, result, meeting.joint)
 
 
 def settings_for(raa_id: int) -> PanelSettings:

@@ -233,14 +233,18 @@ def panel_appraisal_record(
 
 
 @transaction.atomic
-def panel_meeting_create(*, actor: Any, raa_id: int, held_on: date, starts_at: time, place: str) -> PanelMeeting:
+def panel_meeting_create(
+    *, actor: Any, raa_id: int, held_on: date, starts_at: time, place: str, joint: bool = False
+) -> PanelMeeting:
     _check_raa(actor, raa_id)
-    meeting = PanelMeeting(raa_id=raa_id, held_on=held_on, starts_at=starts_at, place=place.strip())
+    meeting = PanelMeeting(raa_id=raa_id, held_on=held_on, starts_at=starts_at, place=place.strip(), joint=joint)
     return _save(actor, meeting, raa_id=raa_id, action=AuditEvent.Action.CREATE)
 
 
 @transaction.atomic
-def panel_meeting_update(*, actor: Any, meeting_id: int, held_on: date, starts_at: time, place: str) -> PanelMeeting:
+def panel_meeting_update(
+    *, actor: Any, meeting_id: int, held_on: date, starts_at: time, place: str, joint: bool = False
+) -> PanelMeeting:
     """Move a meeting or change its place. Everyone invited must still be on the list on the new date."""
     meeting: PanelMeeting = _for_write(actor, PanelMeeting, meeting_id)
     if meeting.attendance_recorded_at is not None and held_on != meeting.held_on:
@@ -252,7 +256,9 @@ def panel_meeting_update(*, actor: Any, meeting_id: int, held_on: date, starts_a
         raise ValidationError(
             {"held_on": f"{off_list.name} is invited but is not on the central list on that date: remove them first"}
         )
-    meeting.held_on, meeting.starts_at, meeting.place = held_on, starts_at, place.strip()
+    if joint != meeting.joint:
+        _unconfirm(meeting)  # a joint panel needs more members: confirm again
+    meeting.held_on, meeting.starts_at, meeting.place, meeting.joint = held_on, starts_at, place.strip(), joint
     return _save(actor, meeting, raa_id=meeting.raa_id, action=AuditEvent.Action.UPDATE)
 
 

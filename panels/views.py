@@ -268,7 +268,12 @@ def _meeting_title(meeting: PanelMeeting) -> str:
 @GET_POST
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_write(request, meeting_id)
-    initial = {"held_on": meeting.held_on, "starts_at": meeting.starts_at, "place": meeting.place}
+    initial = {
+        "held_on": meeting.held_on,
+        "starts_at": meeting.starts_at,
+        "place": meeting.place,
+        "joint": "yes" if meeting.joint else "no",
+    }
     form = forms.MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()

@@ -1348,6 +1348,23 @@ class TestDemoRegion:
             r"\(([23]) not quorate\) and 6 upcoming, in Coventry, Hereford, Solihull, Warwick, Worcester$", line
         )
 
+    def test_every_family_has_a_postcode_where_its_latest_child_moved_in(self, db):
+        households = list(Household.objects.all())
+        assert households and all(h.postcode for h in households)
+        latest = (
+            AdoptivePlacement.objects.filter(placed_on__isnull=False)
+            .select_related("household")
+            .order_by("household_id", "-placed_on", "-id")
+            .distinct("household_id")
+        )
+        checked = 0
+        for placement in latest:
+            episode = Episode.objects.filter(period__child=placement.child_id, started_on=placement.placed_on).first()
+            if episode is not None and episode.placement_postcode:
+                assert placement.household.postcode == episode.placement_postcode, placement.household
+                checked += 1
+        assert checked >= 20
+
     def test_panel_agendas_carry_the_years_business_on_the_records_dates(self, db):
         from adoption.working_days import add_working_days
         from panels.models import AgendaItem, MeetingMinutes

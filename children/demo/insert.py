@@ -3,14 +3,18 @@ and ``build``: plan, then insert."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import date
+
+from django.db.models import OuterRef, Subquery
 
 from adopters.models import Household
 from adoption.demo import DemoDataError
 from adoption.models import Organisation, User
 from children import fees
 from children.demo.care_plans import SiblingGroupPlan
+from children.demo.episodes import POSTCODES
 from children.demo.finding_plans import PlacementDetails
 from children.demo.planner import plan_children
 from children.demo.plans import ChildPlan, DemoChildren, HouseholdFacts, PlacementPlan
@@ -314,4 +318,30 @@ def build(
     reference_date: date,
 ) -> DemoChildren:
     plans = plan_children(households=households, seed=seed, reference_date=reference_date)
-    return DemoChildren(plans=plans, children=create_children(plans, las=las, households=household_records))
+    children = create_children(plans, las=las, households=household_records)
+    _household_postcodes(household_records.values())
+    return DemoChildren(plans=plans, children=children)
+
+
+def _household_postcodes(households: Iterable[Household]) -> None:
+    """Each family's postcode: where their latest child moved in (903 placement postcode), else one in their area."""
+    latest = dict(
+        AdoptivePlacement.objects.filter(placed_on__isnull=False, household__in=list(households))
+        .order_by("household_id", "placed_on", "id")
+        .annotate(
+            postcode=Subquery(
+                Episode.objects.filter(period__child=OuterRef("child"), started_on=OuterRef("placed_on"))
+                .exclude(placement_postcode="")
+                .values("placement_postcode")[:1]
+            )
+        )
+        .values_list("household_id", "postcode")
+    )
+    changed = []
+    for household in households:
+        towns = [t for t in (household.area,) if t in POSTCODES] or sorted(POSTCODES)
+        choices = [p for town in towns for p in POSTCODES[town]]
+        fallback = choices[int(hashlib.sha256(household.reference.encode()).hexdigest(), 16) % len(choices)]
+        household.postcode = latest.get(household.pk) or fallback
+        changed.append(household)
+    Household.objects.bulk_update(changed, ["postcode"])

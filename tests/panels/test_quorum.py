@@ -148,3 +148,37 @@ def test_a_later_rule_of_six_applies_to_later_meetings_only(raa, panel_adviser, 
     assert late.result.missing == ["Only 5 members are attending: at least 6 are needed"]
     invite(after, member(raa, "Sixth Member", R.ELECTED_MEMBER))
     assert verdict(after).result.is_quorate
+
+
+@pytest.mark.django_db
+def test_a_joint_panel_needs_six_and_says_so(raa, panel_adviser, quorate_five):
+    panel = meeting(raa, date(2025, 6, 10), joint=True)
+    invite(panel, *quorate_five)
+    found = selectors.meeting_get(actor=panel_adviser, meeting_id=panel.pk, record_read=False)
+    verdict = selectors.meeting_quorum(found)
+    assert verdict.result.missing == ["Only 5 members are attending: at least 6 are needed at a joint panel"]
+    assert verdict.description.startswith("At least 6 members, including the chair or a vice chair")
+    invite(panel, member(raa, "Sixth Member", R.ELECTED_MEMBER))
+    assert selectors.meeting_quorum(
+        selectors.meeting_get(actor=panel_adviser, meeting_id=panel.pk, record_read=False)
+    ).result.is_quorate
+
+
+@pytest.mark.django_db
+def test_a_past_meeting_keeps_its_verdict_when_a_member_later_changes_roles(
+    raa, panel_adviser, quorate_five, frozen_today
+):
+    from panels import services
+
+    panel = meeting(raa, date(2025, 6, 10))
+    invite(panel, *quorate_five)
+    services.panel_attendance_record(actor=panel_adviser, meeting_id=panel.pk, member_ids=[m.pk for m in quorate_five])
+    chair = quorate_five[0]
+    chair.roles = [R.ELECTED_MEMBER]  # no longer a chair, today
+    chair.save()
+    found = selectors.meeting_get(actor=panel_adviser, meeting_id=panel.pk, record_read=False)
+    assert selectors.meeting_quorum(found).result.is_quorate  # she chaired that day
+    upcoming = meeting(raa, date(2025, 7, 10))
+    invite(upcoming, *quorate_five)
+    found = selectors.meeting_get(actor=panel_adviser, meeting_id=upcoming.pk, record_read=False)
+    assert selectors.meeting_quorum(found).result.missing == ["No chair or vice chair is attending"]
