@@ -459,35 +459,29 @@ def test_a_match_recommended_and_agreed_is_the_match_decision(raa, la_a, quorate
     assert AdoptivePlacement.objects.get(child=child).matched_on == date(2026, 12, 16)
 
 
+def _final_before_easter(raa, actor, held_on: date, name: str, recommendation: str) -> AgendaItem:
+    """An approval at a panel on ``held_on`` in March 2027, recommended, and its minutes final on Thursday 25 March."""
+    panel = meeting(raa, held_on, place=name)
+    household = awaiting_panel(raa, f"{name} household")
+    with at(date(2027, 3, 10)):
+        item = services.agenda_item_add(
+            actor=actor, meeting_id=panel.pk, kind=AgendaItem.Kind.APPROVAL, household_id=household.pk
+        )
+    with at(held_on):
+        services.recommendation_record(actor=actor, item_id=item.pk, recommendation=recommendation, reasons="Read")
+    with at(date(2027, 3, 25)):
+        services.minutes_step(actor=actor, meeting_id=panel.pk, status="draft", on=held_on)
+        services.minutes_step(actor=actor, meeting_id=panel.pk, status="final", on=date(2027, 3, 25))
+    item.refresh_from_db()
+    return item
+
+
 def test_over_easter_the_adm_has_until_the_seventh_working_day(raa, panel_adviser):
     """Final minutes reach the ADM on Thursday 25 March 2027: Good Friday (26th) and Easter Monday (29th) are not
     working days, so the decision is due on Wednesday 7 April (30, 31 March, 1, 2, 5, 6, 7 April)."""
-    easter = meeting(raa, date(2027, 3, 18), place="Solihull")
-    household = awaiting_panel(raa)
-    with at(date(2027, 3, 10)):
-        item = services.agenda_item_add(
-            actor=panel_adviser, meeting_id=easter.pk, kind=AgendaItem.Kind.APPROVAL, household_id=household.pk
-        )
-    with at(date(2027, 3, 18)):
-        services.recommendation_record(actor=panel_adviser, item_id=item.pk, recommendation="deferred", reasons="More")
-    with at(date(2027, 3, 25)):
-        services.minutes_step(actor=panel_adviser, meeting_id=easter.pk, status="draft", on=date(2027, 3, 19))
-        services.minutes_step(actor=panel_adviser, meeting_id=easter.pk, status="final", on=date(2027, 3, 25))
-    item.refresh_from_db()
-    assert item.decision_due_on is None  # deferred: no decision is due; it comes back to a later panel
-    household.refresh_from_db()
-    assert household.status == Household.Status.AWAITING_PANEL
+    recommended = _final_before_easter(raa, panel_adviser, date(2027, 3, 19), "Coventry", "recommended")
+    assert recommended.decision_due_on == date(2027, 4, 7)
 
-    second = awaiting_panel(raa, "Nowak household")
-    again = meeting(raa, date(2027, 3, 19), place="Coventry")
-    with at(date(2027, 3, 10)):
-        item = services.agenda_item_add(
-            actor=panel_adviser, meeting_id=again.pk, kind=AgendaItem.Kind.APPROVAL, household_id=second.pk
-        )
-    with at(date(2027, 3, 19)):
-        services.recommendation_record(actor=panel_adviser, item_id=item.pk, recommendation="recommended", reasons="Ok")
-    with at(date(2027, 3, 25)):
-        services.minutes_step(actor=panel_adviser, meeting_id=again.pk, status="draft", on=date(2027, 3, 22))
-        services.minutes_step(actor=panel_adviser, meeting_id=again.pk, status="final", on=date(2027, 3, 25))
-    item.refresh_from_db()
-    assert item.decision_due_on == date(2027, 4, 7)
+    deferred = _final_before_easter(raa, panel_adviser, date(2027, 3, 18), "Solihull", "deferred")
+    assert deferred.decision_due_on is None  # deferred: no decision is due; it comes back to a later panel
+    assert deferred.household.status == Household.Status.AWAITING_PANEL
