@@ -424,10 +424,15 @@ def _minutes_and_due_dates(
         if meeting.pk in recent:
             minutes.append(MeetingMinutes(meeting=meeting, status=MinutesStatus.DRAFT, drafted_on=drafted))
             continue
-        final = add_working_days(meeting.held_on, rng.randint(4, 8))
+        # The minutes reach the ADM a few working days before the first decision on them (so most decisions are
+        # on time and some late), never before the meeting; with no decision yet, a few days after the meeting.
         decided = [i.decided_on for i in business if i.decided_on]
-        received = max(meeting.held_on, min([final, *decided]))
-        final = min(final, received)
+        if decided:
+            before = rng.choice((1, 2, 3, 4, 5, 6, 6, 8, 11))
+            received = max(meeting.held_on, subtract_working_days(min(decided), before))
+        else:
+            received = add_working_days(meeting.held_on, rng.randint(4, 8))
+        final = received
         drafted = min(drafted, final)
         minutes.append(
             MeetingMinutes(
