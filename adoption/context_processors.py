@@ -20,6 +20,7 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("SSDA903 and Annex A", "ssda903:import-upload", tuple(tenancy.JOURNEY_ROLES)),
     ("Adopters", "adopters:pipeline", ()),
     ("Panels", "panels:members", (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)),
+    ("Support", "support:duty", tuple(tenancy.SUPPORT_READERS)),
     ("Reports", "reporting:a1", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
@@ -31,6 +32,9 @@ _HOUSEHOLD_PAGES = frozenset({"adopters:pipeline"})
 # Pages of an RAA's own records (its panels): only for someone holding one of the item's roles at an RAA, so
 # neither an LA's manager nor a VAA's manager who is also an RAA's family finder is shown a link that answers 403.
 _RAA_ROLE_PAGES = frozenset({"panels:members"})
+# Pages of an LA's records that only some roles work with (adoption support): for someone holding one of the
+# item's roles at an LA or its RAA.
+_LA_ROLE_PAGES = frozenset({"support:duty"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -52,6 +56,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if name in _HOUSEHOLD_PAGES and not scope.household_org_ids:
             continue
         if name in _RAA_ROLE_PAGES and not tenancy.raa_ids_with_roles(user, roles):
+            continue
+        if name in _LA_ROLE_PAGES and not tenancy.la_ids_with_roles(user, roles):
             continue
         items.append({"text": label, "href": reverse(name), "active": False})
     # The active item is the one whose address is the longest start of this page's ("/children/waiting/"

@@ -82,6 +82,7 @@ STAFF: tuple[StaffPlan, ...] = (
     StaffPlan("sw.worcestershire", "Gareth", "Lloyd", Role.SOCIAL_WORKER, "worcestershire"),
     StaffPlan("sw.herefordshire", "Rhiannon", "Pugh", Role.SOCIAL_WORKER, "herefordshire"),
     StaffPlan("manager.coventry", "Sandra", "Whitfield", Role.MANAGER, "coventry"),
+    StaffPlan("support.coventry", "Aisha", "Begum", Role.SUPPORT_SOCIAL_WORKER, "coventry"),
     StaffPlan("familyfinder", "Chloe", "Bennett", Role.FAMILY_FINDER, "raa"),
     StaffPlan("assessor", "Marcus", "Reid", Role.ASSESSING_SOCIAL_WORKER, "raa"),
     StaffPlan("panel.adviser", "Julie", "Hartley", Role.PANEL_ADVISER, "raa"),

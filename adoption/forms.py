@@ -3,14 +3,16 @@ a service's errors on a form."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from adoption.fields import GovukDateField
+
+T = TypeVar("T")
 
 
 def add_service_errors(
@@ -67,6 +69,14 @@ class GovukForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         add_service_errors(self, error, self.service_fields, self.constraint_messages)
+
+    def run(self, call: Callable[[], T]) -> T | None:
+        """Call a service; on a refusal put its messages on this form (which keeps what was typed) and return None."""
+        try:
+            return call()
+        except ValidationError as error:
+            self.add_service_errors(error)
+            return None
 
     def service_kwargs(self) -> dict[str, Any]:
         """The cleaned data as the service's keyword arguments."""

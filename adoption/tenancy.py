@@ -50,6 +50,10 @@ JOURNEY_ROLES = frozenset({Role.SOCIAL_WORKER, Role.FAMILY_FINDER, Role.ADM, Rol
 # the panel adviser on their behalf): on a household, a match or a child's plan alike.
 PANEL_RECORDERS = frozenset({Role.PANEL_ADVISER, Role.MANAGER})
 DECISION_RECORDERS = frozenset({Role.ADM, Role.PANEL_ADVISER})
+# Adoption support is run by each LA's spoke: its support social workers and managers record it; the
+# administrators who keep the records read it too.
+SUPPORT_WRITERS = frozenset({Role.SUPPORT_SOCIAL_WORKER, Role.MANAGER})
+SUPPORT_READERS = SUPPORT_WRITERS | {Role.ADMINISTRATOR}
 
 
 @dataclass(frozen=True)
@@ -201,3 +205,42 @@ def raa_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
 def scope_raa_records(queryset: QuerySet, actor: Any, *, roles: Iterable[str], raa_field: str = "raa") -> QuerySet:
     """Narrow records that belong to an RAA (its panels) to the RAAs where the actor holds one of ``roles``."""
     return queryset.filter(**{f"{raa_field}__in": raa_ids_with_roles(actor, roles)})
+
+
+_LA_ROLES_ATTR = "_tenancy_la_roles"
+
+
+def la_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
+    """The LAs where the actor holds one of ``roles``: at the LA itself, or at its RAA (which covers its LAs).
+
+    For records of an LA that only some roles work with (adoption support): ``scope_for`` pools roles across
+    organisations, so a family finder of one LA who is a support worker of another would otherwise read the
+    first LA's support records. Read once per actor and role set, as ``raa_ids_with_roles``.
+    """
+    wanted = tuple(sorted(str(r) for r in roles))
+    scope = scope_for(actor)
+    if not isinstance(actor, User) or not scope.la_ids or not scope.roles.intersection(wanted):
+        return frozenset()
+    cache: dict[tuple[str, ...], frozenset[int]] | None = getattr(actor, _LA_ROLES_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(actor, _LA_ROLES_ATTR, cache)
+    if wanted not in cache:
+        held = Membership.objects.filter(
+            user=actor, is_active=True, role__in=wanted, organisation__is_active=True
+        ).values_list("organisation_id", "organisation__kind")
+        las = {org for org, kind in held if kind == Organisation.Kind.LA}
+        raas = {org for org, kind in held if kind == Organisation.Kind.RAA}
+        if raas:
+            las.update(
+                Organisation.objects.filter(raa_id__in=raas, kind=Organisation.Kind.LA, is_active=True).values_list(
+                    "id", flat=True
+                )
+            )
+        cache[wanted] = frozenset(las) & scope.la_ids
+    return cache[wanted]
+
+
+def scope_la_records(queryset: QuerySet, actor: Any, *, roles: Iterable[str], la_field: str = "la") -> QuerySet:
+    """Narrow records that belong to an LA and a role there (adoption support) to the LAs where the actor holds one."""
+    return queryset.filter(**{f"{la_field}__in": la_ids_with_roles(actor, roles)})

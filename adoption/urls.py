@@ -15,6 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("ssda903/", include("children.ssda903.api")),
     path("households/", include("adopters.api")),
     path("panel-items/", include("panels.api")),
+    path("asf-applications/", include("support.api")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("households/", include("adopters.urls")),
     path("panels/", include("panels.urls")),
+    path("support/", include("support.urls")),
     path("ssda903/", include("children.ssda903.urls")),
     path("reports/", include("reporting.urls")),
     path("api/v1/", include(api_v1)),

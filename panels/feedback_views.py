@@ -219,4 +219,4 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "panels/feedback/closed.html", {**context, "answered": answered})
         else:
             return render(request, "panels/feedback/thanks.html", context)
-    return render(request, "panels/feedback/form.html", {**context, "form": form}, status=400 if form.errors else 200)
+    return render(request, "panels/feedback/form.html", {**context, "form": form})

@@ -50,15 +50,6 @@ def _writer(request: HttpRequest, raa_id: int | None = None) -> None:
         raise PermissionDenied("Your role cannot change panel records.")
 
 
-def _run(form: GovukForm, call: Callable[[], Any]) -> Any:
-    """Call the service; on a refusal put its messages on the form (which keeps what was typed) and return None."""
-    try:
-        return call()
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return None
-
-
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -118,7 +109,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     users = selectors.linkable_users(raa_ids=[r.pk for r in raas])
     form = forms.MemberForm(request.POST or None, raas=raas, users=users)
     if request.method == "POST" and form.is_valid():
-        member = _run(form, lambda: services.panel_member_create(actor=request.user, **form.service_kwargs()))
+        member = form.run(lambda: services.panel_member_create(actor=request.user, **form.service_kwargs()))
         if member is not None:
             messages.success(request, f"{member.name} was added to the central list")
             return redirect("panels:member", member.pk)
@@ -157,7 +148,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     form = forms.MemberForm(request.POST or None, initial=forms.MemberForm.initial_for(member), users=users)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.panel_member_update(actor=request.user, member_id=member.pk, **kwargs)):
+        if form.run(lambda: services.panel_member_update(actor=request.user, member_id=member.pk, **kwargs)):
             messages.success(request, "The member's details were saved")
             return redirect("panels:member", member.pk)
     back = reverse("panels:member", args=[member.pk])
@@ -173,7 +164,7 @@ def appraisal_record(request: HttpRequest, member_id: int) -> HttpResponse:
     form = forms.AppraisalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(form, lambda: services.panel_appraisal_record(actor=request.user, member_id=member.pk, **data)):
+        if form.run(lambda: services.panel_appraisal_record(actor=request.user, member_id=member.pk, **data)):
             messages.success(request, "The appraisal was recorded")
             return redirect("panels:member", member.pk)
     about = (
@@ -213,7 +204,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     _writer(request)
     form = forms.MeetingForm(request.POST or None, raas=selectors.writable_raas(request.user))
     if request.method == "POST" and form.is_valid():
-        meeting = _run(form, lambda: services.panel_meeting_create(actor=request.user, **form.service_kwargs()))
+        meeting = form.run(lambda: services.panel_meeting_create(actor=request.user, **form.service_kwargs()))
         if meeting is not None:
             messages.success(request, "The meeting was added: now invite its members")
             return redirect("panels:invite", meeting.pk)
@@ -277,7 +268,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.panel_meeting_update(actor=request.user, meeting_id=meeting.pk, **kwargs)):
+        if form.run(lambda: services.panel_meeting_update(actor=request.user, meeting_id=meeting.pk, **kwargs)):
             messages.success(request, "The meeting was changed")
             return redirect("panels:meeting", meeting.pk)
     back = reverse("panels:meeting", args=[meeting.pk])
@@ -301,7 +292,7 @@ def _members_page(
     form = form_class(request.POST or None, initial=initial, members=members)
     if request.method == "POST" and form.is_valid():
         ids = form.cleaned_data["members"]
-        if _run(form, lambda: save(actor=request.user, meeting_id=meeting.pk, member_ids=ids)):
+        if form.run(lambda: save(actor=request.user, meeting_id=meeting.pk, member_ids=ids)):
             saved = selectors.meeting_get(actor=request.user, meeting_id=meeting.pk, record_read=False)
             verdict = selectors.meeting_quorum(saved)
             if verdict.result.is_quorate:
@@ -393,8 +384,8 @@ def item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = forms.AgendaItemForm(request.POST or None, kind=kind, options=options)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        item = _run(
-            form, lambda: services.agenda_item_add(actor=request.user, meeting_id=meeting.pk, kind=kind, **kwargs)
+        item = form.run(
+            lambda: services.agenda_item_add(actor=request.user, meeting_id=meeting.pk, kind=kind, **kwargs)
         )
         if item is not None:
             messages.success(
@@ -453,7 +444,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     form = forms.AgendaItemUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.agenda_item_update(actor=request.user, item_id=item.pk, **kwargs)):
+        if form.run(lambda: services.agenda_item_update(actor=request.user, item_id=item.pk, **kwargs)):
             messages.success(request, "The item was changed")
             return redirect("panels:meeting", item.meeting_id)
     return _form_page(request, form, title="Change the time or presenter", **_about_item(view))
@@ -496,7 +487,7 @@ def paper_upload(request: HttpRequest, item_id: int) -> HttpResponse:
     form = forms.PaperForm(request.POST or None, request.FILES or None, initial={"kind": missing[0] if missing else ""})
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        paper = _run(form, lambda: services.agenda_paper_upload(actor=request.user, item_id=view.item.pk, **kwargs))
+        paper = form.run(lambda: services.agenda_paper_upload(actor=request.user, item_id=view.item.pk, **kwargs))
         if paper is not None:
             messages.success(
                 request, f"{paper.title} was received ({paper.pages} page{'s' if paper.pages != 1 else ''})"
@@ -523,7 +514,7 @@ def recommendation(request: HttpRequest, item_id: int) -> HttpResponse:
     form = forms.RecommendationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.recommendation_record(actor=request.user, item_id=item.pk, **kwargs)):
+        if form.run(lambda: services.recommendation_record(actor=request.user, item_id=item.pk, **kwargs)):
             messages.success(request, "The panel's recommendation was recorded")
             return redirect("panels:item", item.pk)
     return _form_page(request, form, title="Record the panel's recommendation", **_about_item(view))
@@ -536,7 +527,7 @@ def item_minutes(request: HttpRequest, item_id: int) -> HttpResponse:
     form = forms.ItemMinutesForm(request.POST or None, initial={"minutes": view.item.minutes})
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.item_minutes_record(actor=request.user, item_id=view.item.pk, **kwargs)):
+        if form.run(lambda: services.item_minutes_record(actor=request.user, item_id=view.item.pk, **kwargs)):
             messages.success(request, "The minutes of the item were saved")
             return redirect("panels:item", view.item.pk)
     return _form_page(request, form, title="Minutes of the item", **_about_item(view))
@@ -560,7 +551,7 @@ def minutes_step(request: HttpRequest, meeting_id: int, step: str) -> HttpRespon
     form = forms.MinutesStepForm(request.POST or None, final=final, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.minutes_step(actor=request.user, meeting_id=meeting.pk, status=step, **kwargs)):
+        if form.run(lambda: services.minutes_step(actor=request.user, meeting_id=meeting.pk, status=step, **kwargs)):
             messages.success(request, MINUTES_TITLES[step][1])
             return redirect("panels:meeting", meeting.pk)
     back = reverse("panels:meeting", args=[meeting.pk])
@@ -578,7 +569,7 @@ def decision(request: HttpRequest, item_id: int) -> HttpResponse:
     form = form_class(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.decision_record(actor=request.user, item_id=item.pk, **kwargs)):
+        if form.run(lambda: services.decision_record(actor=request.user, item_id=item.pk, **kwargs)):
             messages.success(request, "The agency decision was recorded")
             return redirect("panels:item", item.pk)
     recommended = item.get_recommendation_display().lower() if item.recommendation else "not recorded"
@@ -607,7 +598,7 @@ def told(request: HttpRequest, item_id: int) -> HttpResponse:
     form = forms.ToldForm(request.POST or None, initial={"told_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        if _run(form, lambda: services.told_record(actor=request.user, item_id=item.pk, **kwargs)):
+        if form.run(lambda: services.told_record(actor=request.user, item_id=item.pk, **kwargs)):
             messages.success(request, "The date they were told was recorded")
             return redirect("panels:item", item.pk)
     return _form_page(

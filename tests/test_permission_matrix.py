@@ -22,7 +22,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 
-from adoption.models import Job
+from adoption.models import Job, Role
 from children import selectors
 from children.models import (
     AdoptivePlacement,
@@ -54,6 +54,8 @@ OBJECT_PARAMETERS: dict[str, tuple[str, str]] = {
     "action_id": ("learning_action_a", "learning_action_b"),
     # The panel items API names a panel's item about a child (the panel pages walk their item_id below).
     "item_id": ("panel_business_a", "panel_business_b"),
+    # An ASF application belongs to the LA whose support spoke made it, for that LA's child.
+    "application_id": ("asf_application_a", "asf_application_b"),
 }
 
 # Where one parameter name means a different kind of record under some addresses: address prefix (a page's
@@ -99,6 +101,16 @@ EXEMPT_PREFIXES: dict[str, str] = {
         "Panels belong to an RAA, never to an LA: LA A's social worker is refused every list page (403) and "
         "gets 404 for every member and meeting, and test_every_panel_page_hides_another_raas_panels walks them "
         "as the RAA's panel adviser against another RAA's records, with the RAA's own as the control."
+    ),
+    "api/v1/asf-applications/": (
+        "ASF applications belong to an LA's support roles: LA A's social worker holds none, so every application "
+        "is 404 for them; test_every_api_operation_hides_another_las_records calls them as LA A's API client, and "
+        "test_every_support_page_hides_another_las_support walks the ASF pages as LA A's support worker."
+    ),
+    "support/": (
+        "Adoption support belongs to an LA but only to its support roles: LA A's social worker is refused every "
+        "list page (403) and gets 404 for every record, and test_every_support_page_hides_another_las_support "
+        "walks them as LA A's support worker against LA B's records, with LA A's own as the control."
     ),
 }
 
@@ -496,12 +508,14 @@ WRITES_ABOUT_AN_LA = {
         "la": la.ons_code,
         "files": [SimpleUploadedFile("header.csv", b"CHILD,SEX,DOB\n", content_type="text/csv")],
     },
+    ("/api/v1/asf-applications/", "post"): lambda la: {"la": la.ons_code, "child_id": "1", "therapy": "theraplay"},
 }
 
 
 # API lists whose rows are not children: the records LA A's and LA B's rows are made from, and the children a row names.
 LISTS_OF_OTHER_RECORDS = {
     "/api/v1/panel-items/": (("panel_business_a", "panel_business_b"), lambda row: {c["id"] for c in row["children"]}),
+    "/api/v1/asf-applications/": (("asf_application_a", "asf_application_b"), lambda row: {row["child_id"]}),
 }
 
 
@@ -824,6 +838,164 @@ def test_every_panel_page_hides_another_raas_panels(
         return
     response = client.get(route.url(other))
     assert response.status_code == 404, f"{route.url(other)} (another RAA's record) answered {response.status_code}"
+    for secret in secrets:
+        assert secret not in response.content.decode()
+    assert client.post(route.url(other)).status_code in {404, 405}
+
+
+# --- adoption support pages: walked as LA A's spoke support worker ------------------------------------------------
+
+SUPPORT_ROUTES = [r for r in ROUTES if r.route.startswith("support/")]
+# Parameter -> (LA A's record, LA B's record): LA A's support worker must get 404 for the second.
+SUPPORT_PARAMETERS: dict[str, tuple[str, str]] = {
+    "child_id": ("child_a_waiting", "child_b_waiting"),
+    "request_id": ("support_request_a", "support_request_b"),
+    "assessment_id": ("assessment_a", "assessment_b"),
+    "plan_id": ("support_plan_a", "support_plan_b"),
+    "application_id": ("asf_application_a", "asf_application_b"),
+    "work_id": ("life_story_work_a", "life_story_work_b"),
+}
+
+
+def _life_story_work(child):
+    from support.models import LifeStoryWork
+
+    return LifeStoryWork.objects.create(child=child, kind="life_story_book", due_on=date(2025, 9, 1))
+
+
+@pytest.fixture
+def life_story_work_a(child_a_waiting):
+    return _life_story_work(child_a_waiting)
+
+
+@pytest.fixture
+def life_story_work_b(child_b_waiting):
+    return _life_story_work(child_b_waiting)
+
+
+def _support_request(child):
+    from support.models import SupportRequest
+
+    return SupportRequest.objects.create(
+        la=child.responsible_la,
+        family_name=f"The {child.last_name} family",
+        child=child,
+        requested_by="A parent",
+        requester=SupportRequest.Requester.ADOPTIVE_PARENT,
+        received_on=date(2025, 5, 1),
+        topic="settling",
+    )
+
+
+def _assessment(request):
+    from support.models import AssessmentOfNeed
+
+    return AssessmentOfNeed.objects.create(
+        request=request, started_on=date(2025, 5, 10), completed_on=date(2025, 6, 1), outcome="support_plan"
+    )
+
+
+def _support_plan(assessment):
+    from support.models import SupportPlan
+
+    return SupportPlan.objects.create(
+        assessment=assessment, agreed_on=date(2025, 6, 2), services="Therapeutic parenting", review_on=date(2025, 12, 1)
+    )
+
+
+def _asf_application(child):
+    from decimal import Decimal
+
+    from support.models import AsfApplication
+
+    return AsfApplication.objects.create(
+        la=child.responsible_la,
+        child=child,
+        therapy="theraplay",
+        provider="Family Futures Therapy",
+        sessions=10,
+        cost=Decimal("1500"),
+        work_starts_on=date(2025, 5, 6),
+        work_ends_on=date(2025, 12, 16),
+        financial_year=2025,
+        created_by=factories.UserFactory(),
+    )
+
+
+@pytest.fixture
+def asf_application_a(child_a_waiting):
+    return _asf_application(child_a_waiting)
+
+
+@pytest.fixture
+def asf_application_b(child_b_waiting):
+    return _asf_application(child_b_waiting)
+
+
+@pytest.fixture
+def support_request_a(child_a_waiting):
+    return _support_request(child_a_waiting)
+
+
+@pytest.fixture
+def support_request_b(child_b_waiting):
+    return _support_request(child_b_waiting)
+
+
+@pytest.fixture
+def assessment_a(support_request_a):
+    return _assessment(support_request_a)
+
+
+@pytest.fixture
+def assessment_b(support_request_b):
+    return _assessment(support_request_b)
+
+
+@pytest.fixture
+def support_plan_a(assessment_a):
+    return _support_plan(assessment_a)
+
+
+@pytest.fixture
+def support_plan_b(assessment_b):
+    return _support_plan(assessment_b)
+
+
+def test_the_support_walk_sees_the_support_pages():
+    assert {"support/", "support/requests/<int:request_id>/"} <= {r.route for r in SUPPORT_ROUTES}
+
+
+@pytest.mark.parametrize("route", SUPPORT_ROUTES, ids=[r.route for r in SUPPORT_ROUTES])
+def test_every_support_page_hides_another_las_support(route, client, la_a, social_worker_a, request):
+    unknown = [p for p in route.parameters if p not in SUPPORT_PARAMETERS]
+    assert not unknown, f"{route.route} takes {unknown}: add LA A's and LA B's records to SUPPORT_PARAMETERS"
+    # Every record of both LAs exists, so a list page that leaked LA B's would show it.
+    records = {name: request.getfixturevalue(name) for pair in SUPPORT_PARAMETERS.values() for name in pair}
+    own = {p: records[SUPPORT_PARAMETERS[p][0]].pk for p in route.parameters}
+    other = {p: records[SUPPORT_PARAMETERS[p][1]].pk for p in route.parameters}
+    secrets = ("Brookes", "Bertie")  # LA B's child and family
+
+    # LA staff with no support role: the lists are refused (403); a record does not exist for them (404).
+    client.force_login(social_worker_a)
+    expected = 404 if route.parameters else 403
+    assert client.get(route.url(own)).status_code == expected
+    assert client.get(route.url(other)).status_code == expected
+
+    client.force_login(factories.staff(la_a, Role.SUPPORT_SOCIAL_WORKER, username="support.spoke.a"))
+    control = client.get(route.url(own))
+    if control.status_code == 405:  # a button that only posts: post to LA A's own record
+        control = client.post(route.url(own))
+    if control.status_code == 302:
+        assert "/sign-in" not in control["Location"]
+    else:
+        assert control.status_code == 200, f"{route.url(own)} with LA A's own record answered {control.status_code}"
+    if not route.parameters:
+        for secret in secrets:
+            assert secret not in control.content.decode(), f"{route.route} shows LA B's support ({secret!r})"
+        return
+    response = client.get(route.url(other))
+    assert response.status_code == 404, f"{route.url(other)} (LA B's record) answered {response.status_code}"
     for secret in secrets:
         assert secret not in response.content.decode()
     assert client.post(route.url(other)).status_code in {404, 405}

@@ -37,6 +37,9 @@ from children.selectors import stage_expression, with_journey_dates
 from panels import demo as panels_demo
 from panels.models import AgendaItem, AgendaPaper, PanelAppraisal, PanelMeeting, PanelMember
 from panels.selectors import meeting_quorum, on_list, quorum_rules
+from support import demo as support_demo
+from support.models import AsfApplication, AssessmentOfNeed, LifeStoryWork, SupportPlan, SupportRequest
+from support.selectors.life_story import placed
 
 DEFAULT_SEED = 2026
 # Any constant: makes two concurrent loads (e.g. two `make run`s) take turns instead of both loading.
@@ -49,6 +52,7 @@ class DemoLoaded:
     households: adopters_demo.DemoHouseholds
     children: children_demo.DemoChildren
     panels: panels_demo.DemoPanels
+    support: support_demo.DemoSupport
 
 
 def load(*, seed: int, reference_date: date) -> DemoLoaded:
@@ -68,7 +72,8 @@ def load(*, seed: int, reference_date: date) -> DemoLoaded:
     panels = panels_demo.build(raa=organisations.raa, seed=seed, reference_date=reference_date)
     adviser = User.objects.get(username="panel.adviser")
     panels_demo.build_agenda(raa=organisations.raa, seed=seed, reference_date=reference_date, uploader=adviser)
-    return DemoLoaded(agencies=agencies, households=households, children=children, panels=panels)
+    support = support_demo.build(las=organisations.las.values(), seed=seed, reference_date=reference_date)
+    return DemoLoaded(agencies=agencies, households=households, children=children, panels=panels, support=support)
 
 
 class Command(BaseCommand):
@@ -193,6 +198,7 @@ class Command(BaseCommand):
         )
         self._report_family_finding(raa, reference_date)
         self._report_panels(raa, reference_date)
+        self._report_support(raa, reference_date)
 
         self._print_logins(loaded.agencies.logins)
 
@@ -286,6 +292,42 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  agendas: {counts['all']} items ({counts['upcoming']} at the coming meetings), {papers} papers; "
             f"{counts['decided']} ADM decisions ({counts['late']} after their due date), {counts['awaiting']} awaited"
+        )
+
+    def _report_support(self, raa, reference_date: date) -> None:
+        """Requests on duty, assessments and plans, ASF applications and life story work, in one line."""
+        requests = SupportRequest.objects.filter(la__raa=raa).aggregate(
+            all=Count("id"),
+            new=Count("id", filter=Q(status=SupportRequest.Status.NEW)),
+            allocated=Count("id", filter=Q(status=SupportRequest.Status.ALLOCATED)),
+            closed=Count("id", filter=Q(status=SupportRequest.Status.CLOSED)),
+            sg=Count("id", filter=Q(kind="special_guardianship")),
+        )
+        assessments = AssessmentOfNeed.objects.filter(request__la__raa=raa).count()
+        plans = SupportPlan.objects.filter(assessment__request__la__raa=raa).aggregate(
+            all=Count("id"), overdue=Count("id", filter=Q(ended_on__isnull=True, review_on__lt=reference_date))
+        )
+        asf = AsfApplication.objects.filter(la__raa=raa).aggregate(
+            all=Count("id"),
+            years=Count("financial_year", distinct=True),
+            rejected=Count("id", filter=Q(status=AsfApplication.Status.REJECTED)),
+            share=Sum(F("cost") - F("match_funding"), filter=~Q(status=AsfApplication.Status.REJECTED)),
+            match=Sum("match_funding", filter=~Q(status=AsfApplication.Status.REJECTED)),
+        )
+        work = LifeStoryWork.objects.filter(child__responsible_la__raa=raa)
+        overdue = work.filter(completed_on__isnull=True, due_on__lt=reference_date).count()
+        placed_children = Child.objects.filter(responsible_la__raa=raa).filter(placed())
+        records = placed_children.annotate(n=Count("life_story_work")).aggregate(
+            some=Count("id", filter=Q(n__gt=0)), short=Count("id", filter=Q(n__lt=2))
+        )
+        self.stdout.write(
+            f"Support: {requests['all']} requests ({requests['new']} new on duty, {requests['allocated']} allocated, "
+            f"{requests['closed']} closed; {requests['sg']} special guardianship), {assessments} assessments "
+            f"of need, {plans['all']} support plans ({plans['overdue']} reviews overdue); "
+            f"{asf['all']} ASF applications over {asf['years']} financial years (£{asf['share'] or 0:,.2f} from the "
+            f"fund, £{asf['match'] or 0:,.2f} match funded, {asf['rejected']} rejected); life story work for "
+            f"{records['some']} of {placed_children.count()} placed children ({overdue} overdue; {records['short']} "
+            "without both the book and the letter)"
         )
 
     def _print_logins(self, logins: list[adoption_demo.DemoLogin]) -> None:
