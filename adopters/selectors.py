@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,11 +14,13 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -474,4 +477,190 @@ def reviews_due(*, actor: Any, today: date) -> QuerySet[Household]:
         )
         .filter(review_due_on__lte=today)
         .order_by("review_due_on")
+    )
+
+
+# --- the adoption scorecard's adopter measures -----------------------------------------------------------------
+
+
+def scorecard_households(*, agency_ids: Iterable[int], start: date, end: date, wait_months: int) -> QuerySet[Household]:
+    """Households approved (or being assessed) by ``agency_ids``, with a flag for each adopter measure.
+
+    For the scorecard (``reporting``), which passes agencies the caller has already narrowed to what whoever
+    asked may see. The figures are of the dated records as they stood on ``end`` (a later match or approval
+    does not change them):
+
+    * ``waiting_at_end``: approved by ``end``, not de-registered and not left by then, and no match current
+      then (a child's placement with the family matched by then and not ended by then); ``days_waiting_at_end``;
+    * ``matched_in_period``: the family's first match since approval (``first_matched_on``: the earliest match
+      decision of any of its children's placements on or after ``approved_on``) is between ``start`` and
+      ``end``; ``days_to_match``; ``waited_to_match``: that match came ``wait_months`` calendar months or more
+      after approval (on or after the same day ``wait_months`` months on, as PostgreSQL adds months);
+    * ``in_assessment_at_end``: an application (``application_on``: registration of interest accepted, or the
+      start of stage 1 or, on the fast track, of stage 2) made by ``end``, with no agency decision and no
+      leaving by then (a refused application leaves the process on the decision's day).
+    """
+    current_at_end = Q(placements__matched_on__lte=end) & (
+        Q(placements__ended_on__isnull=True) | Q(placements__ended_on__gt=end)
+    )
+    households = (
+        Household.objects.filter(approving_agency_id__in=frozenset(agency_ids))
+        .select_related("approving_agency")
+        .annotate(
+            application_on=Coalesce("registered_on", "stage1_started_on", "stage2_started_on"),
+            first_matched_on=Min("placements__matched_on", filter=Q(placements__matched_on__gte=F("approved_on"))),
+            matches_at_end=Count("placements", filter=current_at_end),
+        )
+    )
+    still_there = (Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=end)) & (
+        Q(left_on__isnull=True) | Q(left_on__gt=end)
+    )
+    waiting = Q(approved_on__lte=end, matches_at_end=0) & still_there
+    matched = Q(first_matched_on__range=(start, end))
+    in_assessment = (
+        Q(application_on__lte=end)
+        & (Q(approved_on__isnull=True) | Q(approved_on__gt=end))
+        & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+    )
+    return households.annotate(
+        waiting_at_end=ExpressionWrapper(waiting, output_field=BooleanField()),
+        days_waiting_at_end=DaysBetween(Value(end), F("approved_on")),
+        matched_in_period=ExpressionWrapper(matched, output_field=BooleanField()),
+        days_to_match=DaysBetween(F("first_matched_on"), F("approved_on")),
+        waited_to_match=ExpressionWrapper(
+            Q(first_matched_on__gte=_plus_months("approved_on", Value(wait_months))), output_field=BooleanField()
+        ),
+        in_assessment_at_end=ExpressionWrapper(in_assessment, output_field=BooleanField()),
+    )
+
+
+# --- the quarterly return (reporting.returns) ---------------------------------------------------------------------
+# For jobs that run without a user: the caller has checked that whoever asked may see ``agency_ids``. Read as at
+# the quarter's end; the children's records are reached through the reverse relation ``placements`` (the children
+# app depends on this one, not the other way round), so the adoption order's kind is named here as a string.
+
+ADOPTION_ORDER_KIND = "adoption_order"  # children.models.PermanenceOutcome.Kind.ADOPTION_ORDER
+RETURN_APPLICANT_FIELDS = ("sex", "ethnicity", "disability", "sexual_orientation", "date_of_birth")
+
+
+def _first_since_approval(field: str) -> Subquery:
+    """The first ``placements__<field>`` (``matched_on`` or ``placed_on``) of a child with the household on or
+    after its approval: when an approved family was first matched, or first had a child move in."""
+    return Subquery(
+        Household.objects.filter(pk=OuterRef("pk"))
+        .order_by()
+        .annotate(first=Min(f"placements__{field}", filter=Q(**{f"placements__{field}__gte": F("approved_on")})))
+        .values("first")[:1],
+        output_field=DateField(),
+    )
+
+
+def quarterly_return_households(
+    *, agency_ids: frozenset[int] | set[int], start: date, end: date
+) -> QuerySet[Household]:
+    """The households of the adopter-level table: approved by, or in assessment at, one of ``agency_ids``.
+
+    A household is in when any step of its journey is dated in the quarter (enquiry, registration,
+    stage 1 or 2 start, approval, leaving, or a child matched with or moving in with them), or when
+    it was in the process during the quarter: registered (or started stage 1 or 2, or approved) by
+    the quarter's end, not left or de-registered before its start, and not finished before its start
+    (an adoption order for a child placed with them).
+
+    Annotations: ``rt_applicants`` (how many), ``rt_applicant1_<field>`` and ``rt_applicant2_<field>``
+    for each of ``RETURN_APPLICANT_FIELDS`` (the first two applicants, in the order they were
+    recorded), ``rt_matched_on`` and ``rt_placed_on`` (the first since approval, whenever it was:
+    the caller leaves out what is after the quarter).
+    """
+    window = (start, end)
+    step_in_quarter = Q()
+    for field in ("enquired_on", "registered_on", "stage1_started_on", "stage2_started_on", "approved_on", "left_on"):
+        step_in_quarter |= Q(**{f"{field}__range": window})
+    child_step_in_quarter = Household.objects.filter(
+        Q(placements__matched_on__range=window) | Q(placements__placed_on__range=window)
+    ).values("pk")
+    finished_before_start = Household.objects.filter(
+        placements__ended_on__isnull=True,
+        placements__child__permanence_outcomes__kind=ADOPTION_ORDER_KIND,
+        placements__child__permanence_outcomes__made_on__lt=start,
+    ).values("pk")
+    in_process = (
+        (
+            Q(registered_on__lte=end)
+            | Q(stage1_started_on__lte=end)
+            | Q(stage2_started_on__lte=end)
+            | Q(approved_on__lte=end)
+        )
+        & (Q(left_on__isnull=True) | Q(left_on__gte=start))
+        & (Q(deregistered_on__isnull=True) | Q(deregistered_on__gte=start))
+        & ~Q(pk__in=finished_before_start)
+    )
+    applicants = Applicant.objects.filter(household=OuterRef("pk")).order_by("id")
+    per_applicant = {
+        f"rt_applicant{position + 1}_{field}": Subquery(applicants.values(field)[position : position + 1])
+        for position in range(2)
+        for field in RETURN_APPLICANT_FIELDS
+    }
+    return (
+        Household.objects.filter(approving_agency_id__in=agency_ids)
+        .filter(step_in_quarter | Q(pk__in=child_step_in_quarter) | in_process)
+        .select_related("approving_agency")
+        .annotate(
+            rt_applicants=Coalesce(
+                Subquery(
+                    Applicant.objects.filter(household=OuterRef("pk"))
+                    .order_by()
+                    .values("household")
+                    .annotate(n=Count("id"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            rt_matched_on=_first_since_approval("matched_on"),
+            rt_placed_on=_first_since_approval("placed_on"),
+            **per_applicant,
+        )
+        .order_by("approving_agency__name", "reference", "id")
+    )
+
+
+def quarterly_return_household_counts(
+    *, agency_ids: frozenset[int] | set[int], start: date, end: date
+) -> dict[str, int]:
+    """The return's adopter headline counts for the households of ``agency_ids``, in one aggregate query.
+
+    ``registrations``: registrations of interest accepted in the quarter. ``approvals``: approvals
+    in it; ``approvals_within_6_months``: of those, approved within 6 months of registration.
+    ``families_matched``: approved families first matched (since approval) in the quarter;
+    ``matched_within_3_months``: of those, matched within 3 months of approval.
+    ``adopters_waiting``: at the quarter's end, approved families who had not left or been
+    de-registered and had no current match (none made by then, or only ones whose placement had
+    ended by then: a family whose placement disrupted waits again), as the scorecard counts them.
+    """
+    window = (start, end)
+    not_gone = (Q(left_on__isnull=True) | Q(left_on__gt=end)) & (
+        Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=end)
+    )
+    # One filter() call, so both conditions are on the same placement.
+    matched_at_end = Household.objects.filter(
+        Q(placements__ended_on__isnull=True) | Q(placements__ended_on__gt=end),
+        pk=OuterRef("pk"),
+        placements__matched_on__lte=end,
+    )
+    return (
+        Household.objects.filter(approving_agency_id__in=agency_ids)
+        .annotate(first_matched_on=_first_since_approval("matched_on"), matched_at_end=Exists(matched_at_end))
+        .aggregate(
+            registrations=Count("id", filter=Q(registered_on__range=window)),
+            approvals=Count("id", filter=Q(approved_on__range=window)),
+            approvals_within_6_months=Count(
+                "id", filter=Q(approved_on__range=window, approved_on__lte=_plus_months("registered_on", Value(6)))
+            ),
+            families_matched=Count("id", filter=Q(first_matched_on__range=window)),
+            matched_within_3_months=Count(
+                "id",
+                filter=Q(first_matched_on__range=window, first_matched_on__lte=_plus_months("approved_on", Value(3))),
+            ),
+            adopters_waiting=Count("id", filter=Q(approved_on__lte=end, matched_at_end=False) & not_gone),
+        )
     )

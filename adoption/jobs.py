@@ -72,8 +72,14 @@ def job_progress(job: Job, progress: int) -> None:
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(progress=max(0, min(progress, 99)))
 
 
-def job_run(job_id: str, work: Callable[[Job], JobOutput]) -> None:
-    """Claim the job, run ``work``, and store its output and status in one transaction."""
+def job_run(
+    job_id: str, work: Callable[[Job], JobOutput], *, on_success: Callable[[Job, JobOutput], None] | None = None
+) -> None:
+    """Claim the job, run ``work``, and store its output and status in one transaction.
+
+    ``on_success`` writes whatever else the job makes (a frozen return) in that same transaction, so the job
+    is finished with it or not at all; it may add to ``job.result``.
+    """
     job = job_claim(job_id)
     if job is None:
         logger.info("job %s already taken or finished; nothing to do", job_id)
@@ -93,6 +99,8 @@ def job_run(job_id: str, work: Callable[[Job], JobOutput]) -> None:
         if output.content:
             job.file.save(output.file_name, ContentFile(output.content), save=False)
         job.result = output.result
+        if on_success is not None:
+            on_success(job, output)
         job.status = Job.Status.SUCCEEDED
         job.progress = 100
         job.finished_at = timezone.now()

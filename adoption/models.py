@@ -170,6 +170,8 @@ class Job(models.Model):
         ANNEX_A_LIST_10 = "annex_a_list_10", "Ofsted Annex A list 10 (XLSX)"
         ANNEX_A_LIST_11 = "annex_a_list_11", "Ofsted Annex A list 11 (XLSX)"
         AGENDA_PACK = "agenda_pack", "Panel agenda pack (PDF)"
+        QUARTERLY_RETURN = "quarterly_return", "ASGLB-style quarterly return"
+        SCORECARD = "scorecard", "Adoption scorecard (PDF)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -30,28 +30,37 @@ def csv_cell(value: Any) -> str:
     return "" if value is None else neutralise(str(value))
 
 
-def xlsx_sheet(
-    *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], freeze: str = "B2", width: int = 22
+def xlsx_workbook(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], *, freeze: str = "B2", width: int = 22
 ) -> bytes:
-    """One sheet as an XLSX file: bold wrapped headings, dates shown day first, text cells neutralised and
-    stored as text (never a formula)."""
+    """An XLSX file of ``(title, headers, rows)`` sheets: bold wrapped headings, dates shown day first, text cells
+    neutralised and stored as text (never a formula)."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title
-    sheet.append(list(headers))
-    for header in sheet[1]:
-        header.font = Font(bold=True)
-        header.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[header.column_letter].width = width
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "dd/mm/yyyy"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"
-    sheet.freeze_panes = freeze
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(list(headers))
+        for header in sheet[1]:
+            header.font = Font(bold=True)
+            header.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.column_dimensions[header.column_letter].width = width
+        for row in rows:
+            sheet.append([neutralise(value) for value in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date):
+                    cell.number_format = "dd/mm/yyyy"
+                elif isinstance(cell.value, str):
+                    cell.data_type = "s"
+        sheet.freeze_panes = freeze
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_sheet(
+    *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], freeze: str = "B2", width: int = 22
+) -> bytes:
+    """One sheet as an XLSX file (see ``xlsx_workbook``)."""
+    return xlsx_workbook([(title, headers, rows)], freeze=freeze, width=width)

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from adopters.models import Availability
 from adopters.selectors import waiting_households
 from adoption.models import Organisation
+from adoption.periods import FinancialQuarter
 from adoption.working_days import add_working_days, subtract_working_days, working_days_between
 from children.journey import Stage
 from children.models import AdoptivePlacement, Disruption
@@ -311,33 +312,9 @@ def dashboard(*, actor: Any, today: date) -> Dashboard:
 # --- the regular report to panel ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Quarter:
-    start: date
-    end: date
-
-    @property
-    def label(self) -> str:
-        return f"{self.start:%B} to {self.end:%B %Y}"
-
-    @property
-    def number(self) -> int:
-        """The quarter of the financial year: 1 is April to June."""
-        return (self.start.month - 4) % 12 // 3 + 1
-
-    @property
-    def financial_year(self) -> str:
-        first = self.start.year if self.start.month >= 4 else self.start.year - 1
-        return f"{first}-{(first + 1) % 100:02d}"
-
-
-def last_quarter(today: date) -> Quarter:
-    """The last complete quarter of the financial year before ``today`` (April-June, July-September, ...)."""
-    # The quarters start in January, April, July and October; the current one starts at the latest of those.
-    start_month = 1 + 3 * ((today.month - 1) // 3)
-    current_start = date(today.year, start_month, 1)
-    end = current_start - timedelta(days=1)
-    return Quarter(date(end.year, end.month - 2, 1), end)
+Quarter = FinancialQuarter
+# The last complete quarter of the financial year before a day (April-June, July-September, ...).
+last_quarter = FinancialQuarter.last_complete
 
 
 @dataclass(frozen=True)

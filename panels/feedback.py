@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from adoption import audit
 from adoption.models import AuditEvent, Organisation, User
+from adoption.periods import FinancialQuarter
 from panels.models import (
     AgendaItem,
     AgendaPaper,
@@ -117,58 +118,11 @@ def _user_id(actor: Any) -> int | None:
 # --- quarters of the financial year ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Quarter:
-    """A quarter of the financial year: ``year`` 2025, quarter 1 is April to June 2025, 4 January to March 2026."""
-
-    year: int
-    number: int
-
-    def __post_init__(self) -> None:
-        if self.number not in (1, 2, 3, 4):
-            raise ValueError("A quarter is 1 to 4")
-
-    @classmethod
-    def containing(cls, day: date) -> Quarter:
-        year = day.year if day.month >= 4 else day.year - 1
-        return cls(year, (day.month - 4) % 12 // 3 + 1)
-
-    @property
-    def start(self) -> date:
-        month = 4 + 3 * (self.number - 1)
-        return date(self.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-    @property
-    def end(self) -> date:
-        """The first day after the quarter."""
-        start = self.start
-        month = start.month + 3
-        return date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-    @property
-    def last_day(self) -> date:
-        return self.end - timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        """For example "April to June 2025"."""
-        return f"{self.start:%B} to {self.last_day:%B %Y}"
-
-    @property
-    def financial_year(self) -> str:
-        return f"{self.year} to {self.year + 1}"
-
-    @property
-    def previous(self) -> Quarter:
-        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
-
-    @property
-    def next(self) -> Quarter:
-        return Quarter(self.year, self.number + 1) if self.number < 4 else Quarter(self.year + 1, 1)
+Quarter = FinancialQuarter
 
 
 def _in_quarter(quarter: Quarter, prefix: str) -> Q:
-    return Q(**{f"{prefix}held_on__gte": quarter.start, f"{prefix}held_on__lt": quarter.end})
+    return Q(**{f"{prefix}held_on__gte": quarter.start, f"{prefix}held_on__lte": quarter.end})
 
 
 # --- ratings: who may rate, the rating sheet, recording them -------------------------------------------------
@@ -485,7 +439,7 @@ def quality_report_rows(report: QualityReport) -> list[list[Any]]:
                     [
                         raa.raa_name,
                         report.quarter.financial_year,
-                        f"Q{report.quarter.number} ({report.quarter.label})",
+                        f"Q{report.quarter.number} ({report.quarter.months})",
                         area.label,
                         f.paper_label,
                         f.criterion_label,

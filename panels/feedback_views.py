@@ -124,7 +124,7 @@ def quality_report(request: HttpRequest) -> HttpResponse:
     summary = feedback.attendee_feedback_summary(actor=request.user, year=quarter.year, quarter=quarter.number)
     current = feedback.Quarter.containing(timezone.localdate())
     years = [(y, f"{y} to {y + 1}") for y in range(current.year, FIRST_REPORT_YEAR - 1, -1)]
-    quarters = [(n, f"Quarter {n}: {feedback.Quarter(quarter.year, n).label}") for n in (1, 2, 3, 4)]
+    quarters = [(n, f"Quarter {n}: {feedback.Quarter(quarter.year, n).months}") for n in (1, 2, 3, 4)]
     return render(
         request,
         "panels/feedback/quality_report.html",

@@ -6,20 +6,73 @@ from django.db import models
 
 
 class ScorecardThreshold(models.Model):
+    """A scorecard measure's threshold (A1, A10, A2: days) or cut-off (A3: months), for periods ending from a date."""
+
     class Measure(models.TextChoices):
         A1 = "A1", "A1: entering care to moving in with the adoptive family (days)"
+        A10 = "A10", "A10: entering care to moving in, from moving in with the foster carers who adopt (days)"
         A2 = "A2", "A2: placement order to match decision (days)"
+        A3 = "A3", "A3: children moving in within this many months of entering care (%)"
 
     measure = models.CharField(max_length=3, choices=Measure.choices)
     applies_from = models.DateField(help_text="Applies to 3-year periods ending on or after this date.")
-    days = models.PositiveIntegerField()
+    days = models.PositiveIntegerField(null=True, blank=True, help_text="A1, A10 and A2: the threshold in days.")
+    months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A3: a child counts when they moved in within this many months."
+    )
     source = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["measure", "applies_from"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "applies_from"], name="threshold_unique_period"),
+            models.CheckConstraint(
+                condition=models.Q(measure="A3", months__isnull=False, days__isnull=True)
+                | ~models.Q(measure="A3") & models.Q(days__isnull=False, months__isnull=True),
+                name="threshold_days_or_a3_months",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.measure} from {self.applies_from}: {self.days} days"
+
+
+class QuarterlyReturn(models.Model):
+    """A generated ASGLB-style quarterly return for an LA or an RAA: frozen when generated, versioned.
+
+    The rows are copied into the return when it is generated (a snapshot), so later edits to the
+    records do not change a return already made; generating it again makes the next version.
+    """
+
+    organisation = models.ForeignKey(
+        "adoption.Organisation", on_delete=models.PROTECT, related_name="quarterly_returns"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveSmallIntegerField()
+    job = models.OneToOneField(
+        "adoption.Job", on_delete=models.PROTECT, null=True, blank=True, related_name="quarterly_return"
+    )
+    generated_at = models.DateTimeField(auto_now_add=True)
+    generated_by = models.ForeignKey("adoption.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    children = models.JSONField(default=list, help_text="The child-level adoptions table, one object per row.")
+    families = models.JSONField(default=list, help_text="The adopter-level families table, one object per row.")
+    summary = models.JSONField(default=dict, help_text="The summary counts.")
+    xlsx = models.FileField(upload_to="returns/%Y/", blank=True)
+    children_csv = models.FileField(upload_to="returns/%Y/", blank=True)
+    families_csv = models.FileField(upload_to="returns/%Y/", blank=True)
+    summary_pdf = models.FileField(upload_to="returns/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "organisation", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period_end", "version"], name="quarterly_return_one_per_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="quarterly_return_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quarterly return of {self.organisation} to {self.period_end} (version {self.version})"

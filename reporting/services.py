@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from adoption import jobs, tenancy
@@ -55,4 +56,52 @@ def a1_report_build(job: Job) -> jobs.JobOutput:
         },
         file_name=f"A1-{la.ons_code or la.pk}-{period_end.isoformat()}.pdf",
         content=content,
+    )
+
+
+def quarterly_return_request(*, actor: Any, organisation_id: int, year: int, quarter: int) -> Job:
+    """Queue the quarterly return of an LA the actor sees, or of the actor's RAA, for a quarter that has ended.
+
+    404 for an organisation outside the actor's scope; 403 unless they are a manager, ADM or
+    administrator of it (at the LA, or at its RAA). Each request makes the next version.
+    """
+    from reporting.returns import Quarter
+    from reporting.tasks import build_quarterly_return
+
+    scope = tenancy.scope_for(actor)
+    organisation = (
+        Organisation.objects.filter(
+            Q(pk__in=scope.la_ids, kind=Organisation.Kind.LA)
+            | Q(pk__in=scope.household_org_ids, kind=Organisation.Kind.RAA)
+        )
+        .filter(pk=organisation_id)
+        .first()
+    )
+    if organisation is None:
+        raise Http404("No such local authority or regional adoption agency.")
+    if organisation.kind == Organisation.Kind.LA:
+        allowed = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
+    else:
+        allowed = tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
+    if organisation.pk not in allowed:
+        raise PermissionDenied("Only managers, ADMs and administrators can ask for quarterly returns.")
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": "Choose a quarter"})
+    if not 2000 <= year <= date.today().year:
+        raise ValidationError({"year": "Choose a financial year"})
+    period = Quarter(year, quarter)
+    if period.end >= date.today():
+        raise ValidationError({"quarter": f"{period.title} has not ended yet: choose a quarter that has ended"})
+    return jobs.job_create(
+        actor=actor,
+        kind=Job.Kind.QUARTERLY_RETURN,
+        organisation=organisation,
+        params={
+            "organisation_id": organisation.pk,
+            "year": year,
+            "quarter": quarter,
+            "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat(),
+        },
+        task=build_quarterly_return,
     )

@@ -17,3 +17,10 @@ def build_annex_a_list_11(job_id: str) -> None:
     from reporting.annex_a_list_11 import annex_a_list_11_build
 
     jobs.job_run(job_id, annex_a_list_11_build)
+
+
+@shared_task(acks_late=True)
+def build_quarterly_return(job_id: str) -> None:
+    from reporting.returns import quarterly_return_run
+
+    quarterly_return_run(job_id)

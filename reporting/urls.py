@@ -1,10 +1,19 @@
 from django.urls import path
 
-from reporting import views
+from reporting import views, views_returns, views_scorecard
 
 app_name = "reporting"
 
 urlpatterns = [
     path("a1/", views.a1_report, name="a1"),
     path("annex-a/list-11/", views.annex_a_list_11_request, name="annex-a-list-11"),
+    # The adoption scorecard and its drill-downs (reporting.views_scorecard).
+    path("scorecard/", views_scorecard.scorecard_page, name="scorecard"),
+    path("scorecard/<slug:measure>/", views_scorecard.scorecard_drilldown, name="scorecard-drilldown"),
+    # Quarterly returns (reporting.views_returns).
+    path("returns/", views_returns.return_list, name="returns"),
+    path("returns/<int:return_id>/workbook.xlsx", views_returns.return_xlsx, name="return-xlsx"),
+    path("returns/<int:return_id>/children.csv", views_returns.return_children_csv, name="return-children-csv"),
+    path("returns/<int:return_id>/families.csv", views_returns.return_families_csv, name="return-families-csv"),
+    path("returns/<int:return_id>/summary.pdf", views_returns.return_pdf, name="return-pdf"),
 ]

@@ -31,6 +31,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from adoption.periods import financial_year_label, financial_year_of
+
 ZERO = Decimal("0.00")
 
 # Basis codes (support.models.AsfApplication.Basis), repeated as plain strings to keep this module pure.
@@ -80,14 +82,9 @@ def day(on: date) -> str:
 # --- financial years -----------------------------------------------------------------------------------------
 
 
-def financial_year(on: date) -> int:
-    """The financial year a date falls in, by its first year: 2025 for 1 April 2025 to 31 March 2026."""
-    return on.year if on.month >= 4 else on.year - 1
-
-
-def year_label(year: int) -> str:
-    """A financial year as agencies write it: 2025-26."""
-    return f"{year}-{(year + 1) % 100:02d}"
+# The financial year a date falls in (2025 for 1 April 2025 to 31 March 2026), and as agencies write it (2025-26).
+financial_year = financial_year_of
+year_label = financial_year_label
 
 
 def year_start(year: int) -> date:

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 
 from adoption.constraints import end_has_reason, ends_after_start, on_or_after
 from adoption.models import Organisation
+from adoption.periods import financial_year_label
 
 
 class SupportKind(models.TextChoices):
@@ -347,7 +348,7 @@ class AsfApplication(models.Model):
     @property
     def year_label(self) -> str:
         """The financial year as agencies write it, e.g. 2025-26."""
-        return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}"
+        return financial_year_label(self.financial_year)
 
 
 @pghistory.track()

@@ -107,6 +107,16 @@ EXEMPT_PREFIXES: dict[str, str] = {
         "is 404 for them; test_every_api_operation_hides_another_las_records calls them as LA A's API client, and "
         "test_every_support_page_hides_another_las_support walks the ASF pages as LA A's support worker."
     ),
+    "reports/scorecard/": (
+        "The scorecard's drill-down takes a figure's code (a1, waiting...), not a record, and is for managers, ADMs "
+        "and administrators; tests/reporting/test_scorecard_page.py walks every code as LA A's manager and checks "
+        "LA B's children appear in no figure or drill-down, and that other roles get 403."
+    ),
+    "reports/returns/": (
+        "A quarterly return is read by an LA's managers, ADMs and administrators only, so LA A's social worker is "
+        "refused LA A's own (403); test_every_return_download_hides_another_las_return walks the downloads as LA "
+        "A's manager against LA B's return, with LA A's own as the control."
+    ),
     "support/": (
         "Adoption support belongs to an LA but only to its support roles: LA A's social worker is refused every "
         "list page (403) and gets 404 for every record, and test_every_support_page_hides_another_las_support "
@@ -999,3 +1009,37 @@ def test_every_support_page_hides_another_las_support(route, client, la_a, socia
     for secret in secrets:
         assert secret not in response.content.decode()
     assert client.post(route.url(other)).status_code in {404, 405}
+
+
+# --- quarterly returns: walked as LA A's manager ------------------------------------------------------------------
+
+RETURN_ROUTES = [r for r in ROUTES if r.route.startswith("reports/returns/") and "return_id" in r.parameters]
+
+
+def _quarterly_return(la):
+    from reporting.models import QuarterlyReturn
+
+    made = QuarterlyReturn(
+        organisation=la, period_start=date(2025, 4, 1), period_end=date(2025, 6, 30), version=1, summary={}
+    )
+    for field in ("xlsx", "children_csv", "families_csv", "summary_pdf"):
+        getattr(made, field).save(f"{la.name}-{field}", ContentFile(f"{la.name} return".encode()), save=False)
+    made.save()
+    return made
+
+
+def test_the_return_walk_sees_the_downloads():
+    assert len(RETURN_ROUTES) >= 4
+
+
+@pytest.mark.parametrize("route", RETURN_ROUTES, ids=[r.route for r in RETURN_ROUTES])
+def test_every_return_download_hides_another_las_return(route, client, la_a, la_b, manager_a, social_worker_a):
+    own, other = _quarterly_return(la_a), _quarterly_return(la_b)
+    client.force_login(social_worker_a)
+    assert client.get(route.url({"return_id": own.pk})).status_code == 403
+    client.force_login(manager_a)
+    control = client.get(route.url({"return_id": own.pk}))
+    assert control.status_code == 200, f"{route.route} with LA A's own return answered {control.status_code}"
+    response = client.get(route.url({"return_id": other.pk}))
+    assert response.status_code == 404, f"{route.route} with LA B's return answered {response.status_code}"
+    assert la_b.name.encode() not in response.content

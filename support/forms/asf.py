@@ -10,6 +10,7 @@ from django import forms
 
 from adoption.forms import GovukForm, choice, date_field, text, yes_no
 from adoption.models import Organisation
+from adoption.periods import financial_year_label
 from children.models import Child
 from support.models import AsfApplication, TherapyType
 
@@ -200,7 +201,7 @@ class FilterForm(GovukForm):
         cast(forms.ChoiceField, self.fields["la"]).choices = [("", "Every LA"), *((o.pk, o.name) for o in las)]
         cast(forms.ChoiceField, self.fields["financial_year"]).choices = [
             ("", "Every year"),
-            *((year, f"{year}-{(year + 1) % 100:02d}") for year in years),
+            *((year, financial_year_label(year)) for year in years),
         ]
 
     def filters(self) -> dict[str, Any]:

@@ -374,7 +374,7 @@ def test_the_dashboards_queries_do_not_grow_with_the_meetings(client, raa, la_a,
 )
 def test_last_quarter_is_the_last_complete_financial_quarter(today, start, end, label, number, year):
     quarter = last_quarter(today)
-    assert (quarter.start, quarter.end, quarter.label, quarter.number, quarter.financial_year) == (
+    assert (quarter.start, quarter.end, quarter.months, quarter.number, quarter.financial_year) == (
         start,
         end,
         label,

@@ -219,7 +219,7 @@ def _table(area: feedback.AreaRatings) -> list[tuple[str, str, int, Decimal, Dec
 
 def test_the_quarterly_report_per_la_the_raas_adopters_and_overall(rated_quarter, raa, panel_adviser):
     report = feedback.quality_report(actor=panel_adviser, year=2025, quarter=1)
-    assert report.quarter.label == "April to June 2025"
+    assert report.quarter.months == "April to June 2025"
     [heartlands] = report.raas
     assert heartlands.raa_name == "Heartlands Adoption"
     areas = {area.label: _table(area) for area in heartlands.areas}
@@ -274,7 +274,7 @@ def test_the_csv_export_neutralises_formulas_and_is_audited(client, rated_quarte
     ashby = [r for r in rows if r[3] == "Ashby Borough"]
     assert ashby[0] == [
         "Heartlands Adoption",
-        "2025 to 2026",
+        "2025-26",
         "Q1 (April to June 2025)",
         "Ashby Borough",
         "Child's Permanence Report (CPR)",

@@ -1,0 +1,181 @@
+"""The adoption scorecard page and its drill-downs, for managers, ADMs and administrators.
+
+Who sees what: the LAs where the user holds a reporting role (at the LA, or at its RAA for all its LAs:
+``tenancy.la_ids_with_roles``), and the adopter figures of the RAAs where they hold one
+(``tenancy.raa_ids_with_roles``): an LA's staff do not see the RAA's families. Every figure and list is of
+those LAs only, so another LA's child never appears; an area outside them is not a choice the form accepts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from adoption import tenancy
+from adoption.fields import GovukDateField
+from adoption.forms import GovukForm
+from adoption.models import Organisation
+from reporting import measures, services
+from reporting.scorecard import FIGURES, HOUSEHOLDS, cells, drilldown, exclusion_reason, scorecard
+
+PAGE_SIZE = 100
+ALL = "all"
+
+
+def last_31_march(today: date) -> date:
+    """The latest 31 March on or before ``today``: the end of the last full year of returns."""
+    this_year = date(today.year, 3, 31)
+    return this_year if this_year <= today else date(today.year - 1, 3, 31)
+
+
+class ScorecardForm(GovukForm):
+    """The area (one LA, an RAA's LAs, or all the user reports on) and the end of the 3-year period."""
+
+    area = forms.ChoiceField(
+        label="Local authorities",
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose local authorities from the list"},
+    )
+    period_end = GovukDateField(
+        label="End of the 3-year period",
+        required=False,
+        help_text="For example, 31 3 2026 for the three years from 1 April 2023 to 31 March 2026.",
+    )
+
+    def __init__(self, *args: Any, las: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = _areas(las)
+        cast(forms.ChoiceField, self.fields["area"]).choices = [
+            (code, label) for code, (label, _ids) in self.areas.items()
+        ]
+
+    def clean_area(self) -> str:
+        return self.cleaned_data["area"] or next(iter(self.areas))
+
+    def clean_period_end(self) -> date:
+        today = timezone.localdate()
+        value = self.cleaned_data["period_end"] or last_31_march(today)
+        if value > today:
+            raise forms.ValidationError("The end of the period must be today or in the past")
+        return value
+
+
+def _areas(las: list[Organisation]) -> dict[str, tuple[str, frozenset[int]]]:
+    """Each choice of area: code -> (label, LA ids). An RAA's LAs together, all of them, then each LA."""
+    by_raa: dict[Organisation | None, list[Organisation]] = defaultdict(list)
+    for la in las:
+        by_raa[la.raa].append(la)
+    areas: dict[str, tuple[str, frozenset[int]]] = {}
+    if len(las) > 1 and (len(by_raa) > 1 or None in by_raa):
+        areas[ALL] = ("All the local authorities you report on", frozenset(la.pk for la in las))
+    for raa, members in sorted(by_raa.items(), key=lambda item: item[0].name if item[0] else ""):
+        if raa is not None and len(members) > 1:
+            areas[f"raa-{raa.pk}"] = (f"{raa.name}: {len(members)} local authorities", frozenset(m.pk for m in members))
+    for la in las:
+        areas[f"la-{la.pk}"] = (la.name, frozenset({la.pk}))
+    return areas
+
+
+def _reporting_scope(request: HttpRequest) -> tuple[list[Organisation], frozenset[int]]:
+    """The LAs the user reports on (403 for a role that does not report) and the RAAs whose families they see."""
+    if not tenancy.has_role(request.user, *services.REPORT_ROLES):
+        raise PermissionDenied("Only managers, ADMs and administrators can see the scorecard.")
+    la_ids = tenancy.la_ids_with_roles(request.user, services.REPORT_ROLES)
+    las = list(tenancy.visible_las(request.user).filter(pk__in=la_ids).select_related("raa").order_by("name"))
+    return las, tenancy.raa_ids_with_roles(request.user, services.REPORT_ROLES)
+
+
+def _choose(request: HttpRequest, las: list[Organisation]) -> tuple[ScorecardForm, dict[str, Any] | None]:
+    """The form, and the area and period chosen (None when the choice is not valid)."""
+    form = ScorecardForm(request.GET, las=las)
+    if not form.is_valid():
+        return form, None
+    area, period_end = form.cleaned_data["area"], form.cleaned_data["period_end"]
+    label, la_ids = form.areas[area]
+    query = urlencode(
+        {
+            "area": area,
+            "period_end_day": period_end.day,
+            "period_end_month": period_end.month,
+            "period_end_year": period_end.year,
+        }
+    )
+    shown = ScorecardForm(initial={"area": area, "period_end": period_end}, las=las)  # what the figures are for
+    chosen = {"area": area, "label": label, "la_ids": la_ids, "period_end": period_end, "query": query}
+    return shown, chosen
+
+
+@login_required
+@require_GET
+def scorecard_page(request: HttpRequest) -> HttpResponse:
+    las, agency_ids = _reporting_scope(request)
+    if not las:
+        return render(request, "reporting/scorecard.html", {"no_las": True})
+    form, chosen = _choose(request, las)
+    if chosen is None:
+        return render(request, "reporting/scorecard.html", {"form": form}, status=400)
+    card = scorecard(la_ids=chosen["la_ids"], period_end=chosen["period_end"], agency_ids=agency_ids)
+    agencies = []
+    if card.adopters:
+        agencies = list(
+            Organisation.objects.filter(pk__in=card.adopters.agency_ids).order_by("name").values_list("name", flat=True)
+        )
+    return render(
+        request,
+        "reporting/scorecard.html",
+        {"form": form, "chosen": chosen, "card": card, "agencies": agencies},
+    )
+
+
+@login_required
+@require_GET
+def scorecard_drilldown(request: HttpRequest, measure: str) -> HttpResponse:
+    figure = FIGURES.get(measure)
+    if figure is None:
+        raise Http404("No such figure.")
+    las, agency_ids = _reporting_scope(request)
+    if not las:
+        raise Http404("No such figure.")
+    form, chosen = _choose(request, las)
+    context: dict[str, Any] = {"form": form, "figure": figure}
+    if chosen is None:
+        return render(request, "reporting/scorecard_drilldown.html", context, status=400)
+    la_ids, period_end = chosen["la_ids"], chosen["period_end"]
+    if figure.subject == HOUSEHOLDS and not measures.raa_ids_for(la_ids) & agency_ids:
+        # The families are the RAA's: to someone who does not see its households they do not exist.
+        raise Http404("No such figure.")
+    found = drilldown(measure, la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
+    page = Paginator(found.counted, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"obj": obj, "cells": cells(figure, obj), "days": getattr(obj, figure.days_attribute, None)}
+        for obj in page.object_list
+    ]
+    excluded = []
+    if found.excluded is not None:
+        excluded = [{"obj": child, "reason": exclusion_reason(figure.measure, child)} for child in found.excluded]
+    start, end = measures.three_year_period(period_end)
+    context |= {
+        "chosen": chosen,
+        "rows": rows,
+        "page": page,
+        "query": chosen["query"],
+        "excluded": excluded,
+        "period_start": start,
+        "period_end": end,
+        "show_la": len(la_ids) > 1,
+        "months": measures.cutoff_months_for(end) if figure.measure == "A3" else None,
+        "headings": [heading for heading, _attribute in figure.columns],
+    }
+    return render(request, "reporting/scorecard_drilldown.html", context)
