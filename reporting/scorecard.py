@@ -8,6 +8,7 @@ narrowed to what whoever asked may see.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from adoption.models import Organisation
 from children.models import AdoptionDecision
 from reporting import measures
 from reporting.measures import A3Result, AdopterMeasures, HeadlineCounts, MeasureResult
@@ -261,3 +263,24 @@ def exclusion_reason(measure: str, child: Any) -> str:
     if measure == "A10" and child.with_foster_carers and child.moved_in_with_carers_on is None:
         return "Adopted by their foster carers, with no date they moved in with them"
     return "A date the measure needs is missing"
+
+
+# --- the areas a scorecard is asked for ------------------------------------------------------------------------
+
+ALL_AREAS = "all"
+
+
+def areas(las: list[Organisation]) -> dict[str, tuple[str, frozenset[int]]]:
+    """Each choice of area: code -> (label, LA ids). An RAA's LAs together, all of them, then each LA."""
+    by_raa: dict[Organisation | None, list[Organisation]] = defaultdict(list)
+    for la in las:
+        by_raa[la.raa].append(la)
+    found: dict[str, tuple[str, frozenset[int]]] = {}
+    if len(las) > 1 and (len(by_raa) > 1 or None in by_raa):
+        found[ALL_AREAS] = ("All the local authorities you report on", frozenset(la.pk for la in las))
+    for raa, members in sorted(by_raa.items(), key=lambda item: item[0].name if item[0] else ""):
+        if raa is not None and len(members) > 1:
+            found[f"raa-{raa.pk}"] = (f"{raa.name}: {len(members)} local authorities", frozenset(m.pk for m in members))
+    for la in las:
+        found[f"la-{la.pk}"] = (la.name, frozenset({la.pk}))
+    return found

@@ -105,3 +105,45 @@ def quarterly_return_request(*, actor: Any, organisation_id: int, year: int, qua
         },
         task=build_quarterly_return,
     )
+
+
+def scorecard_pdf_request(*, actor: Any, area: str, period_end: date) -> Job:
+    """Queue the scorecard PDF of an area the scorecard page offers the actor (an LA, an RAA's LAs, or all).
+
+    404 for an area outside the LAs the actor sees; 403 unless they are a manager, ADM or administrator of
+    its LAs. The LAs and approving agencies are fixed now, so the job shows only what the actor may see.
+    """
+    from reporting.scorecard import areas as areas_of
+    from reporting.tasks import build_scorecard_pdf
+
+    visible = list(tenancy.visible_las(actor).select_related("raa").order_by("name"))
+    if area not in areas_of(visible):
+        raise Http404("No such local authorities.")
+    if not tenancy.has_role(actor, *REPORT_ROLES):
+        raise PermissionDenied("Only managers, ADMs and administrators can ask for the scorecard.")
+    reported = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
+    areas = areas_of([la for la in visible if la.pk in reported])
+    if area not in areas:
+        raise PermissionDenied("Only managers, ADMs and administrators can ask for the scorecard.")
+    if period_end > date.today():
+        raise ValidationError({"period_end": "The end of the period must be today or in the past"})
+    label, la_ids = areas[area]
+    agency_ids = tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
+    # The job belongs to the RAA when it is of several of the LAs of an RAA the actor reports on (its page
+    # then shows to them), otherwise to the first LA.
+    organisation: Organisation = next(la for la in visible if la.pk in la_ids)
+    if len(la_ids) > 1 and organisation.raa is not None and organisation.raa_id in agency_ids:
+        organisation = organisation.raa
+    return jobs.job_create(
+        actor=actor,
+        kind=Job.Kind.SCORECARD,
+        organisation=organisation,
+        params={
+            "area": area,
+            "label": label,
+            "la_ids": sorted(la_ids),
+            "agency_ids": sorted(agency_ids),
+            "period_end": period_end.isoformat(),
+        },
+        task=build_scorecard_pdf,
+    )

@@ -24,3 +24,10 @@ def build_quarterly_return(job_id: str) -> None:
     from reporting.returns import quarterly_return_run
 
     quarterly_return_run(job_id)
+
+
+@shared_task(acks_late=True)
+def build_scorecard_pdf(job_id: str) -> None:
+    from reporting.scorecard_pdf import scorecard_pdf_build
+
+    jobs.job_run(job_id, scorecard_pdf_build)

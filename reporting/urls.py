@@ -10,6 +10,7 @@ urlpatterns = [
     # The adoption scorecard and its drill-downs (reporting.views_scorecard).
     path("scorecard/", views_scorecard.scorecard_page, name="scorecard"),
     path("scorecard/<slug:measure>/", views_scorecard.scorecard_drilldown, name="scorecard-drilldown"),
+    path("scorecard/pdf/request/", views_scorecard.scorecard_pdf, name="scorecard-pdf"),
     # Quarterly returns (reporting.views_returns).
     path("returns/", views_returns.return_list, name="returns"),
     path("returns/<int:return_id>/workbook.xlsx", views_returns.return_xlsx, name="return-xlsx"),

@@ -8,29 +8,28 @@ those LAs only, so another LA's child never appears; an area outside them is not
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from adoption import tenancy
 from adoption.fields import GovukDateField
 from adoption.forms import GovukForm
 from adoption.models import Organisation
 from reporting import measures, services
-from reporting.scorecard import FIGURES, HOUSEHOLDS, cells, drilldown, exclusion_reason, scorecard
+from reporting.scorecard import ALL_AREAS, FIGURES, HOUSEHOLDS, areas, cells, drilldown, exclusion_reason, scorecard
 
 PAGE_SIZE = 100
-ALL = "all"
+ALL = ALL_AREAS
 
 
 def last_31_march(today: date) -> date:
@@ -56,7 +55,7 @@ class ScorecardForm(GovukForm):
 
     def __init__(self, *args: Any, las: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.areas = _areas(las)
+        self.areas = areas(las)
         cast(forms.ChoiceField, self.fields["area"]).choices = [
             (code, label) for code, (label, _ids) in self.areas.items()
         ]
@@ -70,22 +69,6 @@ class ScorecardForm(GovukForm):
         if value > today:
             raise forms.ValidationError("The end of the period must be today or in the past")
         return value
-
-
-def _areas(las: list[Organisation]) -> dict[str, tuple[str, frozenset[int]]]:
-    """Each choice of area: code -> (label, LA ids). An RAA's LAs together, all of them, then each LA."""
-    by_raa: dict[Organisation | None, list[Organisation]] = defaultdict(list)
-    for la in las:
-        by_raa[la.raa].append(la)
-    areas: dict[str, tuple[str, frozenset[int]]] = {}
-    if len(las) > 1 and (len(by_raa) > 1 or None in by_raa):
-        areas[ALL] = ("All the local authorities you report on", frozenset(la.pk for la in las))
-    for raa, members in sorted(by_raa.items(), key=lambda item: item[0].name if item[0] else ""):
-        if raa is not None and len(members) > 1:
-            areas[f"raa-{raa.pk}"] = (f"{raa.name}: {len(members)} local authorities", frozenset(m.pk for m in members))
-    for la in las:
-        areas[f"la-{la.pk}"] = (la.name, frozenset({la.pk}))
-    return areas
 
 
 def _reporting_scope(request: HttpRequest) -> tuple[list[Organisation], frozenset[int]]:
@@ -179,3 +162,23 @@ def scorecard_drilldown(request: HttpRequest, measure: str) -> HttpResponse:
         "headings": [heading for heading, _attribute in figure.columns],
     }
     return render(request, "reporting/scorecard_drilldown.html", context)
+
+
+@login_required
+@require_POST
+def scorecard_pdf(request: HttpRequest) -> HttpResponse:
+    """Ask for the scorecard PDF of the area and period shown; the job's page follows its progress."""
+    las, _agency_ids = _reporting_scope(request)
+    if not las:
+        raise Http404("No such local authorities.")
+    form = ScorecardForm(request.POST, las=las)
+    if form.is_valid():
+        try:
+            job = services.scorecard_pdf_request(
+                actor=request.user, area=form.cleaned_data["area"], period_end=form.cleaned_data["period_end"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("job-detail", job_id=job.pk)
+    return render(request, "reporting/scorecard.html", {"form": form}, status=400)

@@ -1,0 +1,172 @@
+"""The adoption scorecard as a PDF: every measure against its threshold, the 3-year trend as a chart, and the
+children behind the figure furthest over its threshold, by reference (never by name).
+
+The job's parameters hold the LAs (and approving agencies) already narrowed, when it was asked for, to what
+whoever asked may see (``reporting.services.scorecard_pdf_request``); this only computes and renders.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from adoption import jobs
+from adoption.models import Job
+from reporting import measures
+from reporting.measures import MeasureResult
+from reporting.pdf import render_pdf
+from reporting.scorecard import Scorecard, scorecard
+
+matplotlib.use("Agg")  # no display: charts are drawn for files only
+
+CHART_TITLE = "A1, A10 and A2 over the last four years"
+CHART_X_LABEL = "3-year period ending 31 March"
+CHART_Y_LABEL = "Average days"
+TREND_YEARS = 4
+
+
+def last_31_march(day: date) -> date:
+    """The latest 31 March on or before ``day``."""
+    this_year = date(day.year, 3, 31)
+    return this_year if this_year <= day else date(day.year - 1, 3, 31)
+
+
+def trend_period_ends(period_end: date) -> list[date]:
+    """The last four 31 March period ends up to ``period_end``, oldest first."""
+    latest = last_31_march(period_end)
+    return [date(latest.year - back, 3, 31) for back in range(TREND_YEARS - 1, -1, -1)]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period_end: date
+    a1: MeasureResult
+    a10: MeasureResult
+    a2: MeasureResult
+    a3_percent: int | None
+
+
+def trend(*, la_ids: frozenset[int], period_end: date) -> list[TrendPoint]:
+    """A1, A10, A2 and A3 at each of the last four 31 March period ends (one aggregate query each)."""
+    return [
+        TrendPoint(
+            period_end=end,
+            a1=measures.a1(la_ids=la_ids, period_end=end),
+            a10=measures.a10(la_ids=la_ids, period_end=end),
+            a2=measures.a2(la_ids=la_ids, period_end=end),
+            a3_percent=measures.a3(la_ids=la_ids, period_end=end).percent_rounded,
+        )
+        for end in trend_period_ends(period_end)
+    ]
+
+
+def trend_chart_svg(points: list[TrendPoint]) -> str:
+    """The trend of A1, A10 and A2 as an SVG line chart, its text kept as text (readable in the PDF)."""
+    years = [point.period_end.year for point in points]
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "scorecard", "font.size": 9}):
+        figure = Figure(figsize=(6.5, 3.2))
+        axes = figure.add_subplot()
+        for code, style in (("a1", "o-"), ("a10", "s--"), ("a2", "^-.")):
+            values = [_days_or_nan(getattr(point, code)) for point in points]
+            axes.plot(years, values, style, label=code.upper())
+        thresholds = [_threshold_or_nan(point.a1) for point in points]
+        axes.plot(years, thresholds, ":", color="#505a5f", label="A1 threshold")
+        axes.set_xticks(years, [str(year) for year in years])
+        axes.set_title(CHART_TITLE)
+        axes.set_xlabel(CHART_X_LABEL)
+        axes.set_ylabel(CHART_Y_LABEL)
+        axes.set_ylim(bottom=0)
+        axes.legend(loc="best", fontsize=8)
+        axes.grid(axis="y", alpha=0.3)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _days_or_nan(result: MeasureResult) -> float:
+    return float(result.days) if result.days is not None else float("nan")
+
+
+def _threshold_or_nan(result: MeasureResult) -> float:
+    return float(result.threshold_days) if result.threshold_days is not None else float("nan")
+
+
+def worst_measure(card: Scorecard) -> MeasureResult | None:
+    """Of A1, A10 and A2, the one furthest over its threshold (in days); None when none is over."""
+    worst: MeasureResult | None = None
+    for result in (card.a1, card.a10, card.a2):
+        if result.days is None or result.threshold_days is None or result.days <= result.threshold_days:
+            continue
+        if worst is None or result.days - result.threshold_days > _over(worst):
+            worst = result
+    return worst
+
+
+def _over(result: MeasureResult) -> int:
+    assert result.days is not None and result.threshold_days is not None
+    return result.days - result.threshold_days
+
+
+def children_behind(result: MeasureResult, *, la_ids: frozenset[int], period_end: date) -> list[dict[str, Any]]:
+    """The children the figure counts, longest wait first: references and days only, no names."""
+    return list(
+        measures.measure_children(result.measure, la_ids=la_ids, period_end=period_end).values(
+            "la_child_id", "child_903_id", "responsible_la__name", "days"
+        )
+    )
+
+
+def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
+    """The job's work: the scorecard of the chosen area and period, rendered as a PDF/UA document."""
+    la_ids = frozenset(int(pk) for pk in job.params["la_ids"])
+    agency_ids = frozenset(int(pk) for pk in job.params["agency_ids"])
+    period_end = date.fromisoformat(job.params["period_end"])
+    card = scorecard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
+    jobs.job_progress(job, 30)
+    points = trend(la_ids=la_ids, period_end=period_end)
+    chart = trend_chart_svg(points)
+    jobs.job_progress(job, 60)
+    worst = worst_measure(card)
+    children = children_behind(worst, la_ids=la_ids, period_end=period_end) if worst else []
+    content = render_pdf(
+        "reporting/scorecard.pdf.html",
+        {
+            "label": job.params["label"],
+            "card": card,
+            "measure_rows": [
+                (card.a1, "Days from entering care to moving in with the adoptive family"),
+                (card.a10, "A1, ending for foster carer adoptions on the day the child moved in with the carers"),
+                (card.a2, "Days from the placement order to the match decision"),
+            ],
+            "points": points,
+            "chart_src": "data:image/svg+xml;base64," + base64.b64encode(chart.encode()).decode(),
+            "chart_title": CHART_TITLE,
+            "worst": worst,
+            "worst_over": _over(worst) if worst else None,
+            "children": children,
+            "show_la": len(la_ids) > 1,
+            "job": job,
+        },
+    )
+    return jobs.JobOutput(
+        result={
+            "area": job.params["area"],
+            "period_end": card.period_end.isoformat(),
+            "measures": {
+                result.measure: {"figure": result.days, "threshold": result.threshold_days}
+                for result in (card.a1, card.a10, card.a2)
+            },
+            "a3_percent": card.a3.percent_rounded,
+            "worst": worst.measure if worst else None,
+            "children_listed": len(children),
+        },
+        file_name=f"scorecard-{job.params['area']}-{card.period_end.isoformat()}.pdf",
+        content=content,
+    )

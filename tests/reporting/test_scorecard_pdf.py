@@ -1,0 +1,136 @@
+"""The scorecard PDF: its figures, chart and children read back from the PDF, and who may ask for it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from pypdf import PdfReader
+
+from adoption.models import Job
+from reporting.scorecard_pdf import CHART_TITLE, CHART_X_LABEL, CHART_Y_LABEL, trend_period_ends
+from reporting.services import scorecard_pdf_request
+
+PERIOD_END = date(2026, 3, 31)
+PERIOD = {"period_end_day": "31", "period_end_month": "3", "period_end_year": "2026"}
+
+
+def _pdf_text(job: Job) -> tuple[str, PdfReader]:
+    with job.file.open("rb") as handle:
+        reader = PdfReader(BytesIO(handle.read()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text), reader
+
+
+def _make(actor, area: str, capture) -> Job:
+    with capture(execute=True):
+        job = scorecard_pdf_request(actor=actor, area=area, period_end=PERIOD_END)
+    job.refresh_from_db()
+    return job
+
+
+def test_the_trend_is_the_last_four_31_march_period_ends():
+    assert trend_period_ends(PERIOD_END) == [date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31), PERIOD_END]
+    assert trend_period_ends(date(2026, 2, 1))[-1] == date(2025, 3, 31)
+
+
+def test_the_pdf_shows_each_measure_the_chart_and_the_children_by_reference(
+    children, manager_a, la_a, django_capture_on_commit_callbacks
+):
+    job = _make(manager_a, f"la-{la_a.pk}", django_capture_on_commit_callbacks)
+    assert job.kind == Job.Kind.SCORECARD
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.file and job.file.name.endswith(".pdf")
+    assert job.result["worst"] == "A2"
+    text, reader = _pdf_text(job)
+    assert reader.metadata.title == f"Adoption scorecard: {la_a.name}, 1 April 2023 to 31 March 2026"
+    assert "3 years from 1 April 2023 to 31 March 2026" in text
+    # Each measure's figure and threshold as the page shows them, and whether it is met.
+    assert re.search(r"A1 Days from entering care .*? 494 days 426 days Not met 2 0", text), text
+    assert re.search(r"A10 A1, ending for foster carer .*? 494 days 426 days Not met 2 0", text), text
+    assert re.search(r"A2 Days from the placement order .*? 286 days 121 days Not met 2 0", text), text
+    assert re.search(r"A3 Children who moved in .*? 50% \(1 of 2\) Cut-off 14 months 1 of 2 children 2 0", text), text
+    # The chart was drawn with its text as text: title and axis labels are in the PDF's text.
+    assert CHART_TITLE in text
+    assert CHART_X_LABEL in text
+    assert CHART_Y_LABEL in text
+    # The trend table: no adoptions in the 3 years to 31 March 2023; then one (387), then both (494).
+    assert re.search(r"31 March 2023 No figure No figure No figure No figure", text), text
+    assert re.search(r"31 March 2024 387 days 387 days 214 days 100%", text), text
+    assert re.search(r"31 March 2026 494 days 494 days 286 days", text), text
+    # The children behind A2, 165 days over: by LA child ID and 903 ID, longest wait first, never by name.
+    assert "A2 is 165 days over its threshold of 121 days" in text
+    assert re.search(r"ASH-0002 A903002 357 ASH-0001 A903001 214", text), text
+    for name in ("Zebedee", "Quartermain", "Philippa", "Wolstenholme"):
+        assert name not in text
+    # Another LA's child is not in LA A's scorecard.
+    assert "BRK-0001" not in text and "Ottoline" not in text
+
+
+def test_an_raa_manager_gets_the_raas_scorecard_with_each_childs_la(
+    children, manager, raa, la_a, la_b, django_capture_on_commit_callbacks
+):
+    job = _make(manager, f"raa-{raa.pk}", django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.organisation == raa
+    text, _reader = _pdf_text(job)
+    assert f"Adoption scorecard: {raa.name}: 2 local authorities" in text
+    assert "369 days" in text  # A1: (387 + 601 + 120) / 3
+    assert "Approved families waiting to be matched" in text  # the RAA's adopter measures
+    assert f"{la_b.name} BRK-0001 B903001" in text
+    assert f"{la_a.name} ASH-0002 A903002" in text
+    assert "Ottoline" not in text and "Brackenbury" not in text
+
+
+def test_an_la_manager_cannot_ask_for_another_las_scorecard(children, manager_a, la_b, raa):
+    for area in (f"la-{la_b.pk}", f"raa-{raa.pk}", "all", "nonsense"):
+        with pytest.raises(Http404):
+            scorecard_pdf_request(actor=manager_a, area=area, period_end=PERIOD_END)
+    assert not Job.objects.exists()
+
+
+def test_a_social_worker_cannot_ask_for_the_scorecard(children, social_worker_a, la_a):
+    with pytest.raises(PermissionDenied):
+        scorecard_pdf_request(actor=social_worker_a, area=f"la-{la_a.pk}", period_end=PERIOD_END)
+    assert not Job.objects.exists()
+
+
+def test_the_button_makes_the_pdf_and_goes_to_the_jobs_page(
+    client, children, manager_a, la_a, django_capture_on_commit_callbacks
+):
+    client.force_login(manager_a)
+    page = client.get("/reports/scorecard/", {"area": f"la-{la_a.pk}", **PERIOD}).content.decode()
+    assert "Make the scorecard PDF" in page
+    assert 'action="/reports/scorecard/pdf/request/"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/scorecard/pdf/request/", {"area": f"la-{la_a.pk}", **PERIOD})
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    job_page = client.get(response["Location"]).content.decode()
+    assert "Adoption scorecard (PDF)" in job_page
+    assert f'href="/jobs/{job.pk}/download/"' in job_page
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_button_refuses_other_las_and_roles(client, children, manager_a, social_worker_a, la_b):
+    client.force_login(manager_a)
+    response = client.post("/reports/scorecard/pdf/request/", {"area": f"la-{la_b.pk}", **PERIOD})
+    assert response.status_code == 400
+    assert "Choose local authorities from the list" in response.content.decode()
+    future = client.post(
+        "/reports/scorecard/pdf/request/",
+        {"area": "", "period_end_day": "31", "period_end_month": "3", "period_end_year": "2099"},
+    )
+    assert future.status_code == 400
+    assert "The end of the period must be today or in the past" in future.content.decode()
+    client.force_login(social_worker_a)
+    assert client.post("/reports/scorecard/pdf/request/", PERIOD).status_code == 403
+    assert client.get("/reports/scorecard/pdf/request/").status_code == 405
+    assert not Job.objects.exists()
