@@ -13,11 +13,9 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Max,
     Min,
@@ -37,7 +35,7 @@ from adopters.models import Applicant, Availability, Check, Household, Pause, Re
 from adopters.timeliness import HouseholdTimeliness, household_timeliness, review_due_on, standard_on, waiting_flag_on
 from adopters.workflow import BEFORE_APPROVAL
 from adoption import audit, tenancy
-from adoption.db import DaysBetween
+from adoption.db import DaysBetween, plus_months
 from adoption.models import AuditEvent, Role, User
 
 S = Household.Status
@@ -83,12 +81,6 @@ def _months_in_force(day_field: str, attribute: str) -> Case:
     )
 
 
-def _plus_months(day_field: str, months: Any) -> Cast:
-    """``day + n months`` as PostgreSQL counts it (the last day of a shorter month), as a date."""
-    interval = Func(months, template="make_interval(months => %(expressions)s)", output_field=DurationField())
-    return Cast(ExpressionWrapper(F(day_field) + interval, output_field=DateField()), DateField())
-
-
 def _paused_days(stage: int, today: date) -> Subquery:
     """Days each household's ``stage`` was paused, open pauses counted up to today."""
     days = Sum(DaysBetween(Coalesce(F("ended_on"), Value(today)), F("started_on")), output_field=IntegerField())
@@ -111,12 +103,12 @@ def with_stage_due(queryset: QuerySet[Household], today: date) -> QuerySet[House
     queryset = queryset.annotate(
         timescales_from=Coalesce("stage1_started_on", "stage2_started_on", "registered_on"),
     )
-    stage1_due = _plus_months("stage1_started_on", _months_in_force("timescales_from", "stage1_months"))
+    stage1_due = plus_months("stage1_started_on", _months_in_force("timescales_from", "stage1_months"))
     stage2_months = Case(
         When(~Q(stage2_extension_reason=""), then=_months_in_force("timescales_from", "stage2_extended_months")),
         default=_months_in_force("timescales_from", "stage2_months"),
     )
-    stage2_due = _plus_months("stage2_started_on", stage2_months)
+    stage2_due = plus_months("stage2_started_on", stage2_months)
     # 1 where the standard says pauses move the due date back, 0 where they are only shown.
     pauses_count = _months_in_force("timescales_from", "pauses_extend_deadlines")
     return queryset.annotate(
@@ -394,7 +386,7 @@ def waiting_households(*, actor: Any, today: date, flagged_only: bool = False) -
         household_list(actor=actor)
         .filter(status=S.APPROVED, approved_on__isnull=False)
         .annotate(
-            flag_on=_plus_months("approved_on", _months_in_force("approved_on", "waiting_flag_months")),
+            flag_on=plus_months("approved_on", _months_in_force("approved_on", "waiting_flag_months")),
             days_waiting=DaysBetween(Value(today), F("approved_on")),
             availability_now=_current_availability(),
         )
@@ -466,7 +458,7 @@ def reviews_due(*, actor: Any, today: date) -> QuerySet[Household]:
         .filter(status__in=(S.APPROVED, S.MATCHED), approved_on__isnull=False)
         .annotate(last_review_on=last_review, disrupted_on=LAST_DISRUPTION)
         .annotate(reviewed_from=Coalesce("last_review_on", F("approved_on")))
-        .annotate(annual_due_on=_plus_months("reviewed_from", _months_in_force("approved_on", "review_months")))
+        .annotate(annual_due_on=plus_months("reviewed_from", _months_in_force("approved_on", "review_months")))
         .annotate(
             after_disruption=Case(When(unreviewed_disruption, then=Value(True)), default=Value(False)),
             review_due_on=Case(
@@ -528,7 +520,7 @@ def scorecard_households(*, agency_ids: Iterable[int], start: date, end: date, w
         matched_in_period=ExpressionWrapper(matched, output_field=BooleanField()),
         days_to_match=DaysBetween(F("first_matched_on"), F("approved_on")),
         waited_to_match=ExpressionWrapper(
-            Q(first_matched_on__gte=_plus_months("approved_on", Value(wait_months))), output_field=BooleanField()
+            Q(first_matched_on__gte=plus_months("approved_on", Value(wait_months))), output_field=BooleanField()
         ),
         in_assessment_at_end=ExpressionWrapper(in_assessment, output_field=BooleanField()),
     )
@@ -654,12 +646,12 @@ def quarterly_return_household_counts(
             registrations=Count("id", filter=Q(registered_on__range=window)),
             approvals=Count("id", filter=Q(approved_on__range=window)),
             approvals_within_6_months=Count(
-                "id", filter=Q(approved_on__range=window, approved_on__lte=_plus_months("registered_on", Value(6)))
+                "id", filter=Q(approved_on__range=window, approved_on__lte=plus_months("registered_on", Value(6)))
             ),
             families_matched=Count("id", filter=Q(first_matched_on__range=window)),
             matched_within_3_months=Count(
                 "id",
-                filter=Q(first_matched_on__range=window, first_matched_on__lte=_plus_months("approved_on", Value(3))),
+                filter=Q(first_matched_on__range=window, first_matched_on__lte=plus_months("approved_on", Value(3))),
             ),
             adopters_waiting=Count("id", filter=Q(approved_on__lte=end, matched_at_end=False) & not_gone),
         )

@@ -27,6 +27,7 @@ from adopters.models import Applicant, Availability, Check, CheckTurnaround, Hou
 from adopters.timeliness import add_months, standard_on
 from adopters.workflow import Action
 from adoption import audit, tenancy
+from adoption.dates import in_words as _fmt
 from adoption.models import ApiClient, AuditEvent, Organisation, Role, User
 
 S = Household.Status
@@ -43,10 +44,6 @@ MAX_APPLICANTS = 2
 
 def may_write_households(actor: Any) -> bool:
     return tenancy.has_role(actor, *HOUSEHOLD_WRITERS)
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _household_locked(actor: Any, household_id: int) -> Household:

@@ -170,7 +170,23 @@ def scope_jobs(queryset: QuerySet, actor: Any) -> QuerySet:
     return queryset.filter(organisation__in=scope.la_ids | scope.household_org_ids).exclude(kind="agenda_pack")
 
 
-_RAA_ROLES_ATTR = "_tenancy_raa_roles"
+_ROLES_ATTR = "_tenancy_orgs_with_roles"
+
+
+def _orgs_with_roles(actor: User, wanted: tuple[str, ...]) -> frozenset[tuple[int, str]]:
+    """The active organisations (id, kind) where the user holds one of ``wanted`` roles, read once per actor
+    object (i.e. once per request, as ``scope_for``) and role set."""
+    cache: dict[tuple[str, ...], frozenset[Any]] | None = getattr(actor, _ROLES_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(actor, _ROLES_ATTR, cache)
+    if wanted not in cache:
+        cache[wanted] = frozenset(
+            Membership.objects.filter(
+                user=actor, is_active=True, role__in=wanted, organisation__is_active=True
+            ).values_list("organisation_id", "organisation__kind")
+        )
+    return cache[wanted]
 
 
 def raa_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
@@ -185,21 +201,8 @@ def raa_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
     scope = scope_for(actor)
     if not isinstance(actor, User) or not scope.household_org_ids or not scope.roles.intersection(wanted):
         return frozenset()
-    cache: dict[tuple[str, ...], frozenset[int]] | None = getattr(actor, _RAA_ROLES_ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(actor, _RAA_ROLES_ATTR, cache)  # once per actor object, i.e. once per request, as scope_for
-    if wanted not in cache:
-        cache[wanted] = frozenset(
-            Membership.objects.filter(
-                user=actor,
-                is_active=True,
-                role__in=wanted,
-                organisation_id__in=scope.household_org_ids,
-                organisation__kind=Organisation.Kind.RAA,
-            ).values_list("organisation_id", flat=True)
-        )
-    return cache[wanted]
+    held = _orgs_with_roles(actor, wanted)
+    return frozenset(org for org, kind in held if kind == Organisation.Kind.RAA) & scope.household_org_ids
 
 
 def scope_raa_records(queryset: QuerySet, actor: Any, *, roles: Iterable[str], raa_field: str = "raa") -> QuerySet:
@@ -207,28 +210,21 @@ def scope_raa_records(queryset: QuerySet, actor: Any, *, roles: Iterable[str], r
     return queryset.filter(**{f"{raa_field}__in": raa_ids_with_roles(actor, roles)})
 
 
-_LA_ROLES_ATTR = "_tenancy_la_roles"
-
-
 def la_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
     """The LAs where the actor holds one of ``roles``: at the LA itself, or at its RAA (which covers its LAs).
 
     For records of an LA that only some roles work with (adoption support): ``scope_for`` pools roles across
     organisations, so a family finder of one LA who is a support worker of another would otherwise read the
-    first LA's support records. Read once per actor and role set, as ``raa_ids_with_roles``.
+    first LA's support records.
     """
     wanted = tuple(sorted(str(r) for r in roles))
     scope = scope_for(actor)
     if not isinstance(actor, User) or not scope.la_ids or not scope.roles.intersection(wanted):
         return frozenset()
-    cache: dict[tuple[str, ...], frozenset[int]] | None = getattr(actor, _LA_ROLES_ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(actor, _LA_ROLES_ATTR, cache)
-    if wanted not in cache:
-        held = Membership.objects.filter(
-            user=actor, is_active=True, role__in=wanted, organisation__is_active=True
-        ).values_list("organisation_id", "organisation__kind")
+    held = _orgs_with_roles(actor, wanted)
+    key = ("la_ids", *wanted)  # the LAs of those RAAs are read once too, kept beside the memberships
+    cache = getattr(actor, _ROLES_ATTR)
+    if key not in cache:
         las = {org for org, kind in held if kind == Organisation.Kind.LA}
         raas = {org for org, kind in held if kind == Organisation.Kind.RAA}
         if raas:
@@ -237,8 +233,8 @@ def la_ids_with_roles(actor: Any, roles: Iterable[str]) -> frozenset[int]:
                     "id", flat=True
                 )
             )
-        cache[wanted] = frozenset(las) & scope.la_ids
-    return cache[wanted]
+        cache[key] = frozenset(las) & scope.la_ids
+    return cache[key]
 
 
 def scope_la_records(queryset: QuerySet, actor: Any, *, roles: Iterable[str], la_field: str = "la") -> QuerySet:

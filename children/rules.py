@@ -15,6 +15,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from adoption.dates import in_words as _fmt
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -44,10 +46,6 @@ class JourneyFacts:
     placed_on: date | None = None
     adoption_order_on: date | None = None
     extra_dates: dict[str, date | None] = field(default_factory=dict)  # any other dated field being saved
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def journey_violations(facts: JourneyFacts) -> list[Violation]:

@@ -23,12 +23,11 @@ transaction and one audit event. Figures are aggregate queries.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +51,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from adoption import audit
+from adoption.api_auth import hash_token
 from adoption.models import AuditEvent, Organisation, User
 from adoption.periods import FinancialQuarter
 from panels.models import (
@@ -105,10 +105,6 @@ LA_NOT_RECORDED_LABEL = "LA not recorded"
 def criteria_for(kind: str) -> tuple[str, ...]:
     """The criteria a kind of paper is rated against; empty if it is not rated."""
     return RATED_CRITERIA.get(kind, ())
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _user_id(actor: Any) -> int | None:
@@ -454,10 +450,6 @@ def quality_report_rows(report: QualityReport) -> list[list[Any]]:
 # --- attendee feedback: links, the public form, the summary -----------------------------------------------------
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feedback_item(*, actor: Any, item_id: int) -> AgendaItem:
     """An item the actor may send feedback links for: 404 outside their panels, 403 unless they run them."""
     item = (
@@ -485,7 +477,7 @@ def feedback_invite(*, actor: Any, item_id: int, respondent: str) -> tuple[Atten
     feedback = AttendeeFeedback(
         item=item,
         respondent=respondent,
-        token_hash=token_hash(token),
+        token_hash=hash_token(token),
         expires_at=timezone.now() + timedelta(days=FEEDBACK_LINK_DAYS),
     )
     feedback.full_clean()
@@ -496,7 +488,7 @@ def feedback_invite(*, actor: Any, item_id: int, respondent: str) -> tuple[Atten
 
 def feedback_by_token(token: str) -> AttendeeFeedback:
     """The feedback a link is for (with its meeting), whatever its state: 404 for a token nobody was sent."""
-    found = AttendeeFeedback.objects.select_related("item__meeting").filter(token_hash=token_hash(token)).first()
+    found = AttendeeFeedback.objects.select_related("item__meeting").filter(token_hash=hash_token(token)).first()
     if found is None:
         raise Http404("No such feedback link.")
     return found

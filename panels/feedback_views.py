@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from adoption.dates import in_words
 from adoption.spreadsheets import csv_cell
 from panels import feedback
 from panels.feedback_forms import AttendeeFeedbackForm, FeedbackInviteForm, RatingsForm
@@ -28,11 +29,8 @@ from panels.models import AgendaItem, AttendeeFeedback
 from panels.views import panels_page
 
 GET_POST = require_http_methods(["GET", "POST"])
+_day = in_words
 FIRST_REPORT_YEAR = 2020
-
-
-def _day(day: Any) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _item_caption(item: AgendaItem) -> str:
@@ -155,13 +153,13 @@ def feedback_invite(request: HttpRequest, item_id: int) -> HttpResponse:
     """Make a feedback link (the item page posts here); the page shows the link once."""
     form = FeedbackInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            created, token = feedback.feedback_invite(
+        made = form.run(
+            lambda: feedback.feedback_invite(
                 actor=request.user, item_id=item_id, respondent=form.cleaned_data["respondent"]
             )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
+        )
+        if made is not None:
+            created, token = made
             link = request.build_absolute_uri(reverse("panels:feedback-form", args=[token]))
             return render(
                 request,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from adoption import audit, jobs
 from adoption.models import AuditEvent, Job, Membership
 from children.models import SiblingGroupMember
 from panels.models import AgendaItem, AgendaPaper, PanelAttendance, PanelMeeting, PanelRole, PaperKind
-from panels.selectors import PANEL_WRITERS, panel_raa_ids, scope_panels, settings_for
+from panels.selectors import PANEL_WRITERS, arrival_time, panel_raa_ids, scope_panels, settings_for
 from reporting.pdf import render_pdf
 
 FRONT_TEMPLATE = "panels/pack/front.pdf.html"
@@ -238,17 +238,16 @@ def _meeting_for_pack(meeting_id: int) -> PanelMeeting:
 
 
 def _agenda(meeting: PanelMeeting) -> list[PackItem]:
-    arrive_before = timedelta(minutes=settings_for(meeting.raa_id).arrive_minutes_before)
+    panel_settings = settings_for(meeting.raa_id)
     result = []
     for item in meeting.agenda:  # type: ignore[attr-defined]
-        arrive_at = (datetime.combine(meeting.held_on, item.starts_at) - arrive_before).time()
         result.append(
             PackItem(
                 item=item,
                 number=item.position,
                 kind=item.get_kind_display(),
                 about=item_about(item),
-                arrive_at=arrive_at,
+                arrive_at=arrival_time(item, panel_settings),
                 papers=_paper_order(item, list(item.current_papers)),
             )
         )

@@ -393,8 +393,13 @@ def item_view(item: AgendaItem, *, settings: PanelSettings, papers_due_on: date)
         for p in current
         if p.kind == PaperKind.OTHER or p.kind not in item.required_papers
     ]
-    arrive = datetime.combine(item.meeting.held_on, item.starts_at) - timedelta(minutes=settings.arrive_minutes_before)
-    return ItemView(item, item_subject(item), arrive.time(), states)
+    return ItemView(item, item_subject(item), arrival_time(item, settings), states)
+
+
+def arrival_time(item: AgendaItem, settings: PanelSettings) -> time:
+    """When those presenting an item are asked to arrive: the RAA's set minutes before the item starts."""
+    starts = datetime.combine(item.meeting.held_on, item.starts_at)
+    return (starts - timedelta(minutes=settings.arrive_minutes_before)).time()
 
 
 def papers_due(meeting: PanelMeeting, settings: PanelSettings) -> date:

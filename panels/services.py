@@ -25,6 +25,7 @@ from adopters.models import Household
 from adopters.services import household_transition
 from adopters.workflow import Action as HouseholdAction
 from adoption import audit, tenancy
+from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent, Membership, Organisation
 from adoption.working_days import add_working_days
 from children.models import Child, Disruption, EarlyPermanencePlacement, Link, Match
@@ -46,10 +47,6 @@ from panels.models import (
     Recommendation,
 )
 from panels.selectors import PANEL_WRITERS, meeting_quorum, on_list, panel_raa_ids, scope_panels, settings_for
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _check_raa(actor: Any, raa_id: int) -> None:

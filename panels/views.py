@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from adoption import audit
+from adoption.dates import in_words as _day
 from adoption.forms import GovukForm
 from adoption.models import AuditEvent
 from panels import forms, selectors, services
@@ -48,10 +49,6 @@ def panels_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 def _writer(request: HttpRequest, raa_id: int | None = None) -> None:
     if not selectors.may_write_panels(request.user, raa_id=raa_id):
         raise PermissionDenied("Your role cannot change panel records.")
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _form_page(request: HttpRequest, form: GovukForm, *, title: str, back: str, caption: str = "", **extra: Any):

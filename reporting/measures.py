@@ -54,10 +54,7 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
-    DurationField,
-    ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -68,7 +65,7 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast, Greatest
 
 from adopters.selectors import scorecard_households
-from adoption.db import DaysBetween
+from adoption.db import DaysBetween, plus_months
 from adoption.models import Organisation
 from children.selectors.scorecard import scorecard_adoptions, scorecard_children
 from reporting.models import ScorecardThreshold
@@ -212,12 +209,6 @@ def cutoff_months_for(period_end: date) -> int | None:
 # --- the child measures A1, A10, A2 and A3 ----------------------------------------------------------------------
 
 
-def plus_months(day: Any, months: int) -> Cast:
-    """``day + n months`` as PostgreSQL adds calendar months (the month's last day where it has no such day)."""
-    interval = Func(Value(months), template="make_interval(months => %(expressions)s)", output_field=DurationField())
-    return Cast(ExpressionWrapper(day + interval, output_field=DateField()), DateField())
-
-
 _FROM_CARE = Q(moved_in_on__isnull=False, entered_care_on__isnull=False)
 # A10's end: the day they moved in with the foster carers who adopted them, else the day they moved in.
 _A10_END = Case(
@@ -256,7 +247,7 @@ def adopted_children(measure: str, *, la_ids: LaIds, period_end: date, months: i
     if measure == "A3":
         months = months if months is not None else cutoff_months_for(end)
         if months is not None:
-            children = children.annotate(cutoff_on=plus_months(F("entered_care_on"), months)).annotate(
+            children = children.annotate(cutoff_on=plus_months("entered_care_on", Value(months))).annotate(
                 within=Case(
                     When(counted & Q(moved_in_on__lt=F("cutoff_on")), then=Value(True)),
                     default=Value(False),
@@ -354,7 +345,8 @@ def raa_ids_for(la_ids: Iterable[int]) -> frozenset[int]:
     )
 
 
-def _agencies(la_ids: Iterable[int], agency_ids: Iterable[int] | None) -> frozenset[int]:
+def counted_agencies(la_ids: Iterable[int], agency_ids: Iterable[int] | None) -> frozenset[int]:
+    """The agencies whose families the LAs' scorecard counts: their RAAs, narrowed to ``agency_ids`` when given."""
     raas = raa_ids_for(la_ids)
     return raas if agency_ids is None else raas & frozenset(agency_ids)
 
@@ -364,7 +356,7 @@ def scorecard_families(
 ) -> tuple[frozenset[int], QuerySet]:
     """The agencies counted (the LAs' RAAs, narrowed to ``agency_ids`` when given) and their households."""
     start, end = three_year_period(period_end)
-    agencies = _agencies(la_ids, agency_ids)
+    agencies = counted_agencies(la_ids, agency_ids)
     households = scorecard_households(agency_ids=agencies, start=start, end=end, wait_months=ADOPTER_WAIT_MONTHS)
     return agencies, households
 

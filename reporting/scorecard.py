@@ -61,12 +61,7 @@ FIGURES: dict[str, Figure] = {
             "a10",
             "A10: days from entering care to moving in, for foster carer adoptions to moving in with the carers",
             CHILDREN,
-            (
-                ENTERED,
-                ("Moved in with the foster carers who adopted them", "moved_in_with_carers_on"),
-                MOVED_IN,
-                ADOPTED,
-            ),
+            (ENTERED, WITH_CARERS, MOVED_IN, ADOPTED),
             days_label="Days",
             measure="A10",
             about="Children adopted in the 3 years, longest wait first. For a child adopted by their foster carers the "
@@ -86,12 +81,7 @@ FIGURES: dict[str, Figure] = {
             "a3",
             "A3: children who moved in with the adoptive family within the cut-off of entering care",
             CHILDREN,
-            (
-                ENTERED,
-                ("Cut-off (moving in before this day is within it)", "cutoff_on"),
-                MOVED_IN,
-                ("Within", "within"),
-            ),
+            (ENTERED, CUT_OFF, MOVED_IN, ("Within", "within")),
             days_label="Days",
             measure="A3",
             about="Children adopted in the 3 years, longest wait first, and whether each moved in within the cut-off.",
@@ -174,6 +164,12 @@ _ADOPTER = {
 _REVERSAL_REASONS = dict(AdoptionDecision.ReversalReason.choices)
 
 
+def last_31_march(day: date) -> date:
+    """The latest 31 March on or before ``day``: the end of the last full year of returns."""
+    this_year = date(day.year, 3, 31)
+    return this_year if this_year <= day else date(day.year - 1, 3, 31)
+
+
 @dataclass(frozen=True)
 class Scorecard:
     period_start: date
@@ -193,9 +189,7 @@ def scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[
     agencies the caller may see households of); with none left they are not computed.
     """
     start, end = measures.three_year_period(period_end)
-    agencies = measures.raa_ids_for(la_ids)
-    if agency_ids is not None:
-        agencies &= frozenset(agency_ids)
+    agencies = measures.counted_agencies(la_ids, agency_ids)
     return Scorecard(
         period_start=start,
         period_end=end,

@@ -21,7 +21,7 @@ from adoption.models import Job
 from reporting import measures
 from reporting.measures import MeasureResult
 from reporting.pdf import render_pdf
-from reporting.scorecard import Scorecard, scorecard
+from reporting.scorecard import Scorecard, last_31_march, scorecard
 
 matplotlib.use("Agg")  # no display: charts are drawn for files only
 
@@ -29,12 +29,6 @@ CHART_TITLE = "A1, A10 and A2 over the last four years"
 CHART_X_LABEL = "3-year period ending 31 March"
 CHART_Y_LABEL = "Average days"
 TREND_YEARS = 4
-
-
-def last_31_march(day: date) -> date:
-    """The latest 31 March on or before ``day``."""
-    this_year = date(day.year, 3, 31)
-    return this_year if this_year <= day else date(day.year - 1, 3, 31)
 
 
 def trend_period_ends(period_end: date) -> list[date]:

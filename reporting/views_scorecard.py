@@ -26,16 +26,18 @@ from adoption.fields import GovukDateField
 from adoption.forms import GovukForm
 from adoption.models import Organisation
 from reporting import measures, services
-from reporting.scorecard import ALL_AREAS, FIGURES, HOUSEHOLDS, areas, cells, drilldown, exclusion_reason, scorecard
+from reporting.scorecard import (
+    FIGURES,
+    HOUSEHOLDS,
+    areas,
+    cells,
+    drilldown,
+    exclusion_reason,
+    last_31_march,
+    scorecard,
+)
 
 PAGE_SIZE = 100
-ALL = ALL_AREAS
-
-
-def last_31_march(today: date) -> date:
-    """The latest 31 March on or before ``today``: the end of the last full year of returns."""
-    this_year = date(today.year, 3, 31)
-    return this_year if this_year <= today else date(today.year - 1, 3, 31)
 
 
 class ScorecardForm(GovukForm):

@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from adoption.dates import in_words as day
 from adoption.periods import financial_year_label, financial_year_of
 
 ZERO = Decimal("0.00")
@@ -73,10 +74,6 @@ def money(amount: Decimal | int) -> str:
     if value == value.to_integral_value():
         return f"£{int(value):,}"
     return f"£{value:,.2f}"
-
-
-def day(on: date) -> str:
-    return f"{on.day} {on:%B %Y}"
 
 
 # --- financial years -----------------------------------------------------------------------------------------

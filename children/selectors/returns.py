@@ -46,6 +46,7 @@ from children.models import (
     PlacementOrder,
     SiblingGroupMember,
 )
+from children.selectors.scorecard import waiting_at
 
 ADOPTION_ORDER = PermanenceOutcome.Kind.ADOPTION_ORDER
 OWN_ADOPTERS = "own"
@@ -174,26 +175,16 @@ def quarterly_return_child_counts(*, la_ids: frozenset[int] | set[int], start: d
     held). ``adoptions``: adoption orders made in it. ``children_waiting``: at the quarter's end,
     children with a decision not reversed by then, who had not moved in with a family (or whose
     placement had ended by then) and were not adopted (the ASGLB "decision but not placed", as
-    ``children.journey.is_waiting``). ``children_waiting_over_90_days``: of those, decided more
-    than 90 days before the end.
+    ``children.journey.is_waiting``; :func:`children.selectors.scorecard.waiting_at`).
+    ``children_waiting_over_90_days``: of those, decided more than 90 days before the end.
     """
     window = (start, end)
-    child = OuterRef("pk")
-    open_decision = (
-        AdoptionDecision.objects.filter(child=child, decided_on__lte=end)
-        .filter(Q(reversed_on__isnull=True) | Q(reversed_on__gt=end))
-        .order_by("-decided_on")
-        .values("decided_on")[:1]
-    )
-    living_with_family = AdoptivePlacement.objects.filter(child=child, placed_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
-    )
-    adopted = PermanenceOutcome.objects.filter(child=child, kind=ADOPTION_ORDER, made_on__lte=end)
+    # The stock at ``end``: the scorecard's definition of a child waiting (``scorecard_children``'s ``waiting``).
+    waiting_condition, open_at_end = waiting_at(end)
     waiting = (
         Child.objects.filter(responsible_la_id__in=la_ids)
-        .annotate(open_decision_on=Subquery(open_decision, output_field=DateField()))
-        .filter(open_decision_on__isnull=False)
-        .filter(~Exists(living_with_family), ~Exists(adopted))
+        .filter(waiting_condition)
+        .annotate(open_decision_on=Subquery(open_at_end.order_by("-decided_on").values("decided_on")[:1]))
         .aggregate(
             children_waiting=Count("id"),
             children_waiting_over_90_days=Count(

@@ -58,6 +58,23 @@ def scorecard_adoptions(*, la_ids: Iterable[int], start: date, end: date) -> Que
     )
 
 
+def waiting_at(end: date) -> tuple[Q, QuerySet[AdoptionDecision]]:
+    """Waiting at ``end``, as a condition on children: a decision made by then and not reversed by then, not
+    living with an adoptive family (no placement begun by then and not ended by then) and no adoption order by
+    then. Also the decisions open at ``end`` (of ``OuterRef("pk")``), for the date of the one waited on."""
+    child = OuterRef("pk")
+    open_at_end = AdoptionDecision.objects.filter(child=child, decided_on__lte=end).filter(
+        Q(reversed_on__isnull=True) | Q(reversed_on__gt=end)
+    )
+    placed_at_end = AdoptivePlacement.objects.filter(child=child, placed_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    )
+    adopted_by_end = PermanenceOutcome.objects.filter(
+        child=child, kind=PermanenceOutcome.Kind.ADOPTION_ORDER, made_on__lte=end
+    )
+    return Q(Exists(open_at_end)) & ~Q(Exists(placed_at_end)) & ~Q(Exists(adopted_by_end)), open_at_end
+
+
 def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
@@ -91,14 +108,8 @@ def scorecard_children(*, la_ids: Iterable[int], start: date, end: date) -> Quer
     )
     adoption = PermanenceOutcome.objects.filter(child=child, kind=PermanenceOutcome.Kind.ADOPTION_ORDER)
     reversals = AdoptionDecision.objects.filter(child=child, reversed_on__range=(start, end)).order_by("-reversed_on")
-    open_at_end = AdoptionDecision.objects.filter(child=child, decided_on__lte=end).filter(
-        Q(reversed_on__isnull=True) | Q(reversed_on__gt=end)
-    )
-    placed_at_end = AdoptivePlacement.objects.filter(child=child, placed_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
-    )
+    waiting, open_at_end = waiting_at(end)
     orders_by_end = PlacementOrder.objects.filter(child=child, made_on__lte=end)
-    waiting = Q(Exists(open_at_end)) & ~Q(Exists(placed_at_end)) & ~Q(Exists(adoption.filter(made_on__lte=end)))
     return (
         Child.objects.filter(responsible_la_id__in=frozenset(la_ids))
         .select_related("responsible_la")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from adoption.dates import in_words as _day
 from children.codes import LegalStatus, PlacementType, ReasonNewEpisode
 from children.models import (
     Child,
@@ -135,7 +136,3 @@ def child_timeline(child: Child) -> list[TimelineEntry]:
     for outcome in child.permanence_outcomes.all():
         entries.append(TimelineEntry(outcome.made_on, outcome.get_kind_display()))
     return sorted(entries, key=lambda e: e.on)
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

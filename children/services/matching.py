@@ -35,6 +35,7 @@ from django.utils import timezone
 from adopters.models import Availability, Household
 from adopters.selectors import families_for_matching, household_list
 from adoption import audit, tenancy
+from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent, Organisation
 from children import fees
 from children.models import AdoptivePlacement, Child, Link, Match, SiblingGroup
@@ -52,10 +53,6 @@ from children.services.siblings import _group_for_write
 DECLINED = (Link.Outcome.DECLINED_BY_ADOPTERS, Link.Outcome.DECLINED_BY_AGENCY)
 # What a user records on a link; "matched" comes only from recording the match itself.
 OUTCOMES_TO_RECORD = (*DECLINED, Link.Outcome.WITHDRAWN)
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _write(actor: Any, obj: Link | Match, la_id: int, action: AuditEvent.Action = AuditEvent.Action.CREATE):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import Http404
 
 from adoption import tenancy
+from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent
 from children.models import AdoptivePlacement, Child, Disruption, FamilyFindingStatus, LearningAction, Match
 from children.selectors import journey_dates
@@ -30,11 +31,6 @@ from children.services import (
     family_finding_status_record,
 )
 from children.services.base import _check, _child_for_write, _require_writer, _save
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
 
 # --- the children move in -----------------------------------------------------------------------------------------
 

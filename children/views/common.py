@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from adoption.forms import GovukForm
 from children import services
 
 PAGE_SIZE = 25
@@ -35,3 +38,26 @@ def _form_response(request: HttpRequest, template: str, context: dict[str, Any])
     load (a console error), and the page itself says what is wrong.
     """
     return render(request, template, context)
+
+
+def _service_form_page(
+    request: HttpRequest,
+    form: GovukForm,
+    call: Callable[..., Any],
+    *,
+    done: str,
+    then: str | Callable[[Any], str],
+    page: dict[str, str],
+    warn: Callable[[Any], str] | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """A form page: on a valid POST call ``call(**kwargs)`` with the form's arguments, say ``done`` (and
+    ``warn(result)``), then go to ``then`` (or ``then(result)``); on a refusal show the form again with its errors."""
+    if request.method == "POST" and form.is_valid():
+        result = form.run(lambda: call(**form.service_kwargs()))
+        if not form.errors:
+            messages.success(request, done)
+            if warn and (warning := warn(result)):
+                messages.warning(request, warning)
+            return redirect(then(result) if callable(then) else then)
+    return _form_response(request, "children/event_form.html", {"form": form, "page": page, **context})

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -35,7 +33,7 @@ from children.forms.matching import (
 )
 from children.models import AdoptivePlacement, Child, Link, Match, SiblingGroup
 from children.selectors import matches as reads
-from children.views.common import GET_POST, _can_write, _form_data, _form_response, _require_writer
+from children.views.common import GET_POST, _can_write, _form_data, _require_writer, _service_form_page
 
 # --- what the pages show ----------------------------------------------------------------------------------------
 
@@ -145,31 +143,6 @@ def _household_asked_for(request: HttpRequest) -> dict[str, Any]:
     return {"household": int(asked)} if asked.isdigit() else {}
 
 
-def _form_page(
-    request: HttpRequest,
-    form: GovukForm,
-    call: Callable[..., Any],
-    *,
-    done: str,
-    next_url: Callable[[Any], str],
-    page: dict[str, str],
-    back: str,
-    caption: str,
-    **context: Any,
-) -> HttpResponse:
-    """A form page: on a valid POST ``call`` the service with the form's arguments, then go to ``next_url``."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(result))
-    context = {"form": form, "page": page, "back": back, "caption": caption, **context}
-    return _form_response(request, "children/event_form.html", context)
-
-
 def _no_families(form: LinkForm | MatchRecordForm) -> str:
     if form.has_families:
         return ""
@@ -198,12 +171,12 @@ def _family_page(spec: FamilyPage, request: HttpRequest, child_id: int | None, g
     _require_writer(request)
     households = families_for_matching(actor=request.user)
     form = spec.form(_form_data(request), households=households, initial=_household_asked_for(request))
-    return _form_page(
+    return _service_form_page(
         request,
         form,
-        lambda **kwargs: spec.service(**subject, **kwargs),
+        lambda **kwargs: spec.service(actor=request.user, **subject, **kwargs),
         done=spec.done,
-        next_url=_match_url if spec.goes_to_match else lambda _links: links_url,
+        then=_match_url if spec.goes_to_match else links_url,
         page={"title": spec.title, "intro": _no_families(form) or (spec.group_intro if group_id else "")},
         back=links_url,
         caption=name,
@@ -279,12 +252,12 @@ def link_outcome(request: HttpRequest, link_id: int) -> HttpResponse:
     _require_writer(request)
     back, name, about = _link_context(link)
     intro = "The outcome is recorded for every child in the group." if link.sibling_group_id else ""
-    return _form_page(
+    return _service_form_page(
         request,
         LinkOutcomeForm(_form_data(request)),
-        lambda **kwargs: services.link_outcome_record(link_id=link.pk, **kwargs),
+        lambda **kwargs: services.link_outcome_record(actor=request.user, link_id=link.pk, **kwargs),
         done="The outcome of the link was recorded",
-        next_url=lambda _links: back,
+        then=back,
         page={"title": "Record the outcome of the link", "intro": intro},
         back=back,
         caption=name,
@@ -299,12 +272,14 @@ def link_match(request: HttpRequest, link_id: int) -> HttpResponse:
     link = reads.link_get(actor=request.user, link_id=link_id)
     _require_writer(request)
     back, name, about = _link_context(link)
-    return _form_page(
+    return _service_form_page(
         request,
         MatchFromLinkForm(_form_data(request)),
-        lambda **kwargs: services.match_record(household_id=link.household_id, link_id=link.pk, **kwargs),
+        lambda **kwargs: services.match_record(
+            actor=request.user, household_id=link.household_id, link_id=link.pk, **kwargs
+        ),
         done="The match was recorded",
-        next_url=_match_url,
+        then=_match_url,
         page={"title": f"Record the match with {link.household.name}", "intro": ""},
         back=back,
         caption=name,
@@ -351,12 +326,12 @@ def _match_form_view(
         _require_writer(request)
         initial = {name: getattr(match, name) for name in form_class.base_fields}
         names = ", ".join(p.child.full_name for p in match.placements.all())
-        return _form_page(
+        return _service_form_page(
             request,
             form_class(_form_data(request), initial=initial),
-            lambda **kwargs: service(match_id=match.pk, **kwargs),
+            lambda **kwargs: service(actor=request.user, match_id=match.pk, **kwargs),
             done=done,
-            next_url=_match_url,
+            then=_match_url,
             page={"title": title, "intro": intro},
             back=_match_url(match),
             caption=f"Match of {names} with {match.household.name}",

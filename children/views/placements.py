@@ -27,36 +27,11 @@ from children.forms.placements import (
 )
 from children.models import AdoptivePlacement, Child, Disruption
 from children.selectors import placements as reads
-from children.views.common import GET_POST, _can_write, _form_data, _form_response, _require_writer
+from children.views.common import GET_POST, _can_write, _form_data, _form_response, _require_writer, _service_form_page
 
 
 def _day(day: Any) -> str:
     return date_format(day, "j F Y")
-
-
-def _form_page(
-    request: HttpRequest,
-    form: GovukForm,
-    call: Callable[..., Any],
-    *,
-    done: str,
-    then: str,
-    page: dict[str, str],
-    warn: Callable[[Any], str] | None = None,
-    **context: Any,
-) -> HttpResponse:
-    """A form page: on a valid POST call ``call(**kwargs)``, say ``done`` (and ``warn(result)``), go to ``then``."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(**form.service_kwargs())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, done)
-            if warn and (warning := warn(result)):
-                messages.warning(request, warning)
-            return redirect(then)
-    return _form_response(request, "children/event_form.html", {"form": form, "page": page, **context})
 
 
 # --- placements ---------------------------------------------------------------------------------------------------
@@ -100,7 +75,7 @@ def placement_record(request: HttpRequest, match_id: int) -> HttpResponse:
     form = PlacementForm(_form_data(request), waiting=waiting)
     call = lambda **kwargs: services.placement_record(actor=request.user, match_id=match.pk, **kwargs)  # noqa: E731
     back = reverse("children:placements")
-    return _form_page(
+    return _service_form_page(
         request, form, call, done="The move was recorded", then=back, page=page, about=about, back=back,
         caption=match.household.name,
     )  # fmt: skip
@@ -127,7 +102,7 @@ def adoption_application(request: HttpRequest, child_id: int) -> HttpResponse:
     call = lambda **kwargs: services.adoption_application_record(actor=request.user, child_id=child.pk, **kwargs)  # noqa: E731
     page = {"title": "Record the application for the adoption order", "intro": ""}
     then = reverse("children:detail", args=[child.pk])
-    return _form_page(
+    return _service_form_page(
         request, form, call, done="The adoption application was recorded", then=then, page=page, child=child,
         about=about, warn=reads.early_application_warning,
     )  # fmt: skip
@@ -198,7 +173,7 @@ def _disruption_form_page(
     child = disruption.placement.child
     about = f"The placement of {child.full_name} ended on {_day(disruption.placement.ended_on)}."
     page = {"title": title, "intro": ""}
-    return _form_page(
+    return _service_form_page(
         request, form, call, done=done, then=back, page=page, back=back, caption=child.full_name, about=about
     )
 

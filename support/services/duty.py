@@ -26,16 +26,13 @@ from django.utils import timezone
 
 from adopters.models import Household
 from adoption import audit, tenancy
+from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent, Membership, Organisation, User
 from children.models import Child
 from support import access
 from support.models import AssessmentOfNeed, SupportKind, SupportPlan, SupportRequest, TherapyType, Tier, Topic
 
 Status = SupportRequest.Status
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _not_future(field: str, day: date | None, what: str = "date") -> None:

@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from adoption import audit, tenancy
+from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent
 from adoption.working_days import add_working_days
 from children.models import Child
@@ -42,10 +43,6 @@ Kind = LifeStoryWork.Kind
 BOOK_MONTHS_AFTER_PLACEMENT = 6
 LETTER_MONTHS_AFTER_PLACEMENT = 3
 LETTER_WORKING_DAYS_AFTER_ORDER = 10
-
-
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def default_due_on(*, kind: str, placed_on: date, adoption_order_on: date | None) -> date:

@@ -238,24 +238,7 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
     )
 
 
-@login_required
-@GET_POST
-def application_decide(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    form = forms.DecisionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        saved = form.run(
-            lambda: services.asf_application_decide(actor=request.user, application_id=application.pk, **kwargs)
-        )
-        if saved is not None:
-            return _done(request, saved, f"The fund's decision was recorded: {saved.get_status_display().lower()}")
-    return _step_page(
-        request, form, application, title="Record the fund's decision", to=S.APPROVED, button="Save the decision"
-    )
-
-
-def _dated_step(
+def _step(
     request: HttpRequest,
     application_id: int,
     *,
@@ -263,41 +246,58 @@ def _dated_step(
     service: Callable[..., AsfApplication],
     to: str,
     title: str,
-    done: str,
+    done: Callable[[AsfApplication], str],
+    button: str = "Save",
 ) -> HttpResponse:
+    """A step that moves the application ``to`` a status: the service is called with the form's data."""
     application = _application(request, application_id)
     form = form_class(_posted(request))
     if request.method == "POST" and form.is_valid():
-        kwargs = form.cleaned_data
+        kwargs = form.service_kwargs()
         saved = form.run(lambda: service(actor=request.user, application_id=application.pk, **kwargs))
         if saved is not None:
-            return _done(request, saved, done)
-    return _step_page(request, form, application, title=title, to=to, button="Save")
+            return _done(request, saved, done(saved))
+    return _step_page(request, form, application, title=title, to=to, button=button)
+
+
+@login_required
+@GET_POST
+def application_decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    return _step(
+        request,
+        application_id,
+        form_class=forms.DecisionForm,
+        service=services.asf_application_decide,
+        to=S.APPROVED,
+        title="Record the fund's decision",
+        done=lambda saved: f"The fund's decision was recorded: {saved.get_status_display().lower()}",
+        button="Save the decision",
+    )
 
 
 @login_required
 @GET_POST
 def application_invoice(request: HttpRequest, application_id: int) -> HttpResponse:
-    return _dated_step(
+    return _step(
         request,
         application_id,
         form_class=forms.InvoiceForm,
         service=services.asf_application_invoice,
         to=S.INVOICED,
         title="Record the invoice to the fund",
-        done="The invoice was recorded",
+        done=lambda saved: "The invoice was recorded",
     )
 
 
 @login_required
 @GET_POST
 def application_paid(request: HttpRequest, application_id: int) -> HttpResponse:
-    return _dated_step(
+    return _step(
         request,
         application_id,
         form_class=forms.PaidForm,
         service=services.asf_application_paid,
         to=S.PAID,
         title="Record the fund's payment",
-        done="The payment was recorded",
+        done=lambda saved: "The payment was recorded",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from adoption.dates import in_words as _day
 from adoption.forms import GovukForm
 from support import access
 from support.forms import duty as forms
@@ -137,6 +138,33 @@ def _request_for_write(request: HttpRequest, request_id: int) -> SupportRequest:
     return found
 
 
+def _step(
+    request: HttpRequest,
+    form: GovukForm,
+    support_request: SupportRequest,
+    *,
+    save: Callable[..., Any],
+    title: str,
+    done: str,
+    about: str = "",
+) -> HttpResponse:
+    """A form page for one step of a request: on a valid POST, ``save`` is called with the form's data; the
+    request's page is shown after a success, the form again (with the service's refusal) otherwise."""
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if form.run(lambda: save(**kwargs)) is not None:
+            messages.success(request, done)
+            return redirect("support:request", support_request.pk)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=_to_request(support_request.pk),
+        caption=_caption(support_request),
+        about=about,
+    )
+
+
 def _request_step(
     request: HttpRequest,
     request_id: int,
@@ -149,31 +177,23 @@ def _request_step(
     form_kwargs: Callable[[SupportRequest], dict[str, Any]] | None = None,
     about: Callable[[SupportRequest], str] | None = None,
 ) -> HttpResponse:
-    """A form page for one step of a request: the service is called with the request's id and the form's data."""
+    """A step of a request: the service is called with the request's id and the form's data."""
     found = _request_for_write(request, request_id)
     extra = form_kwargs(found) if form_kwargs else {}
     form = form_class(request.POST or None, initial=initial or {}, **extra)
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        if form.run(lambda: save(actor=request.user, request_id=found.pk, **kwargs)) is not None:
-            messages.success(request, done)
-            return redirect("support:request", found.pk)
-    return _form_page(
+    return _step(
         request,
         form,
+        found,
+        save=partial(save, actor=request.user, request_id=found.pk),
         title=title,
-        back=_to_request(found.pk),
-        caption=_caption(found),
+        done=done,
         about=about(found) if about else "",
     )
 
 
 def _received(found: SupportRequest) -> str:
     return f"Received on {_day(found.received_on)} from {found.requested_by} ({found.get_requester_display().lower()})."
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @login_required
@@ -259,18 +279,13 @@ def _assessment_for_write(request: HttpRequest, assessment_id: int) -> Assessmen
 @GET_POST
 def assessment_complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _assessment_for_write(request, assessment_id)
-    form = forms.AssessmentCompleteForm(request.POST or None, initial={"completed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        if form.run(lambda: services.assessment_complete(actor=request.user, assessment_id=assessment.pk, **kwargs)):
-            messages.success(request, "The assessment of need was completed")
-            return redirect("support:request", assessment.request_id)
-    return _form_page(
+    return _step(
         request,
-        form,
+        forms.AssessmentCompleteForm(request.POST or None, initial={"completed_on": timezone.localdate()}),
+        assessment.request,
+        save=partial(services.assessment_complete, actor=request.user, assessment_id=assessment.pk),
         title="Complete the assessment of need",
-        back=_to_request(assessment.request_id),
-        caption=_caption(assessment.request),
+        done="The assessment of need was completed",
         about=f"Started on {_day(assessment.started_on)}.",
     )
 
@@ -279,18 +294,13 @@ def assessment_complete(request: HttpRequest, assessment_id: int) -> HttpRespons
 @GET_POST
 def plan_agree(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _assessment_for_write(request, assessment_id)
-    form = forms.PlanForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        if form.run(lambda: services.support_plan_agree(actor=request.user, assessment_id=assessment.pk, **kwargs)):
-            messages.success(request, "The support plan was recorded")
-            return redirect("support:request", assessment.request_id)
-    return _form_page(
+    return _step(
         request,
-        form,
+        forms.PlanForm(request.POST or None, initial={"agreed_on": timezone.localdate()}),
+        assessment.request,
+        save=partial(services.support_plan_agree, actor=request.user, assessment_id=assessment.pk),
         title="Record the support plan",
-        back=_to_request(assessment.request_id),
-        caption=_caption(assessment.request),
+        done="The support plan was recorded",
         about=f"Needs identified: {assessment.needs}" if assessment.needs else "",
     )
 
@@ -305,19 +315,13 @@ def _plan_for_write(request: HttpRequest, plan_id: int) -> SupportPlan:
 @GET_POST
 def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_for_write(request, plan_id)
-    support_request = plan.assessment.request
-    form = forms.ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        if form.run(lambda: services.support_plan_review(actor=request.user, plan_id=plan.pk, **kwargs)):
-            messages.success(request, "The review was recorded")
-            return redirect("support:request", support_request.pk)
-    return _form_page(
+    return _step(
         request,
-        form,
+        forms.ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()}),
+        plan.assessment.request,
+        save=partial(services.support_plan_review, actor=request.user, plan_id=plan.pk),
         title="Record a review of the support plan",
-        back=_to_request(support_request.pk),
-        caption=_caption(support_request),
+        done="The review was recorded",
         about=f"Agreed on {_day(plan.agreed_on)}; this review was due on {_day(plan.review_on)}.",
     )
 
@@ -326,19 +330,13 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
 @GET_POST
 def plan_end(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_for_write(request, plan_id)
-    support_request = plan.assessment.request
-    form = forms.PlanEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        if form.run(lambda: services.support_plan_end(actor=request.user, plan_id=plan.pk, **kwargs)):
-            messages.success(request, "The support plan was ended")
-            return redirect("support:request", support_request.pk)
-    return _form_page(
+    return _step(
         request,
-        form,
+        forms.PlanEndForm(request.POST or None, initial={"ended_on": timezone.localdate()}),
+        plan.assessment.request,
+        save=partial(services.support_plan_end, actor=request.user, plan_id=plan.pk),
         title="End the support plan",
-        back=_to_request(support_request.pk),
-        caption=_caption(support_request),
+        done="The support plan was ended",
     )
 
 

@@ -7,6 +7,7 @@ the LA's support (an administrator) answers 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -164,34 +165,56 @@ def _work_for_write(request: HttpRequest, work_id: int) -> LifeStoryWork:
     return work
 
 
+def _work_step(
+    request: HttpRequest,
+    work: LifeStoryWork,
+    form: GovukForm,
+    *,
+    save: Callable[..., LifeStoryWork],
+    done: Callable[[LifeStoryWork], str],
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A form page for one step of a record: on a valid POST, ``save`` is called with the form's data and the
+    child's page is shown with ``done(saved)``; otherwise the form again (with the service's refusal)."""
+    back = _child_back(work.child_id)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        saved = form.run(lambda: save(actor=request.user, work_id=work.pk, **kwargs))
+        if saved is not None:
+            messages.success(request, done(saved))
+            return redirect(back)
+    return _form_page(request, form, title=title, back=back, caption=work.child.full_name, **extra)
+
+
 @login_required
 @GET_POST
 def life_story_start(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _work_for_write(request, work_id)
-    form = forms.StartForm(request.POST or None, initial={"started_on": work.started_on})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if form.run(lambda: services.life_story_work_start(actor=request.user, work_id=work.pk, **data)):
-            messages.success(request, f"The {work.get_kind_display().lower()} is in progress")
-            return redirect(_child_back(work.child_id))
-    title = f"Record when the {work.get_kind_display().lower()} started"
-    return _form_page(request, form, title=title, back=_child_back(work.child_id), caption=work.child.full_name)
+    what = work.get_kind_display().lower()
+    return _work_step(
+        request,
+        work,
+        forms.StartForm(request.POST or None, initial={"started_on": work.started_on}),
+        save=services.life_story_work_start,
+        done=lambda saved: f"The {what} is in progress",
+        title=f"Record when the {what} started",
+    )
 
 
 @login_required
 @GET_POST
 def life_story_complete(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _work_for_write(request, work_id)
-    form = forms.CompleteForm(request.POST or None, initial={"completed_on": work.completed_on})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if form.run(lambda: services.life_story_work_complete(actor=request.user, work_id=work.pk, **data)):
-            messages.success(request, f"The {work.get_kind_display().lower()} is done")
-            return redirect(_child_back(work.child_id))
-    title = f"Record the {work.get_kind_display().lower()} done"
-    problem = "" if work.started_on else "Record the date the work started first."
-    return _form_page(
-        request, form, title=title, back=_child_back(work.child_id), caption=work.child.full_name, problem=problem
+    what = work.get_kind_display().lower()
+    return _work_step(
+        request,
+        work,
+        forms.CompleteForm(request.POST or None, initial={"completed_on": work.completed_on}),
+        save=services.life_story_work_complete,
+        done=lambda saved: f"The {what} is done",
+        title=f"Record the {what} done",
+        problem="" if work.started_on else "Record the date the work started first.",
     )
 
 
@@ -199,17 +222,19 @@ def life_story_complete(request: HttpRequest, work_id: int) -> HttpResponse:
 @GET_POST
 def life_story_worker(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _work_for_write(request, work_id)
+    what = work.get_kind_display().lower()
+
+    def done(saved: LifeStoryWork) -> str:
+        if saved.worker:
+            return f"The {what} is allocated to {saved.worker.display_name}"
+        return f"No one is allocated to the {what}"
+
     workers = selectors.workers(work.child.responsible_la_id)
-    form = forms.WorkerForm(request.POST or None, initial={"worker": work.worker_id}, workers=workers)
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        saved = form.run(lambda: services.life_story_work_allocate(actor=request.user, work_id=work.pk, **kwargs))
-        if saved is not None:
-            what = work.get_kind_display().lower()
-            if saved.worker:
-                messages.success(request, f"The {what} is allocated to {saved.worker.display_name}")
-            else:
-                messages.success(request, f"No one is allocated to the {what}")
-            return redirect(_child_back(work.child_id))
-    title = f"Who is doing the {work.get_kind_display().lower()}"
-    return _form_page(request, form, title=title, back=_child_back(work.child_id), caption=work.child.full_name)
+    return _work_step(
+        request,
+        work,
+        forms.WorkerForm(request.POST or None, initial={"worker": work.worker_id}, workers=workers),
+        save=services.life_story_work_allocate,
+        done=done,
+        title=f"Who is doing the {what}",
+    )

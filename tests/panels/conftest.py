@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from panels.models import PanelAttendance, PanelMeeting, PanelMember, PanelRole
+from tests.children.conftest import date_fields  # noqa: F401  (a GOV.UK date input's boxes, for these tests)
 
 TODAY = date(2025, 6, 30)
 R = PanelRole
@@ -40,13 +41,6 @@ def meeting(raa, held_on: date = date(2025, 6, 10), *, place: str = "Warwick", *
 def invite(panel: PanelMeeting, *members: PanelMember, attended: bool = False) -> None:
     for m in members:
         PanelAttendance.objects.create(meeting=panel, member=m, invited=True, attended=attended)
-
-
-def date_fields(prefix: str, day: date | None) -> dict[str, str]:
-    """A GOV.UK date input's three boxes as a form posts them (empty for None)."""
-    if day is None:
-        return {f"{prefix}_day": "", f"{prefix}_month": "", f"{prefix}_year": ""}
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from support.models import AsfApplication, SupportRequest
 from support.selectors import asf as selectors
 from support.services import asf as services
 from tests import factories
+from tests.support.conftest import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -29,22 +30,6 @@ D = Decimal
 
 
 # --- fixtures ------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def frozen_today():
-    with time_machine.travel(datetime(2025, 6, 30, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield TODAY
-
-
-@pytest.fixture
-def support_a(la_a):
-    return factories.staff(la_a, Role.SUPPORT_SOCIAL_WORKER, username="asf.a", first_name="Sally", last_name="Ash")
-
-
-@pytest.fixture
-def support_b(la_b):
-    return factories.staff(la_b, Role.SUPPORT_SOCIAL_WORKER, username="asf.b", first_name="Bea", last_name="Birch")
 
 
 @pytest.fixture
@@ -147,10 +132,6 @@ def draft_fields(child, **changes: Any) -> dict[str, Any]:
     }
     fields.update(changes)
     return fields
-
-
-def date_fields(prefix: str, day: date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 def form_post(child, **changes: str) -> dict[str, str]:

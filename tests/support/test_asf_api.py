@@ -14,9 +14,7 @@ from tests.api.errors import assert_error_shape
 from tests.support import test_asf
 from tests.support.test_asf import S, application
 
-# The ASF pages' fixtures: the frozen day, LA A's and LA B's support workers and their adopted children.
-frozen_today = test_asf.frozen_today
-support_a, support_b = test_asf.support_a, test_asf.support_b
+# The ASF pages' fixtures: LA A's and LA B's adopted children (the frozen day and the workers are in conftest).
 amelia, bertie = test_asf.amelia, test_asf.bertie
 
 pytestmark = pytest.mark.django_db

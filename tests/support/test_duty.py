@@ -3,12 +3,10 @@ caseloads, and who sees what (a spoke's support worker sees their LA's families 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,34 +23,12 @@ from support.models import (
 )
 from support.selectors import duty as selectors
 from tests import factories
+from tests.support.conftest import date_fields
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2025, 6, 30)
 Status = SupportRequest.Status
-
-
-@pytest.fixture
-def frozen_today():
-    with time_machine.travel(datetime(2025, 6, 30, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield TODAY
-
-
-@pytest.fixture
-def support_a(la_a):
-    return factories.staff(la_a, Role.SUPPORT_SOCIAL_WORKER, username="support.a", first_name="Sally", last_name="Ash")
-
-
-@pytest.fixture
-def support_b(la_b):
-    return factories.staff(la_b, Role.SUPPORT_SOCIAL_WORKER, username="support.b", first_name="Bea", last_name="Birch")
-
-
-def date_fields(prefix: str, day: date | None) -> dict[str, str]:
-    """A GOV.UK date input's three boxes as a form posts them (empty for None)."""
-    if day is None:
-        return {f"{prefix}_day": "", f"{prefix}_month": "", f"{prefix}_year": ""}
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 def a_request(la, family: str = "the Okafors", **fields: Any) -> SupportRequest:

@@ -20,6 +20,7 @@ from children.models import AdoptivePlacement
 from support.models import LifeStoryWork
 from support.services import life_story as services
 from tests import factories
+from tests.support.conftest import date_fields
 
 TODAY = date(2026, 3, 31)
 BOOK = LifeStoryWork.Kind.LIFE_STORY_BOOK
@@ -51,10 +52,6 @@ def work(child, kind, due_on: date, started_on: date | None = None, completed_on
     return LifeStoryWork.objects.create(
         child=child, kind=kind, due_on=due_on, started_on=started_on, completed_on=completed_on, worker=worker
     )
-
-
-def date_fields(prefix: str, day: date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 def row_of(html: str, name: str) -> str:
