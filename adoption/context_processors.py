@@ -21,7 +21,7 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Adopters", "adopters:pipeline", ()),
     ("Panels", "panels:members", (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)),
     ("Support", "support:duty", tuple(tenancy.SUPPORT_READERS)),
-    ("Reports", "reporting:scorecard", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
+    ("Reports", "reporting:dashboard", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
 _CHILDREN_PAGES = frozenset(

@@ -1,15 +1,22 @@
 """Tracked jobs: a service creates the row and enqueues; a task claims it, runs it, records the outcome.
 
-A job runs at most once to success: the claim is a conditional UPDATE, so a message delivered
-twice (or to two workers) finds the job already taken or finished and does nothing. Output is
-written in the same transaction that marks the job finished, so a worker that dies half-way
-leaves no partial file attached to the job and the redelivered message starts again.
+Who is running a job is held by the database, not guessed from the clock: the worker running a job holds a
+PostgreSQL advisory lock on it for as long as it works (``job_lock``). A message delivered twice, or to two
+workers, finds the lock taken (or the job finished) and does nothing. A worker that dies mid-job loses its
+connection and with it the lock, so the redelivered message takes the job over at once and starts again.
+
+Output is written in the same transaction that marks the job finished, so a worker that dies half-way
+leaves no partial file or record attached to the job. A job whose work raises is tried again, after a
+pause that doubles each time (``JOB_RETRY_SECONDS``), up to ``JOB_MAX_ATTEMPTS`` attempts; then it fails.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,8 +24,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from adoption import audit
@@ -46,14 +52,65 @@ def job_create(*, actor: User, kind: Job.Kind, organisation: Organisation, param
     return job
 
 
+def job_schedule(
+    *, key: str, kind: Job.Kind, organisation: Organisation, params: dict[str, Any], task: Task
+) -> Job | None:
+    """Create and enqueue the scheduled job ``key`` unless it exists: a schedule that fires twice (or on two
+    machines) makes one job. ``None`` when it was already made."""
+    if Job.objects.filter(schedule_key=key).exists():
+        return None
+    job = Job(kind=kind, organisation=organisation, params=params, schedule_key=key)
+    job.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            job.save()
+            audit.record(actor=None, action=AuditEvent.Action.JOB_REQUESTED, obj=job, organisation_id=organisation.pk)
+    except IntegrityError:
+        return None  # made by the other firing between the check and the insert
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: task.delay(job_id))
+    return job
+
+
+def _lock_key(job_id: str) -> int:
+    """A signed 64-bit advisory-lock key for the job (advisory locks are keyed by bigint)."""
+    return int.from_bytes(hashlib.blake2b(f"job:{job_id}".encode(), digest_size=8).digest(), "big", signed=True)
+
+
+@contextmanager
+def job_lock(job_id: str, *, wait: float = 0) -> Iterator[bool]:
+    """Hold the job's advisory lock for the block if it can be had within ``wait`` seconds; yields whether it was.
+
+    The lock belongs to this database session, so it ends with the process that holds it: a worker killed
+    mid-job gives the job up to whoever receives the message next. The server notices a dead session within
+    seconds (``client_connection_check_interval``), which is why a message waits a little for the lock.
+    """
+    key = _lock_key(job_id)
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            held = bool(cursor.fetchone()[0])
+            if held or time.monotonic() >= deadline:
+                break
+            time.sleep(0.25)
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
 def job_claim(job_id: str) -> Job | None:
-    """Mark a queued (or stalled) job as running; ``None`` when someone else has it or it is done."""
-    stalled_before = timezone.now() - timedelta(minutes=settings.JOB_STALL_MINUTES)
+    """Mark a job that is not finished as running (with ``job_lock`` held); ``None`` when it has finished.
+
+    A job found running was left by a worker that died (it no longer holds the lock): it is taken over.
+    """
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id)
-            .filter(Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING, started_at__lt=stalled_before))
+            Job.objects.select_for_update()
+            .filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
             .first()
         )
         if job is None:
@@ -62,10 +119,14 @@ def job_claim(job_id: str) -> Job | None:
         job.started_at = timezone.now()
         job.finished_at = None
         job.progress = 0
-        job.error = ""
         job.attempts += 1
-        job.save(update_fields=["status", "started_at", "finished_at", "progress", "error", "attempts"])
+        job.save(update_fields=["status", "started_at", "finished_at", "progress", "attempts"])
         return job
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait before the next try of a job that has failed ``attempts`` times: doubling each time."""
+    return int(settings.JOB_RETRY_SECONDS) * 2 ** max(attempts - 1, 0)
 
 
 def job_progress(job: Job, progress: int) -> None:
@@ -73,43 +134,70 @@ def job_progress(job: Job, progress: int) -> None:
 
 
 def job_run(
-    job_id: str, work: Callable[[Job], JobOutput], *, on_success: Callable[[Job, JobOutput], None] | None = None
+    job_id: str,
+    work: Callable[[Job], JobOutput],
+    *,
+    on_success: Callable[[Job, JobOutput], None] | None = None,
+    retry: Task | None = None,
 ) -> None:
     """Claim the job, run ``work``, and store its output and status in one transaction.
 
     ``on_success`` writes whatever else the job makes (a frozen return) in that same transaction, so the job
-    is finished with it or not at all; it may add to ``job.result``.
+    is finished with it or not at all; it may add to ``job.result``. With ``retry`` (the job's task), a job
+    whose work raises is queued again on that task after ``retry_delay``, until ``JOB_MAX_ATTEMPTS``.
     """
-    job = job_claim(job_id)
-    if job is None:
-        logger.info("job %s already taken or finished; nothing to do", job_id)
-        return
-    try:
-        output = work(job)
-    except Exception as exc:
-        logger.exception("job %s failed", job_id)
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
-        )
-        return
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job.pk)
-        if job.status != Job.Status.RUNNING:
+    retry_in: int | None = None
+    with job_lock(job_id, wait=settings.JOB_LOCK_WAIT_SECONDS) as held:
+        job = job_claim(job_id) if held else None
+        if job is None:
+            logger.info("job %s is being run elsewhere or has finished; nothing to do", job_id)
             return
-        if output.content:
-            job.file.save(output.file_name, ContentFile(output.content), save=False)
-        job.result = output.result
-        if on_success is not None:
-            on_success(job, output)
-        job.status = Job.Status.SUCCEEDED
-        job.progress = 100
-        job.finished_at = timezone.now()
-        job.save()
+        try:
+            output = work(job)
+        except Exception as exc:
+            logger.exception("job %s failed (attempt %s)", job_id, job.attempts)
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            if retry is not None and job.attempts < settings.JOB_MAX_ATTEMPTS:
+                retry_in = retry_delay(job.attempts)
+                Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, progress=0, error=error)
+            else:
+                Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=error, finished_at=timezone.now())
+        else:
+            _finish(job, output, on_success)
+    if retry is not None and retry_in is not None:
+        # Queued after the lock is let go, so the next try is not turned away by this one.
+        retry.apply_async((job_id,), countdown=retry_in)
+
+
+@transaction.atomic
+def _finish(job: Job, output: JobOutput, on_success: Callable[[Job, JobOutput], None] | None) -> None:
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status != Job.Status.RUNNING:
+        return
+    if output.content:
+        job.file.save(output.file_name, ContentFile(output.content), save=False)
+    job.result = output.result
+    if on_success is not None:
+        on_success(job, output)
+    job.status = Job.Status.SUCCEEDED
+    job.progress = 100
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save()
 
 
 def jobs_fail_stalled() -> int:
-    """Mark jobs that have run far longer than any job should as failed, so they can be requested again."""
+    """Fail the jobs left running with no one running them (their worker died and the message was lost), once
+    they have been running far longer than any job should, so they can be asked for again. A job whose worker
+    still holds its lock is left alone, however long it takes."""
     cutoff = timezone.now() - timedelta(minutes=settings.JOB_STALL_MINUTES * 3)
-    return Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff).update(
-        status=Job.Status.FAILED, error="The job stopped responding and was abandoned.", finished_at=timezone.now()
-    )
+    failed = 0
+    for job_id in Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff).values_list("pk", flat=True):
+        with job_lock(str(job_id)) as held:
+            if held:
+                failed += Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+                    status=Job.Status.FAILED,
+                    error="The job stopped responding and was abandoned.",
+                    finished_at=timezone.now(),
+                )
+    return failed

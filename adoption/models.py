@@ -172,6 +172,8 @@ class Job(models.Model):
         AGENDA_PACK = "agenda_pack", "Panel agenda pack (PDF)"
         QUARTERLY_RETURN = "quarterly_return", "ASGLB-style quarterly return"
         SCORECARD = "scorecard", "Adoption scorecard (PDF)"
+        BOARD_REPORT = "board_report", "RAA executive board quarterly report"
+        DATA_PACK = "data_pack", "Regional data pack"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -195,6 +197,14 @@ class Job(models.Model):
     )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    schedule_key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="For a scheduled job, the report, organisation and period it is; one job per key, however often "
+        "the schedule fires.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from environs import Env
@@ -50,6 +51,11 @@ DATABASES = {
 }
 if DATABASES["default"] and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL: it is the only supported engine.")
+if DATABASES["default"]:
+    # A session whose process has died (a killed worker) is ended by the server within 2 seconds, even while its
+    # query waits on a lock, so what it held (a job's lock: adoption.jobs) is let go at once.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c client_connection_check_interval=2000").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- applications -------------------------------------------------------------------------------
@@ -242,8 +248,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "adoption.tasks.fail_stalled_jobs",
         "schedule": timedelta(minutes=15),
     },
+    # Every LA's and RAA's quarterly return and scorecard, once REPORTS_DAYS_AFTER_QUARTER_END have passed.
+    "schedule-quarter-reports": {
+        "task": "reporting.tasks.schedule_quarter_reports",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+REPORTS_DAYS_AFTER_QUARTER_END = env.int("REPORTS_DAYS_AFTER_QUARTER_END", 7)
 JOB_STALL_MINUTES = env.int("JOB_STALL_MINUTES", 60)
+JOB_LOCK_WAIT_SECONDS = env.float("JOB_LOCK_WAIT_SECONDS", 30)  # how long a job's message waits for its lock
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", 3)  # a report whose work raises is tried this many times in all
+JOB_RETRY_SECONDS = env.int("JOB_RETRY_SECONDS", 60)  # before the second try; doubled before each one after
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

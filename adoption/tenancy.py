@@ -166,8 +166,17 @@ def visible_las(actor: Any) -> QuerySet[Organisation]:
 def scope_jobs(queryset: QuerySet, actor: Any) -> QuerySet:
     """Jobs about an LA the actor sees; a job over a whole RAA needs RAA membership."""
     scope = scope_for(actor)
-    # An agenda pack is read only through the panels' pages, which check the meeting's members.
-    return queryset.filter(organisation__in=scope.la_ids | scope.household_org_ids).exclude(kind="agenda_pack")
+    # A job over several LAs (a scorecard of an RAA's LAs, or of all those its requester reports on) is filed under
+    # one organisation, but shows only to those who see every one of its LAs, and every agency whose families it
+    # counts. An agenda pack is read only through the panels' pages, which check the meeting's members.
+    return (
+        queryset.filter(organisation__in=scope.la_ids | scope.household_org_ids)
+        .filter(Q(params__la_ids__isnull=True) | Q(params__la_ids__contained_by=sorted(scope.la_ids)))
+        .filter(
+            Q(params__agency_ids__isnull=True) | Q(params__agency_ids__contained_by=sorted(scope.household_org_ids))
+        )
+        .exclude(kind="agenda_pack")
+    )
 
 
 _ROLES_ATTR = "_tenancy_orgs_with_roles"

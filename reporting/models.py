@@ -76,3 +76,28 @@ class QuarterlyReturn(models.Model):
 
     def __str__(self) -> str:
         return f"Quarterly return of {self.organisation} to {self.period_end} (version {self.version})"
+
+
+class EnglandFigure(models.Model):
+    """England's published figure for a scorecard measure and 3-year period, shown beside an area's when configured."""
+
+    measure = models.CharField(max_length=3, choices=ScorecardThreshold.Measure.choices)
+    period_end = models.DateField(help_text="The last day of the 3-year period, e.g. 31 March 2025.")
+    value = models.DecimalField(
+        max_digits=6, decimal_places=1, help_text="Days for A1, A10 and A2; a percentage for A3."
+    )
+    source = models.CharField(max_length=200, help_text="Where the figure was published.")
+
+    class Meta:
+        ordering = ["measure", "-period_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period_end"], name="england_figure_one_per_period"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="england_figure_not_negative"),
+            models.CheckConstraint(
+                condition=~models.Q(measure="A3") | models.Q(value__lte=100), name="england_figure_a3_percentage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = "%" if self.measure == "A3" else " days"
+        return f"England {self.measure} to {self.period_end}: {self.value}{unit}"

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from celery import Task
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import Max, Q, QuerySet
@@ -403,12 +404,12 @@ def download_name(quarterly_return: QuarterlyReturn, field: str) -> str:
 # --- the job: the return is written in the transaction that finishes the job --------------------------------
 
 
-def quarterly_return_run(job_id: str) -> None:
+def quarterly_return_run(job_id: str, *, retry: Task | None = None) -> None:
     """Build the return and store it with the job's success in one transaction (``adoption.jobs.job_run``).
 
-    Until that transaction commits there is no return; a worker killed before then leaves the job running,
-    and once it has stalled the redelivered message claims it again and builds it from the start. A message
-    delivered after success finds the job finished and does nothing, so no second version is made.
+    Until that transaction commits there is no return; a worker killed before then lets go of the job, and
+    the redelivered message claims it again and builds it from the start. A message delivered after success
+    finds the job finished and does nothing, so no second version is made.
     """
     built: list[BuiltReturn] = []
 
@@ -454,7 +455,7 @@ def quarterly_return_run(job_id: str) -> None:
             "families": len(made.families),
         }
 
-    jobs.job_run(job_id, work, on_success=store)
+    jobs.job_run(job_id, work, on_success=store, retry=retry)
 
 
 # --- reads for the pages --------------------------------------------------------------------------------------

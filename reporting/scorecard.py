@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from adoption.models import Organisation
 from children.models import AdoptionDecision
 from reporting import measures
 from reporting.measures import A3Result, AdopterMeasures, HeadlineCounts, MeasureResult
+from reporting.models import EnglandFigure
 
 CHILDREN = "children"
 HOUSEHOLDS = "households"
@@ -180,6 +182,7 @@ class Scorecard:
     a3: A3Result
     headline: HeadlineCounts
     adopters: AdopterMeasures | None  # None: no approving agency of these LAs is one the caller may report on
+    england: dict[str, Decimal] = field(default_factory=dict)  # measure -> England's figure, where configured
 
 
 def scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[int] | None = None) -> Scorecard:
@@ -199,7 +202,13 @@ def scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[
         a3=measures.a3(la_ids=la_ids, period_end=end),
         headline=measures.headline_counts(la_ids=la_ids, period_end=end),
         adopters=measures.adopter_measures(la_ids=la_ids, period_end=end, agency_ids=agencies) if agencies else None,
+        england=england_figures(end),
     )
+
+
+def england_figures(period_end: date) -> dict[str, Decimal]:
+    """England's published figure of each measure for the 3 years to ``period_end``, where one is configured."""
+    return dict(EnglandFigure.objects.filter(period_end=period_end).values_list("measure", "value"))
 
 
 @dataclass(frozen=True)

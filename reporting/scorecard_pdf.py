@@ -7,23 +7,17 @@ whoever asked may see (``reporting.services.scorecard_pdf_request``); this only 
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import matplotlib
-from matplotlib.figure import Figure
-
 from adoption import jobs
 from adoption.models import Job
 from reporting import measures
+from reporting.charts import Chart, data_uri
 from reporting.measures import MeasureResult
 from reporting.pdf import render_pdf
 from reporting.scorecard import Scorecard, last_31_march, scorecard
-
-matplotlib.use("Agg")  # no display: charts are drawn for files only
 
 CHART_TITLE = "A1, A10 and A2 over the last four years"
 CHART_X_LABEL = "3-year period ending 31 March"
@@ -63,8 +57,8 @@ def trend(*, la_ids: frozenset[int], period_end: date) -> list[TrendPoint]:
 def trend_chart_svg(points: list[TrendPoint]) -> str:
     """The trend of A1, A10 and A2 as an SVG line chart, its text kept as text (readable in the PDF)."""
     years = [point.period_end.year for point in points]
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "scorecard", "font.size": 9}):
-        figure = Figure(figsize=(6.5, 3.2))
+    chart = Chart("scorecard", (6.5, 3.2))
+    with chart as figure:
         axes = figure.add_subplot()
         for code, style in (("a1", "o-"), ("a10", "s--"), ("a2", "^-.")):
             values = [_days_or_nan(getattr(point, code)) for point in points]
@@ -78,10 +72,7 @@ def trend_chart_svg(points: list[TrendPoint]) -> str:
         axes.set_ylim(bottom=0)
         axes.legend(loc="best", fontsize=8)
         axes.grid(axis="y", alpha=0.3)
-        figure.tight_layout()
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    return chart.svg
 
 
 def _days_or_nan(result: MeasureResult) -> float:
@@ -135,12 +126,15 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
             "label": job.params["label"],
             "card": card,
             "measure_rows": [
-                (card.a1, "Days from entering care to moving in with the adoptive family"),
-                (card.a10, "A1, ending for foster carer adoptions on the day the child moved in with the carers"),
-                (card.a2, "Days from the placement order to the match decision"),
+                (result, description, card.england.get(result.measure))
+                for result, description in (
+                    (card.a1, "Days from entering care to moving in with the adoptive family"),
+                    (card.a10, "A1, ending for foster carer adoptions on the day the child moved in with the carers"),
+                    (card.a2, "Days from the placement order to the match decision"),
+                )
             ],
             "points": points,
-            "chart_src": "data:image/svg+xml;base64," + base64.b64encode(chart.encode()).decode(),
+            "chart_src": data_uri(chart),
             "chart_title": CHART_TITLE,
             "worst": worst,
             "worst_over": _over(worst) if worst else None,
@@ -158,6 +152,7 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
                 for result in (card.a1, card.a10, card.a2)
             },
             "a3_percent": card.a3.percent_rounded,
+            "england": {measure: str(value) for measure, value in card.england.items()},
             "worst": worst.measure if worst else None,
             "children_listed": len(children),
         },

@@ -1,10 +1,20 @@
 from django.urls import path
 
-from reporting import views, views_returns, views_scorecard
+from reporting import (
+    views,
+    views_board,
+    views_dashboard,
+    views_data_pack,
+    views_returns,
+    views_scorecard,
+    views_sufficiency,
+)
 
 app_name = "reporting"
 
 urlpatterns = [
+    # The managers' dashboard (reporting.views_dashboard).
+    path("", views_dashboard.page, name="dashboard"),
     path("a1/", views.a1_report, name="a1"),
     path("annex-a/list-11/", views.annex_a_list_11_request, name="annex-a-list-11"),
     # The adoption scorecard and its drill-downs (reporting.views_scorecard).
@@ -17,4 +27,10 @@ urlpatterns = [
     path("returns/<int:return_id>/children.csv", views_returns.return_children_csv, name="return-children-csv"),
     path("returns/<int:return_id>/families.csv", views_returns.return_families_csv, name="return-families-csv"),
     path("returns/<int:return_id>/summary.pdf", views_returns.return_pdf, name="return-pdf"),
+    # The RAA executive board's quarterly report (reporting.views_board).
+    path("board/", views_board.page, name="board"),
+    # The regional data pack (reporting.views_data_pack).
+    path("data-pack/", views_data_pack.page, name="data-pack"),
+    # The sufficiency forecast (reporting.views_sufficiency).
+    path("sufficiency/", views_sufficiency.page, name="sufficiency"),
 ]

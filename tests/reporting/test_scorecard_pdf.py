@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from pypdf import PdfReader
 
-from adoption.models import Job
+from adoption.models import Job, Role
+from reporting.models import EnglandFigure
 from reporting.scorecard_pdf import CHART_TITLE, CHART_X_LABEL, CHART_Y_LABEL, trend_period_ends
 from reporting.services import scorecard_pdf_request
+from tests import factories
 
 PERIOD_END = date(2026, 3, 31)
 PERIOD = {"period_end_day": "31", "period_end_month": "3", "period_end_year": "2026"}
@@ -71,6 +73,38 @@ def test_the_pdf_shows_each_measure_the_chart_and_the_children_by_reference(
     assert "BRK-0001" not in text and "Ottoline" not in text
 
 
+def test_englands_figures_are_shown_beside_the_areas_when_configured(
+    client, children, manager_a, la_a, django_capture_on_commit_callbacks
+):
+    # Configured for this period (A10 left out) and for another one, which must not show.
+    for measure, value in (("A1", "476.5"), ("A2", "198"), ("A3", "41")):
+        EnglandFigure.objects.create(measure=measure, period_end=PERIOD_END, value=value, source="Published")
+    EnglandFigure.objects.create(measure="A10", period_end=date(2025, 3, 31), value="399", source="Published")
+
+    job = _make(manager_a, f"la-{la_a.pk}", django_capture_on_commit_callbacks)
+    text, _reader = _pdf_text(job)
+    assert re.search(r"Threshold England Met", text), text
+    assert re.search(r"A1 Days from entering care .*? 494 days 426 days 476.5 days Not met 2 0", text), text
+    assert re.search(r"A10 A1, ending for foster carer .*? 494 days 426 days Not set Not met 2 0", text), text
+    assert re.search(r"A2 Days from the placement order .*? 286 days 121 days 198 days Not met 2 0", text), text
+    assert re.search(r"A3 Children who moved in .*? Cut-off 14 months 41% 1 of 2 children", text), text
+    assert job.result["england"] == {"A1": "476.5", "A2": "198.0", "A3": "41.0"}
+
+    client.force_login(manager_a)
+    page = client.get("/reports/scorecard/", {"area": f"la-{la_a.pk}", **PERIOD}).content.decode()
+    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "England" in cells
+    assert re.search(r"426 days 476.5 days Not met", cells), cells
+    assert re.search(r"Cut-off 14 months 41% 1 of 2 children", cells), cells
+
+    # For a period with no England figure the column is not there.
+    other = client.get(
+        "/reports/scorecard/",
+        {"area": f"la-{la_a.pk}", "period_end_day": "31", "period_end_month": "3", "period_end_year": "2024"},
+    )
+    assert ">England<" not in other.content.decode()
+
+
 def test_an_raa_manager_gets_the_raas_scorecard_with_each_childs_la(
     children, manager, raa, la_a, la_b, django_capture_on_commit_callbacks
 ):
@@ -91,6 +125,27 @@ def test_an_la_manager_cannot_ask_for_another_las_scorecard(children, manager_a,
         with pytest.raises(Http404):
             scorecard_pdf_request(actor=manager_a, area=area, period_end=PERIOD_END)
     assert not Job.objects.exists()
+
+
+def test_a_scorecard_over_several_las_shows_only_to_those_who_see_them_all(
+    client, children, manager_a, la_a, la_other, django_capture_on_commit_callbacks
+):
+    # LA A's manager also manages Coastal City (of another RAA), so may ask for both LAs at once; the job is filed
+    # under LA A, but another manager of LA A alone must not see Coastal City's figures and children in it.
+    factories.MembershipFactory(user=manager_a, organisation=la_other, role=Role.MANAGER)
+    colleague = factories.staff(la_a, Role.MANAGER, username="colleague.a")
+    both = _make(manager_a, "all", django_capture_on_commit_callbacks)
+    own_la = _make(colleague, f"la-{la_a.pk}", django_capture_on_commit_callbacks)
+    assert both.status == own_la.status == Job.Status.SUCCEEDED
+    assert both.organisation == la_a
+
+    client.force_login(colleague)
+    assert client.get(f"/jobs/{both.pk}/").status_code == 404
+    assert client.get(f"/jobs/{both.pk}/download/").status_code == 404
+    assert client.get(f"/jobs/{own_la.pk}/").status_code == 200
+
+    client.force_login(manager_a)
+    assert client.get(f"/jobs/{both.pk}/").status_code == 200
 
 
 def test_a_social_worker_cannot_ask_for_the_scorecard(children, social_worker_a, la_a):

@@ -67,7 +67,7 @@ def may_see_households(actor: Any) -> bool:
 # --- figures computed in the database ----------------------------------------------------------------------
 
 
-def _months_in_force(day_field: str, attribute: str) -> Case:
+def months_in_force(day_field: str, attribute: str) -> Case:
     """The standard's ``attribute`` in force on each row's ``day_field``: months, or 1/0 for a yes/no setting.
 
     Before the earliest standard, the earliest applies (as ``adopters.timeliness.standard_on``).
@@ -94,6 +94,19 @@ def _paused_days(stage: int, today: date) -> Subquery:
     )
 
 
+def _stage_deadlines() -> tuple[Any, Any, Case]:
+    """For households annotated with ``timescales_from``: when stage 1 and stage 2 are due by the standard in force
+    then (stage 2's extended months when a reason for more time is recorded), before pauses; and 1 where that
+    standard says paused days move the due date back, 0 where they are only shown."""
+    stage1_due = plus_months("stage1_started_on", months_in_force("timescales_from", "stage1_months"))
+    stage2_months = Case(
+        When(~Q(stage2_extension_reason=""), then=months_in_force("timescales_from", "stage2_extended_months")),
+        default=months_in_force("timescales_from", "stage2_months"),
+    )
+    stage2_due = plus_months("stage2_started_on", stage2_months)
+    return stage1_due, stage2_due, months_in_force("timescales_from", "pauses_extend_deadlines")
+
+
 def with_stage_due(queryset: QuerySet[Household], today: date) -> QuerySet[Household]:
     """Annotate when the current stage (1 or 2) is due, pauses added, and whether it is overdue.
 
@@ -103,14 +116,7 @@ def with_stage_due(queryset: QuerySet[Household], today: date) -> QuerySet[House
     queryset = queryset.annotate(
         timescales_from=Coalesce("stage1_started_on", "stage2_started_on", "registered_on"),
     )
-    stage1_due = plus_months("stage1_started_on", _months_in_force("timescales_from", "stage1_months"))
-    stage2_months = Case(
-        When(~Q(stage2_extension_reason=""), then=_months_in_force("timescales_from", "stage2_extended_months")),
-        default=_months_in_force("timescales_from", "stage2_months"),
-    )
-    stage2_due = plus_months("stage2_started_on", stage2_months)
-    # 1 where the standard says pauses move the due date back, 0 where they are only shown.
-    pauses_count = _months_in_force("timescales_from", "pauses_extend_deadlines")
+    stage1_due, stage2_due, pauses_count = _stage_deadlines()
     return queryset.annotate(
         # SUM gives a bigint, and PostgreSQL adds only an integer to a date.
         stage1_paused=Cast(Coalesce(_paused_days(Pause.Stage.STAGE_1, today), 0), IntegerField()),
@@ -127,6 +133,45 @@ def with_stage_due(queryset: QuerySet[Household], today: date) -> QuerySet[House
             default=None,
             output_field=DateField(),
         ),
+    )
+
+
+def _paused_in_stage(stage: int, start_field: str, end_field: str) -> Cast:
+    """Days the household's ``stage`` was paused between its start and end, each pause clipped to the stage,
+    as ``adopters.timeliness.paused_days`` counts them (a pause still open counts up to the stage's end)."""
+    stage_start, stage_end = OuterRef(start_field), OuterRef(end_field)
+    clipped = Greatest(
+        DaysBetween(Least(Coalesce(F("ended_on"), stage_end), stage_end), Greatest(F("started_on"), stage_start)),
+        Value(0),
+    )
+    days = Subquery(
+        Pause.objects.filter(household=OuterRef("pk"), stage=stage)
+        .order_by()
+        .values("household")
+        .annotate(days=Sum(clipped, output_field=IntegerField()))
+        .values("days"),
+        output_field=IntegerField(),
+    )
+    # SUM gives a bigint, and PostgreSQL adds only an integer to a date.
+    return Cast(Coalesce(days, Value(0)), IntegerField())
+
+
+def with_completed_stage_due(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate ``stage1_due_on`` and ``stage2_due_on``: when each stage was due, as the household's page says.
+
+    The standard is the one in force when the household started (stage 1, or stage 2 on the fast track), as
+    ``adopters.timeliness.household_timeliness`` chooses it; stage 2 has the extended months when a reason for
+    more time is recorded; paused days move the due date back where that standard says so.
+    """
+    households = households.annotate(
+        timescales_from=Coalesce("stage1_started_on", "stage2_started_on", "registered_on"),
+        stage1_paused_days=_paused_in_stage(Pause.Stage.STAGE_1, "stage1_started_on", "stage1_ended_on"),
+        stage2_paused_days=_paused_in_stage(Pause.Stage.STAGE_2, "stage2_started_on", "stage2_ended_on"),
+    )
+    stage1_due, stage2_due, pauses_count = _stage_deadlines()
+    return households.annotate(
+        stage1_due_on=ExpressionWrapper(stage1_due + F("stage1_paused_days") * pauses_count, output_field=DateField()),
+        stage2_due_on=ExpressionWrapper(stage2_due + F("stage2_paused_days") * pauses_count, output_field=DateField()),
     )
 
 
@@ -386,7 +431,7 @@ def waiting_households(*, actor: Any, today: date, flagged_only: bool = False) -
         household_list(actor=actor)
         .filter(status=S.APPROVED, approved_on__isnull=False)
         .annotate(
-            flag_on=plus_months("approved_on", _months_in_force("approved_on", "waiting_flag_months")),
+            flag_on=plus_months("approved_on", months_in_force("approved_on", "waiting_flag_months")),
             days_waiting=DaysBetween(Value(today), F("approved_on")),
             availability_now=_current_availability(),
         )
@@ -458,7 +503,7 @@ def reviews_due(*, actor: Any, today: date) -> QuerySet[Household]:
         .filter(status__in=(S.APPROVED, S.MATCHED), approved_on__isnull=False)
         .annotate(last_review_on=last_review, disrupted_on=LAST_DISRUPTION)
         .annotate(reviewed_from=Coalesce("last_review_on", F("approved_on")))
-        .annotate(annual_due_on=plus_months("reviewed_from", _months_in_force("approved_on", "review_months")))
+        .annotate(annual_due_on=plus_months("reviewed_from", months_in_force("approved_on", "review_months")))
         .annotate(
             after_disruption=Case(When(unreviewed_disruption, then=Value(True)), default=Value(False)),
             review_due_on=Case(
@@ -535,7 +580,7 @@ ADOPTION_ORDER_KIND = "adoption_order"  # children.models.PermanenceOutcome.Kind
 RETURN_APPLICANT_FIELDS = ("sex", "ethnicity", "disability", "sexual_orientation", "date_of_birth")
 
 
-def _first_since_approval(field: str) -> Subquery:
+def first_since_approval(field: str) -> Subquery:
     """The first ``placements__<field>`` (``matched_on`` or ``placed_on``) of a child with the household on or
     after its approval: when an approved family was first matched, or first had a child move in."""
     return Subquery(
@@ -608,8 +653,8 @@ def quarterly_return_households(
                 ),
                 0,
             ),
-            rt_matched_on=_first_since_approval("matched_on"),
-            rt_placed_on=_first_since_approval("placed_on"),
+            rt_matched_on=first_since_approval("matched_on"),
+            rt_placed_on=first_since_approval("placed_on"),
             **per_applicant,
         )
         .order_by("approving_agency__name", "reference", "id")
@@ -641,7 +686,7 @@ def quarterly_return_household_counts(
     )
     return (
         Household.objects.filter(approving_agency_id__in=agency_ids)
-        .annotate(first_matched_on=_first_since_approval("matched_on"), matched_at_end=Exists(matched_at_end))
+        .annotate(first_matched_on=first_since_approval("matched_on"), matched_at_end=Exists(matched_at_end))
         .aggregate(
             registrations=Count("id", filter=Q(registered_on__range=window)),
             approvals=Count("id", filter=Q(approved_on__range=window)),
