@@ -27,10 +27,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404
-from django.utils import timezone
 from django.utils.text import slugify
 from matplotlib.ticker import MaxNLocator
 
@@ -48,7 +44,7 @@ from reporting import measures
 from reporting.charts import Chart, data_uri
 from reporting.measures import MeasureResult
 from reporting.pdf import render_pdf
-from reporting.services import REPORT_ROLES
+from reporting.services import REPORT_ROLES, ended_quarter, report_organisation
 from support.selectors.board import board_asf
 
 CHART_TITLE = "Children: decisions, placement orders, moves and adoptions by quarter"
@@ -258,26 +254,12 @@ def board_scope(*, actor: Any, organisation_id: int) -> BoardScope:
     it (at the LA, or at its RAA). An LA's report counts the RAA's families only for someone who reports on the
     RAA itself (an LA's staff do not see the RAA's families, as on the scorecard).
     """
-    scope = tenancy.scope_for(actor)
-    organisation = (
-        Organisation.objects.filter(
-            Q(pk__in=scope.la_ids, kind=Organisation.Kind.LA)
-            | Q(pk__in=scope.household_org_ids, kind=Organisation.Kind.RAA)
-        )
-        .filter(pk=organisation_id)
-        .first()
-    )
-    if organisation is None:
-        raise Http404("No such local authority or regional adoption agency.")
+    organisation = report_organisation(actor=actor, organisation_id=organisation_id, what="see the board report")
     report_las = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
     report_raas = tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
     if organisation.kind == Organisation.Kind.LA:
-        if organisation.pk not in report_las:
-            raise PermissionDenied("Only managers, ADMs and administrators can see the board report.")
         agencies = frozenset({organisation.raa_id}) & report_raas if organisation.raa_id else frozenset()
         return BoardScope(organisation, frozenset({organisation.pk}), agencies)
-    if organisation.pk not in report_raas:
-        raise PermissionDenied("Only managers, ADMs and administrators can see the board report.")
     members = Organisation.objects.filter(raa=organisation, kind=Organisation.Kind.LA, is_active=True)
     la_ids = frozenset(members.values_list("pk", flat=True)) & report_las
     return BoardScope(organisation, la_ids, frozenset({organisation.pk}))
@@ -648,7 +630,7 @@ def board_report_request(*, actor: Any, organisation_id: int, year: int, quarter
     from reporting.tasks import build_board_report
 
     scope = board_scope(actor=actor, organisation_id=organisation_id)
-    period = validate_quarter(year, quarter)
+    period = ended_quarter(year, quarter)
     return jobs.job_create(
         actor=actor,
         kind=Job.Kind.BOARD_REPORT,
@@ -662,19 +644,6 @@ def board_report_request(*, actor: Any, organisation_id: int, year: int, quarter
         },
         task=build_board_report,
     )
-
-
-def validate_quarter(year: int, quarter: int, *, today: date | None = None) -> FinancialQuarter:
-    """The quarter, if it has ended; a ValidationError on the field at fault otherwise."""
-    today = today or timezone.localdate()
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": "Choose a quarter"})
-    if not 2000 <= year <= today.year:
-        raise ValidationError({"year": "Choose a financial year"})
-    period = FinancialQuarter(year, quarter)
-    if period.end >= today:
-        raise ValidationError({"quarter": f"{period.title} has not ended yet: choose a quarter that has ended"})
-    return period
 
 
 def board_report_build(job: Job) -> jobs.JobOutput:

@@ -48,7 +48,7 @@ from children.models import PermanenceOutcome
 from children.selectors import data_pack as child_reads
 from reporting.charts import Chart, data_uri
 from reporting.pdf import render_pdf
-from reporting.services import REPORT_ROLES
+from reporting.services import REPORT_ROLES, ended_quarter, reporting_las
 
 XLSX, PDF = "xlsx", "pdf"
 CUTS = {"la": "By local authority", "raa": "By regional adoption agency", "region": "By region"}
@@ -1072,12 +1072,6 @@ def characteristics_chart_svg(pack: DataPack) -> str:
 # --- asking for it, and the job's work ---------------------------------------------------------------------------
 
 
-def reporting_las(actor: Any) -> list[Organisation]:
-    """The LAs ``actor`` reports on (a reporting role at the LA, or at its RAA), with their RAA, by name."""
-    la_ids = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
-    return list(tenancy.visible_las(actor).filter(pk__in=la_ids).select_related("raa").order_by("name"))
-
-
 def data_pack_request(*, actor: Any, cut: str, year: int, quarter: int, today: date, file_format: str = XLSX) -> Job:
     """Queue the pack of the LAs ``actor`` reports on, cut by ``cut``, for a quarter that has ended: the workbook
     (``XLSX``) or the PDF summary (``PDF``).
@@ -1096,13 +1090,7 @@ def data_pack_request(*, actor: Any, cut: str, year: int, quarter: int, today: d
         raise ValidationError({"cut": "Choose how to cut the pack"})
     if file_format not in (XLSX, PDF):
         raise ValidationError("Choose the workbook or the PDF summary")
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": "Choose a quarter"})
-    if not 2000 <= year <= today.year:
-        raise ValidationError({"year": "Choose a financial year"})
-    period = FinancialQuarter(year, quarter)
-    if period.end >= today:
-        raise ValidationError({"quarter": f"{period.title} has not ended yet: choose a quarter that has ended"})
+    ended_quarter(year, quarter, today=today)  # a ValidationError unless it has ended
     agency_ids = tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
     # The job belongs to the RAA when all the LAs are of one RAA the actor reports on (its page then shows to
     # its managers), otherwise to the first LA.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -8,6 +9,56 @@ from django.utils import timezone
 from adoption.fields import GovukDateField
 from adoption.forms import GovukForm, date_field
 from adoption.models import Organisation
+from adoption.periods import QUARTER_MONTHS, FinancialQuarter
+
+ORGANISATION_ERRORS = {
+    "required": "Choose a local authority or regional adoption agency",
+    "invalid_choice": "Choose a local authority or regional adoption agency",
+}
+
+
+def organisation_field(*, label: str = "Local authority or regional adoption agency", **options: Any) -> Any:
+    """The LA or RAA a quarterly report is of (its choices are set by the form, from what the user reports on)."""
+    options.setdefault("error_messages", ORGANISATION_ERRORS)
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Organisation.objects.none(),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        **options,
+    )
+
+
+def year_field(*, required: bool = True) -> forms.TypedChoiceField:
+    """A financial year, the last six to choose from (``set_years``)."""
+    return forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        choices=(),
+        required=required,
+        error_messages={"required": "Choose a financial year", "invalid_choice": "Choose a financial year"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+
+def quarter_field(*, required: bool = True) -> forms.TypedChoiceField:
+    """A quarter of the financial year, with its months."""
+    return forms.TypedChoiceField(
+        label="Quarter",
+        coerce=int,
+        choices=[(n, f"Q{n}: {months}") for n, months in QUARTER_MONTHS.items()],
+        required=required,
+        error_messages={"required": "Choose a quarter", "invalid_choice": "Choose a quarter"},
+        widget=forms.RadioSelect(),
+    )
+
+
+def set_years(form: forms.Form, today: date) -> FinancialQuarter:
+    """Offer this financial year and the five before in ``form``'s ``year``; the last quarter that has ended."""
+    this_year = FinancialQuarter.containing(today).year
+    cast(forms.ChoiceField, form.fields["year"]).choices = [
+        (year, FinancialQuarter(year, 1).financial_year) for year in range(this_year, this_year - 6, -1)
+    ]
+    return FinancialQuarter.last_complete(today)
 
 
 def last_quarter_end(today: date) -> date:

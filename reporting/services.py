@@ -8,13 +8,66 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from adoption import jobs, tenancy
 from adoption.models import Job, Organisation, Role
+from adoption.periods import FinancialQuarter
 from reporting.measures import a1
 from reporting.pdf import render_pdf
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMINISTRATOR, Role.ADM)
+
+
+def reporting_las(actor: Any) -> list[Organisation]:
+    """The LAs ``actor`` reports on (a reporting role at the LA, or at its RAA), with their RAA, by name."""
+    la_ids = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
+    return list(tenancy.visible_las(actor).filter(pk__in=la_ids).select_related("raa").order_by("name"))
+
+
+def reporting_scope(actor: Any, what: str) -> tuple[list[Organisation], frozenset[int]]:
+    """The LAs ``actor`` reports on and the approving agencies whose families they see; 403 (``what`` they may not
+    see) for a role that does not report."""
+    if not tenancy.has_role(actor, *REPORT_ROLES):
+        raise PermissionDenied(f"Only managers, ADMs and administrators can see {what}.")
+    return reporting_las(actor), tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
+
+
+def report_organisation(*, actor: Any, organisation_id: int, what: str) -> Organisation:
+    """The LA or RAA ``organisation_id`` if the actor reports on it: 404 outside what they see, 403 (``what`` only
+    managers, ADMs and administrators can have) unless they hold a reporting role at it (or, for an LA, at its RAA).
+    """
+    scope = tenancy.scope_for(actor)
+    organisation = (
+        Organisation.objects.filter(
+            Q(pk__in=scope.la_ids, kind=Organisation.Kind.LA)
+            | Q(pk__in=scope.household_org_ids, kind=Organisation.Kind.RAA)
+        )
+        .filter(pk=organisation_id)
+        .first()
+    )
+    if organisation is None:
+        raise Http404("No such local authority or regional adoption agency.")
+    if organisation.kind == Organisation.Kind.LA:
+        allowed = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
+    else:
+        allowed = tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
+    if organisation.pk not in allowed:
+        raise PermissionDenied(f"Only managers, ADMs and administrators can {what}.")
+    return organisation
+
+
+def ended_quarter(year: int, quarter: int, *, today: date | None = None) -> FinancialQuarter:
+    """The quarter, if it has ended; a ValidationError on the field at fault otherwise."""
+    today = today or timezone.localdate()
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": "Choose a quarter"})
+    if not 2000 <= year <= today.year:
+        raise ValidationError({"year": "Choose a financial year"})
+    period = FinancialQuarter(year, quarter)
+    if period.end >= today:
+        raise ValidationError({"quarter": f"{period.title} has not ended yet: choose a quarter that has ended"})
+    return period
 
 
 def a1_report_request(*, actor: Any, la_id: int, period_end: date) -> Job:
@@ -65,33 +118,10 @@ def quarterly_return_request(*, actor: Any, organisation_id: int, year: int, qua
     404 for an organisation outside the actor's scope; 403 unless they are a manager, ADM or
     administrator of it (at the LA, or at its RAA). Each request makes the next version.
     """
-    from reporting.returns import Quarter
     from reporting.tasks import build_quarterly_return
 
-    scope = tenancy.scope_for(actor)
-    organisation = (
-        Organisation.objects.filter(
-            Q(pk__in=scope.la_ids, kind=Organisation.Kind.LA)
-            | Q(pk__in=scope.household_org_ids, kind=Organisation.Kind.RAA)
-        )
-        .filter(pk=organisation_id)
-        .first()
-    )
-    if organisation is None:
-        raise Http404("No such local authority or regional adoption agency.")
-    if organisation.kind == Organisation.Kind.LA:
-        allowed = tenancy.la_ids_with_roles(actor, REPORT_ROLES)
-    else:
-        allowed = tenancy.raa_ids_with_roles(actor, REPORT_ROLES)
-    if organisation.pk not in allowed:
-        raise PermissionDenied("Only managers, ADMs and administrators can ask for quarterly returns.")
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": "Choose a quarter"})
-    if not 2000 <= year <= date.today().year:
-        raise ValidationError({"year": "Choose a financial year"})
-    period = Quarter(year, quarter)
-    if period.end >= date.today():
-        raise ValidationError({"quarter": f"{period.title} has not ended yet: choose a quarter that has ended"})
+    organisation = report_organisation(actor=actor, organisation_id=organisation_id, what="ask for quarterly returns")
+    period = ended_quarter(year, quarter)
     return jobs.job_create(
         actor=actor,
         kind=Job.Kind.QUARTERLY_RETURN,

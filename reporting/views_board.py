@@ -19,47 +19,21 @@ from django.views.decorators.http import require_http_methods
 
 from adoption import tenancy
 from adoption.forms import GovukForm
-from adoption.models import Organisation
-from adoption.periods import QUARTER_MONTHS, FinancialQuarter
+from adoption.periods import FinancialQuarter
 from reporting import board_report, services
+from reporting.forms import organisation_field, quarter_field, set_years, year_field
 
 
 class BoardReportForm(GovukForm):
-    organisation = forms.ModelChoiceField(
-        label="Regional adoption agency or local authority",
-        queryset=Organisation.objects.none(),
-        empty_label=None,
-        error_messages={
-            "required": "Choose a regional adoption agency or local authority",
-            "invalid_choice": "Choose a regional adoption agency or local authority from the list",
-        },
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    year = forms.TypedChoiceField(
-        label="Financial year",
-        coerce=int,
-        choices=(),
-        error_messages={"required": "Choose a financial year", "invalid_choice": "Choose a financial year"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    quarter = forms.TypedChoiceField(
-        label="Quarter",
-        coerce=int,
-        choices=[(n, f"Q{n}: {months}") for n, months in QUARTER_MONTHS.items()],
-        error_messages={"required": "Choose a quarter", "invalid_choice": "Choose a quarter"},
-        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
-    )
+    organisation = organisation_field(label="Regional adoption agency or local authority", empty_label=None)
+    year = year_field()
+    quarter = quarter_field()
     service_fields = {"organisation_id": "organisation"}
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
-        today = timezone.localdate()
-        this_year = FinancialQuarter.containing(today).year
-        cast(forms.ChoiceField, self.fields["year"]).choices = [
-            (year, FinancialQuarter(year, 1).financial_year) for year in range(this_year, this_year - 6, -1)
-        ]
-        last = FinancialQuarter.last_complete(today)
+        last = set_years(self, timezone.localdate())
         self.initial.setdefault("year", last.year)
         self.initial.setdefault("quarter", last.number)
         first = organisations.first()
@@ -70,7 +44,7 @@ class BoardReportForm(GovukForm):
         super().clean()
         data = self.cleaned_data
         if "year" in data and "quarter" in data:
-            self.run(lambda: board_report.validate_quarter(data["year"], data["quarter"]))
+            self.run(lambda: services.ended_quarter(data["year"], data["quarter"]))
         return data
 
 

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from adoption import tenancy
 from adoption.fields import GovukDateField
-from adoption.models import Organisation
 from adoption.periods import FinancialQuarter
 from reporting import dashboard, services
-from reporting.views_scorecard import ScorecardForm
+from reporting.views_scorecard import ScorecardForm, choose_area
 
 
 class DashboardForm(ScorecardForm):
@@ -51,43 +47,25 @@ class DashboardForm(ScorecardForm):
         return value
 
 
-def _reporting_scope(request: HttpRequest) -> tuple[list[Organisation], frozenset[int]]:
-    """The LAs the user reports on (403 for a role that does not report) and the RAAs whose families they see."""
-    if not tenancy.has_role(request.user, *services.REPORT_ROLES):
-        raise PermissionDenied("Only managers, ADMs and administrators can see the reports' dashboard.")
-    la_ids = tenancy.la_ids_with_roles(request.user, services.REPORT_ROLES)
-    las = list(tenancy.visible_las(request.user).filter(pk__in=la_ids).select_related("raa").order_by("name"))
-    return las, tenancy.raa_ids_with_roles(request.user, services.REPORT_ROLES)
-
-
 @login_required
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
-    las, agency_ids = _reporting_scope(request)
+    las, agency_ids = services.reporting_scope(request.user, "the reports' dashboard")
     context: dict[str, Any] = {
         "returns": list(dashboard.latest_returns(actor=request.user)),
         "jobs": dashboard.latest_report_jobs(actor=request.user),
     }
     if not las:
         return render(request, "reporting/dashboard.html", context | {"no_las": True})
-    form = DashboardForm(request.GET, las=las)
-    if not form.is_valid():
+    form, chosen = choose_area(request, las, DashboardForm)
+    if chosen is None:
         return render(request, "reporting/dashboard.html", context | {"form": form})
-    area, period_end = form.cleaned_data["area"], form.cleaned_data["period_end"]
-    label, la_ids = form.areas[area]
+    label, query = chosen["label"], chosen["query"]
     # The drill-downs are the scorecard's: the same area and period end, in its query string.
-    query = urlencode(
-        {
-            "area": area,
-            "period_end_day": period_end.day,
-            "period_end_month": period_end.month,
-            "period_end_year": period_end.year,
-        }
-    )
-    shown = DashboardForm(initial={"area": area, "period_end": period_end}, las=las)  # what the figures are for
+    la_ids, period_end = chosen["la_ids"], chosen["period_end"]
     figures = dashboard.dashboard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
     return render(
         request,
         "reporting/dashboard.html",
-        context | {"form": shown, "label": label, "query": query, "figures": figures, "card": figures.card},
+        context | {"form": form, "label": label, "query": query, "figures": figures, "card": figures.card},
     )

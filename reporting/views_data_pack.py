@@ -8,7 +8,7 @@ LA's or RAA's records are never counted or shown. Other roles get 403.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from adoption import tenancy
 from adoption.forms import GovukForm
-from adoption.periods import QUARTER_MONTHS, FinancialQuarter
+from adoption.periods import FinancialQuarter
 from reporting import data_pack, services
+from reporting.forms import quarter_field, set_years, year_field
 
 
 class DataPackForm(GovukForm):
@@ -34,32 +35,13 @@ class DataPackForm(GovukForm):
         widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
         error_messages={"invalid_choice": "Choose how to cut the tables: by local authority, RAA or region"},
     )
-    year = forms.TypedChoiceField(
-        label="Financial year",
-        coerce=int,
-        choices=(),
-        required=False,
-        error_messages={"invalid_choice": "Choose a financial year from the list"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    quarter = forms.TypedChoiceField(
-        label="Quarter",
-        coerce=int,
-        choices=[(n, f"Q{n}: {name}") for n, name in QUARTER_MONTHS.items()],
-        required=False,
-        error_messages={"invalid_choice": "Choose a quarter"},
-        widget=forms.RadioSelect(),
-    )
+    year = year_field(required=False)
+    quarter = quarter_field(required=False)
     service_fields = {"cut": "cut", "year": "year", "quarter": "quarter"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        this_year = FinancialQuarter.containing(today).year
-        cast(forms.ChoiceField, self.fields["year"]).choices = [
-            (year, FinancialQuarter(year, 1).financial_year) for year in range(this_year, this_year - 6, -1)
-        ]
-        self.last = FinancialQuarter.last_complete(today)
+        self.last = set_years(self, timezone.localdate())
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -89,7 +71,7 @@ def page(request: HttpRequest) -> HttpResponse:
     """GET: the tables of the chosen cut and quarter. POST: make the workbook of them, then follow the job."""
     if not tenancy.has_role(request.user, *services.REPORT_ROLES):
         raise PermissionDenied("Only managers, ADMs and administrators can see the data pack.")
-    las = data_pack.reporting_las(request.user)
+    las = services.reporting_las(request.user)
     if not las:
         return render(request, "reporting/data_pack.html", {"no_las": True})
     if request.method == "POST":

@@ -17,50 +17,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from adoption import audit, tenancy
 from adoption.forms import GovukForm
-from adoption.models import AuditEvent, Organisation
-from adoption.periods import QUARTER_MONTHS
+from adoption.models import AuditEvent
 from reporting import returns, services
+from reporting.forms import organisation_field, quarter_field, set_years, year_field
 
 # The files of a return: the name used in addresses -> the model's file field.
 FILES = {"xlsx": "xlsx", "children-csv": "children_csv", "families-csv": "families_csv", "pdf": "summary_pdf"}
 
 
 class QuarterlyReturnForm(GovukForm):
-    organisation = forms.ModelChoiceField(
-        label="Local authority or regional adoption agency",
-        queryset=Organisation.objects.none(),
-        empty_label="Choose one",
-        error_messages={
-            "required": "Choose a local authority or regional adoption agency",
-            "invalid_choice": "Choose a local authority or regional adoption agency",
-        },
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    year = forms.TypedChoiceField(
-        label="Financial year",
-        coerce=int,
-        choices=(),
-        error_messages={"required": "Choose a financial year", "invalid_choice": "Choose a financial year"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    quarter = forms.TypedChoiceField(
-        label="Quarter",
-        coerce=int,
-        choices=[(n, f"Q{n}: {name}") for n, name in QUARTER_MONTHS.items()],
-        error_messages={"required": "Choose a quarter", "invalid_choice": "Choose a quarter"},
-        widget=forms.RadioSelect(),
-    )
+    organisation = organisation_field(empty_label="Choose one")
+    year = year_field()
+    quarter = quarter_field()
     service_fields = {"organisation_id": "organisation"}
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
-        this_year = returns.quarter_of(timezone.localdate()).year
-        cast(forms.ChoiceField, self.fields["year"]).choices = [
-            (year, returns.Quarter(year, 1).financial_year) for year in range(this_year, this_year - 6, -1)
-        ]
+        last = set_years(self, timezone.localdate())
         if not self.is_bound:
-            last = returns.last_ended_quarter(timezone.localdate())
             self.initial.update({"year": last.year, "quarter": last.number})
             if organisations.count() == 1:
                 self.initial["organisation"] = organisations.first()

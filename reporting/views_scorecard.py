@@ -14,14 +14,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from adoption import tenancy
 from adoption.fields import GovukDateField
 from adoption.forms import GovukForm
 from adoption.models import Organisation
@@ -74,17 +73,15 @@ class ScorecardForm(GovukForm):
 
 
 def _reporting_scope(request: HttpRequest) -> tuple[list[Organisation], frozenset[int]]:
-    """The LAs the user reports on (403 for a role that does not report) and the RAAs whose families they see."""
-    if not tenancy.has_role(request.user, *services.REPORT_ROLES):
-        raise PermissionDenied("Only managers, ADMs and administrators can see the scorecard.")
-    la_ids = tenancy.la_ids_with_roles(request.user, services.REPORT_ROLES)
-    las = list(tenancy.visible_las(request.user).filter(pk__in=la_ids).select_related("raa").order_by("name"))
-    return las, tenancy.raa_ids_with_roles(request.user, services.REPORT_ROLES)
+    return services.reporting_scope(request.user, "the scorecard")
 
 
-def _choose(request: HttpRequest, las: list[Organisation]) -> tuple[ScorecardForm, dict[str, Any] | None]:
-    """The form, and the area and period chosen (None when the choice is not valid)."""
-    form = ScorecardForm(request.GET, las=las)
+def choose_area(
+    request: HttpRequest, las: list[Organisation], form_class: type[ScorecardForm] = ScorecardForm
+) -> tuple[ScorecardForm, dict[str, Any] | None]:
+    """The form, and the area and period chosen, with the query string that shows them again (None when the choice
+    is not valid)."""
+    form = form_class(request.GET, las=las)
     if not form.is_valid():
         return form, None
     area, period_end = form.cleaned_data["area"], form.cleaned_data["period_end"]
@@ -97,7 +94,7 @@ def _choose(request: HttpRequest, las: list[Organisation]) -> tuple[ScorecardFor
             "period_end_year": period_end.year,
         }
     )
-    shown = ScorecardForm(initial={"area": area, "period_end": period_end}, las=las)  # what the figures are for
+    shown = form_class(initial={"area": area, "period_end": period_end}, las=las)  # what the figures are for
     chosen = {"area": area, "label": label, "la_ids": la_ids, "period_end": period_end, "query": query}
     return shown, chosen
 
@@ -108,7 +105,7 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
     las, agency_ids = _reporting_scope(request)
     if not las:
         return render(request, "reporting/scorecard.html", {"no_las": True})
-    form, chosen = _choose(request, las)
+    form, chosen = choose_area(request, las)
     if chosen is None:
         return render(request, "reporting/scorecard.html", {"form": form}, status=400)
     card = scorecard(la_ids=chosen["la_ids"], period_end=chosen["period_end"], agency_ids=agency_ids)
@@ -133,7 +130,7 @@ def scorecard_drilldown(request: HttpRequest, measure: str) -> HttpResponse:
     las, agency_ids = _reporting_scope(request)
     if not las:
         raise Http404("No such figure.")
-    form, chosen = _choose(request, las)
+    form, chosen = choose_area(request, las)
     context: dict[str, Any] = {"form": form, "figure": figure}
     if chosen is None:
         return render(request, "reporting/scorecard_drilldown.html", context, status=400)

@@ -26,7 +26,8 @@ from adoption.models import Job, Role
 from adoption.periods import FinancialQuarter
 from children.models import AdoptivePlacement, Disruption, EarlyPermanencePlacement
 from reporting import board_report
-from reporting.board_report import CHART_TITLE, board_report_request, board_scope, validate_quarter
+from reporting.board_report import CHART_TITLE, board_report_request, board_scope
+from reporting.services import ended_quarter
 from support.models import AsfApplication
 from tests import factories
 
@@ -535,20 +536,21 @@ def test_an_organisation_outside_the_users_is_not_a_choice(records, manager_a, l
         assert response.status_code == 200
         page = response.content.decode()
         assert "There is a problem" in page
-        assert "Choose a regional adoption agency or local authority from the list" in page
+        assert "Choose a local authority or regional adoption agency" in page
         assert "BRK-1" not in page and "CST-1" not in page and 'id="board-children-flows"' not in page
     response = client.post(URL, {"organisation": la_other.pk, "year": 2025, "quarter": 2})
-    assert response.status_code == 200 and "from the list" in response.content.decode()
+    assert response.status_code == 200
+    assert "Choose a local authority or regional adoption agency" in response.content.decode()
     assert not Job.objects.exists()
 
 
 def test_a_quarter_that_has_not_ended_is_refused(manager, raa, client):
     with pytest.raises(ValidationError) as refused:
-        validate_quarter(2025, 2, today=date(2025, 9, 30))  # its last day: not ended yet
+        ended_quarter(2025, 2, today=date(2025, 9, 30))  # its last day: not ended yet
     assert "has not ended yet" in str(refused.value)
-    assert validate_quarter(2025, 2, today=date(2025, 10, 1)) == QUARTER
+    assert ended_quarter(2025, 2, today=date(2025, 10, 1)) == QUARTER
     with pytest.raises(ValidationError):
-        validate_quarter(2025, 5, today=date(2026, 1, 1))
+        ended_quarter(2025, 5, today=date(2026, 1, 1))
     current = FinancialQuarter.containing(timezone.localdate())
     with pytest.raises(ValidationError):
         board_report_request(actor=manager, organisation_id=raa.pk, year=current.year, quarter=current.number)
