@@ -35,8 +35,10 @@ leaving date and reason.
 **Summary** (``SUMMARY_LINES``): the headline counts, each an aggregate query in the database:
 new ADM decisions, new placement orders, children waiting (decision, not placed) at the quarter's
 end and those waiting over 90 days, adoptions, registrations, approvals, approvals within 6 months
-of registration, families matched and those matched within 3 months of approval, and approved
-adopters waiting at the quarter's end.
+of registration, families matched and those matched within 3 months of approval, approved
+adopters waiting at the quarter's end; beside them, special guardianship orders made, and the LAs'
+support: requests received (adoption and special guardianship), assessments of need completed, and
+Adoption Support Fund applications submitted and approved.
 
 Generation is a tracked job (``Job.Kind.QUARTERLY_RETURN``). The return row, with its rows copied in
 (frozen: later edits to the records do not change it) and its files, is written in the same
@@ -79,6 +81,7 @@ from children.selectors.returns import (
 )
 from reporting.models import QuarterlyReturn
 from reporting.pdf import render_pdf
+from support.selectors.returns import quarterly_return_support_counts
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +174,12 @@ SUMMARY_LINES: tuple[tuple[str, str], ...] = (
     ("families_matched", "Approved families matched (first match since approval)"),
     ("matched_within_3_months", "Families matched within 3 months of approval"),
     ("adopters_waiting", "Approved families waiting at the quarter end (no current match)"),
+    ("special_guardianship_orders", "Special guardianship orders made"),
+    ("adoption_support_requests", "Requests for adoption support received"),
+    ("sgo_support_requests", "Requests for special guardianship support received"),
+    ("support_assessments_completed", "Assessments of need for support completed"),
+    ("asf_applications_submitted", "Adoption Support Fund applications submitted"),
+    ("asf_applications_approved", "Adoption Support Fund applications approved"),
 )
 SUMMARY_HEADINGS = ("Measure", "Count")
 SHEETS = ("Children", "Families", "Summary")
@@ -294,6 +303,7 @@ def summary_counts(la_ids: frozenset[int], agency_ids: frozenset[int], quarter: 
     counts = {
         **quarterly_return_child_counts(la_ids=la_ids, start=quarter.start, end=quarter.end),
         **quarterly_return_household_counts(agency_ids=agency_ids, start=quarter.start, end=quarter.end),
+        **quarterly_return_support_counts(la_ids=la_ids, start=quarter.start, end=quarter.end),
     }
     return {key: counts[key] for key, _label in SUMMARY_LINES}
 
@@ -312,7 +322,8 @@ def _cells(columns: Sequence[Column], row: dict[str, Any]) -> list[Any]:
 
 
 def summary_table(summary: dict[str, int]) -> list[tuple[str, int]]:
-    return [(label, summary.get(key, 0)) for key, label in SUMMARY_LINES]
+    """The summary's lines in order; a return frozen before a line was added does not show it (it was not counted)."""
+    return [(label, summary[key]) for key, label in SUMMARY_LINES if key in summary]
 
 
 def csv_file(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> bytes:

@@ -177,6 +177,8 @@ def quarterly_return_child_counts(*, la_ids: frozenset[int] | set[int], start: d
     placement had ended by then) and were not adopted (the ASGLB "decision but not placed", as
     ``children.journey.is_waiting``; :func:`children.selectors.scorecard.waiting_at`).
     ``children_waiting_over_90_days``: of those, decided more than 90 days before the end.
+    ``special_guardianship_orders``: special guardianship orders made in the quarter (for the children whose
+    records are here: the ASGLB's SGO counts beside the adoptions).
     """
     window = (start, end)
     # The stock at ``end``: the scorecard's definition of a child waiting (``scorecard_children``'s ``waiting``).
@@ -201,7 +203,8 @@ def quarterly_return_child_counts(*, la_ids: frozenset[int] | set[int], start: d
         ).count(),
         "children_waiting": waiting["children_waiting"],
         "children_waiting_over_90_days": waiting["children_waiting_over_90_days"],
-        "adoptions": PermanenceOutcome.objects.filter(
-            child__responsible_la_id__in=la_ids, kind=ADOPTION_ORDER, made_on__range=window
-        ).count(),
+        **PermanenceOutcome.objects.filter(child__responsible_la_id__in=la_ids, made_on__range=window).aggregate(
+            adoptions=Count("pk", filter=Q(kind=ADOPTION_ORDER)),
+            special_guardianship_orders=Count("pk", filter=Q(kind=PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP)),
+        ),
     }

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -42,6 +43,7 @@ from reporting import returns
 from reporting.models import QuarterlyReturn
 from reporting.services import quarterly_return_request
 from reporting.tasks import build_quarterly_return
+from support.models import AsfApplication, AssessmentOfNeed, SupportKind, SupportRequest, Topic
 from tests import factories
 
 YEAR, QUARTER = 2025, 2
@@ -328,7 +330,81 @@ def records(la_a, la_b, la_other, raa, vaa):
     FamilyFindingStatus.objects.create(
         child=c["A01"], status=FamilyFindingStatus.Status.ON_HOLD, status_from=date(2025, 10, 10)
     )
+    # Special guardianship orders of children with no adoption plan: S01 on the first day, S02 the day before.
+    for ref, made_on in (("S01", START), ("S02", START - timedelta(days=1))):
+        sgo_child = factories.ChildFactory(responsible_la=la_a, la_child_id=ref)
+        PermanenceOutcome.objects.create(
+            child=sgo_child, kind=PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP, made_on=made_on
+        )
+    support_records(la_a, la_b, la_other)
     return {"children": c, "households": h}
+
+
+def support_records(la_a, la_b, la_other) -> None:
+    """The spokes' support: requests and assessments on the quarter's edges, ASF applications in each state."""
+
+    def request(la, family, received_on, kind=SupportKind.ADOPTION):
+        return SupportRequest.objects.create(
+            la=la,
+            family_name=family,
+            kind=kind,
+            requested_by="A parent",
+            requester=SupportRequest.Requester.ADOPTIVE_PARENT,
+            received_on=received_on,
+            topic=Topic.SETTLING,
+        )
+
+    first = request(la_a, "the Okafors", START)
+    request(la_a, "the Browns", END)
+    request(la_a, "the Greens", END + timedelta(days=1))
+    request(la_a, "the Patels", date(2025, 8, 1), kind=SupportKind.SPECIAL_GUARDIANSHIP)
+    request(la_b, "the Birches", START)
+    request(la_other, "the Coasts", START)
+    AssessmentOfNeed.objects.create(
+        request=first,
+        started_on=START,
+        completed_on=date(2025, 8, 15),
+        outcome=AssessmentOfNeed.Outcome.SUPPORT_PLAN,
+        needs="Help with settling",
+    )
+    AssessmentOfNeed.objects.create(request=first, started_on=date(2025, 9, 1))
+
+    child = factories.ChildFactory(responsible_la=la_a, la_child_id="ASF-1")
+    creator = factories.staff(la_a, Role.SUPPORT_SOCIAL_WORKER, username="support.quarterly")
+
+    def application(status, **dates):
+        AsfApplication.objects.create(
+            la=la_a,
+            child=child,
+            basis="" if status == "draft" else "adopted",
+            therapy="ddp",
+            provider="Therapy Ltd",
+            sessions=6,
+            cost=Decimal("3000"),
+            match_funding=Decimal("0"),
+            work_starts_on=date(2025, 9, 1),
+            work_ends_on=date(2026, 2, 1),
+            financial_year=2025,
+            status=status,
+            created_by=creator,
+            **dates,
+        )
+
+    application("approved", submitted_on=date(2025, 6, 20), decided_on=date(2025, 7, 5))  # submitted before
+    application(
+        "paid",
+        submitted_on=date(2025, 7, 2),
+        decided_on=date(2025, 7, 20),
+        invoiced_on=date(2025, 8, 1),
+        paid_on=date(2025, 8, 20),
+    )
+    application("draft")
+    application(
+        "rejected",
+        submitted_on=date(2025, 6, 1),
+        decided_on=date(2025, 7, 3),
+        rejection_reason="Over the fair access limit",
+    )
 
 
 # --- counts taken independently from the records (Python over the rows, not the return's queries) ------------
@@ -345,7 +421,14 @@ def _by_end(day: date | None) -> bool:
 def expected_child_counts(la_ids: set[int]) -> dict[str, int]:
     children = [c for c in Child.objects.all() if c.responsible_la_id in la_ids]
     counts = dict.fromkeys(
-        ("new_adm_decisions", "new_placement_orders", "children_waiting", "children_waiting_over_90_days", "adoptions"),
+        (
+            "new_adm_decisions",
+            "new_placement_orders",
+            "children_waiting",
+            "children_waiting_over_90_days",
+            "adoptions",
+            "special_guardianship_orders",
+        ),
         0,
     )
     for c in children:
@@ -356,6 +439,11 @@ def expected_child_counts(la_ids: set[int]) -> dict[str, int]:
         )
         outcomes = [o for o in c.permanence_outcomes.all() if o.kind == ADOPTION_ORDER]
         counts["adoptions"] += sum(1 for o in outcomes if _in(o.made_on))
+        counts["special_guardianship_orders"] += sum(
+            1
+            for o in c.permanence_outcomes.all()
+            if o.kind == PermanenceOutcome.Kind.SPECIAL_GUARDIANSHIP and _in(o.made_on)
+        )
         open_at_end = [d for d in decisions if _by_end(d.decided_on) and (d.reversed_on is None or d.reversed_on > END)]
         at_home = any(
             _by_end(p.placed_on) and (p.ended_on is None or p.ended_on > END) for p in c.adoptive_placements.all()
@@ -366,6 +454,22 @@ def expected_child_counts(la_ids: set[int]) -> dict[str, int]:
             if (END - max(d.decided_on for d in open_at_end)).days > 90:
                 counts["children_waiting_over_90_days"] += 1
     return counts
+
+
+def expected_support_counts(la_ids: set[int]) -> dict[str, int]:
+    requests = [r for r in SupportRequest.objects.all() if r.la_id in la_ids and _in(r.received_on)]
+    applications = [a for a in AsfApplication.objects.all() if a.la_id in la_ids]
+    return {
+        "adoption_support_requests": sum(1 for r in requests if r.kind == SupportKind.ADOPTION),
+        "sgo_support_requests": sum(1 for r in requests if r.kind == SupportKind.SPECIAL_GUARDIANSHIP),
+        "support_assessments_completed": sum(
+            1 for a in AssessmentOfNeed.objects.all() if a.request.la_id in la_ids and _in(a.completed_on)
+        ),
+        "asf_applications_submitted": sum(1 for a in applications if _in(a.submitted_on)),
+        "asf_applications_approved": sum(
+            1 for a in applications if _in(a.decided_on) and a.status in ("approved", "invoiced", "paid")
+        ),
+    }
 
 
 def _months_after(day: date, months: int) -> date:
@@ -461,6 +565,7 @@ def test_an_las_summary_counts_equal_counts_taken_from_the_records(records, la_a
         "children_waiting": 7,  # A01, A02, A03, A04, A08 (reversed after the end), A10 (not placed), A14 (disrupted)
         "children_waiting_over_90_days": 6,  # all but A03, decided exactly 90 days before the end
         "adoptions": 1,  # A11 on the last day; not A12 (the day before) nor A13 (the day after)
+        "special_guardianship_orders": 1,  # S01 on the first day; not S02 (the day before)
     }
     assert households == {
         "registrations": 2,  # H03 and H04 (last day); not H02 (the day before) nor H05 (the day after)
@@ -470,15 +575,28 @@ def test_an_las_summary_counts_equal_counts_taken_from_the_records(records, la_a
         "matched_within_3_months": 1,  # H08, exactly 3 months after approval
         "adopters_waiting": 5,  # H06, H07, H11, H13 (left after the end), H14 (placement disrupted)
     }
-    assert made.summary == {**children, **households}
+    support = expected_support_counts({la_a.pk})
+    assert support == {
+        "adoption_support_requests": 2,  # on the first and the last day; not the day after, nor LA B's
+        "sgo_support_requests": 1,
+        "support_assessments_completed": 1,  # completed in the quarter; the other one is still open
+        "asf_applications_submitted": 1,  # not the draft, nor the one submitted the quarter before
+        "asf_applications_approved": 2,  # approved and paid in the quarter; not the one refused
+    }
+    assert made.summary == {**children, **households, **support}
     assert made.period_start == START and made.period_end == END and made.version == 1
 
 
 def test_an_raas_return_counts_all_its_las_and_only_them(records, la_a, la_b, raa, manager, generate):
     made = generate(manager, raa)
 
-    expected = {**expected_child_counts({la_a.pk, la_b.pk}), **expected_household_counts({raa.pk})}
+    expected = {
+        **expected_child_counts({la_a.pk, la_b.pk}),
+        **expected_household_counts({raa.pk}),
+        **expected_support_counts({la_a.pk, la_b.pk}),
+    }
     assert made.summary == expected
+    assert made.summary["adoption_support_requests"] == 3  # LA B's too
     assert made.summary["new_adm_decisions"] == 3  # LA B's B01 too; not the other RAA's O01
     assert {row["la"] for row in made.children} == {la_a.name, la_b.name}
 
