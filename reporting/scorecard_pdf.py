@@ -55,7 +55,8 @@ def trend(*, la_ids: frozenset[int], period_end: date) -> list[TrendPoint]:
 
 
 def trend_chart_svg(points: list[TrendPoint]) -> str:
-    """The trend of A1, A10 and A2 as an SVG line chart, its text kept as text (readable in the PDF)."""
+    """The trend of A1, A10 and A2 against the A1 and A2 thresholds as an SVG line chart, its text kept as text
+    (readable in the PDF)."""
     years = [point.period_end.year for point in points]
     chart = Chart("scorecard", (6.5, 3.2))
     with chart as figure:
@@ -63,8 +64,9 @@ def trend_chart_svg(points: list[TrendPoint]) -> str:
         for code, style in (("a1", "o-"), ("a10", "s--"), ("a2", "^-.")):
             values = [_days_or_nan(getattr(point, code)) for point in points]
             axes.plot(years, values, style, label=code.upper())
-        thresholds = [_threshold_or_nan(point.a1) for point in points]
-        axes.plot(years, thresholds, ":", color="#505a5f", label="A1 threshold")
+        for code, colour in (("a1", "#505a5f"), ("a2", "#b1b4b6")):
+            thresholds = [_threshold_or_nan(getattr(point, code)) for point in points]
+            axes.plot(years, thresholds, ":", color=colour, label=f"{code.upper()} threshold")
         axes.set_xticks(years, [str(year) for year in years])
         axes.set_title(CHART_TITLE)
         axes.set_xlabel(CHART_X_LABEL)

@@ -60,6 +60,7 @@ def test_the_pdf_shows_each_measure_the_chart_and_the_children_by_reference(
     assert CHART_TITLE in text
     assert CHART_X_LABEL in text
     assert CHART_Y_LABEL in text
+    assert "A1 threshold" in text and "A2 threshold" in text  # the chart's legend
     # The trend table: no adoptions in the 3 years to 31 March 2023; then one (387), then both (494).
     assert re.search(r"31 March 2023 No figure No figure No figure No figure", text), text
     assert re.search(r"31 March 2024 387 days 387 days 214 days 100%", text), text
