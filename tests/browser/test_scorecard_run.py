@@ -4,14 +4,21 @@ page showed.
 
 The demo is loaded by the test itself (``manage.py load_demo``, as ``tests/test_demo.py`` loads it): browser tests
 run in real transactions and the database is flushed after each one, so a module-wide load would not outlive the
-first test; this module has one. Tasks run eagerly here (no broker), so the job has finished by the time the
-button's redirect lands on its page; the page is still read as a person would, waiting for it to say so.
+first test; this module has one.
+
+With a broker (``REDIS_URL``, as in CI) the job runs on a real Celery worker, started only once the job's page has
+shown it waiting in the queue, so the page is seen to move from queued to finished as it checks for progress.
+Without one, tasks run eagerly and the job has finished by the time the button's redirect lands on its page; the
+page is still read as a person would, waiting for it to say so.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -24,6 +31,7 @@ from pypdf import PdfReader
 from adoption.demo import DEMO_PASSWORD
 from adoption.models import Job, User
 from tests.browser.forms import fill_date
+from tests.workers import REDIS_URL, celery_worker, publishing_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,7 +46,28 @@ def _cell(page: Page, row_id: str, column: int) -> str:
     return " ".join(page.locator(f"#{row_id} td").nth(column).inner_text().split())
 
 
-def test_a_manager_makes_the_scorecard_pdf_and_finds_the_pages_figures_in_it(page: Page, sign_in):
+@contextmanager
+def _make_the_pdf(page: Page, settings, tmp_path) -> Iterator[None]:
+    """Press the button and land on the job's page; with a broker, the job waits there, queued, until a worker
+    starts on its queue (in the block), and the page then follows it to the end."""
+    if not REDIS_URL:
+        page.get_by_role("button", name="Make the scorecard PDF").click()
+        page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
+        yield
+        return
+    queue = f"test-browser-{uuid.uuid4().hex[:12]}"
+    with publishing_to(queue):
+        page.get_by_role("button", name="Make the scorecard PDF").click()
+        page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
+        summary = page.locator(".govuk-summary-list")
+        expect(summary).to_contain_text("Queued")
+        expect(page.get_by_label("Progress")).to_be_visible()
+        expect(page.get_by_text("This page checks for progress every few seconds.")).to_be_visible()
+        with celery_worker(settings, tmp_path, queue=queue):
+            yield
+
+
+def test_a_manager_makes_the_scorecard_pdf_and_finds_the_pages_figures_in_it(page: Page, sign_in, settings, tmp_path):
     call_command("load_demo", seed=SEED, reference_date=REFERENCE, stdout=StringIO())
     manager = User.objects.get(username="manager")
     sign_in(manager, DEMO_PASSWORD)
@@ -65,10 +94,9 @@ def test_a_manager_makes_the_scorecard_pdf_and_finds_the_pages_figures_in_it(pag
     assert re.fullmatch(r"\d+% \(A3\) \(\d+ of \d+\)", shown["A3"]), shown
 
     # Make the PDF, and follow the job on its page until it has finished.
-    page.get_by_role("button", name="Make the scorecard PDF").click()
-    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Adoption scorecard (PDF)")
-    expect(page.locator(".govuk-summary-list")).to_contain_text("Finished", timeout=JOB_TIMEOUT_MS)
+    with _make_the_pdf(page, settings, tmp_path):
+        expect(page.get_by_role("heading", level=1)).to_have_text("Adoption scorecard (PDF)")
+        expect(page.locator(".govuk-summary-list")).to_contain_text("Finished", timeout=JOB_TIMEOUT_MS)
     job = Job.objects.get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
     assert job.status == Job.Status.SUCCEEDED and job.requested_by == manager
 

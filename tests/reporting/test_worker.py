@@ -18,19 +18,15 @@ the tests that run later still find it.
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
-from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from pathlib import PurePosixPath
 
 import psutil
 import pytest
@@ -45,13 +41,11 @@ from reporting.models import QuarterlyReturn
 from reporting.services import a1_report_request, quarterly_return_request
 from reporting.tasks import build_a1_report, build_quarterly_return
 from tests import factories
+from tests.workers import REDIS_URL, JobRunner, celery_worker, worker_environment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 PERIOD_END = date(2026, 3, 31)
-JOB_TIMEOUT_SECONDS = 90
-WORKER_START_SECONDS = 60
 
 # (local authority, entered care, moved in, adoption order)
 ADOPTIONS = [
@@ -88,120 +82,6 @@ def adoptions(la_a, la_b):
     las = {"a": la_a, "b": la_b}
     for la, entered, moved_in, order in ADOPTIONS:
         factories.adopted_child(las[la], entered_care=entered, moved_in=moved_in, adoption_order=order)
-
-
-def worker_database_url() -> str:
-    """A ``DATABASE_URL`` for the database this test session uses (the test database, not the real one)."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or ""
-    if host.startswith("/"):  # a Unix socket directory (the embedded server): percent-encoded as the host
-        host = quote(host, safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgresql://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-@dataclass
-class JobRunner:
-    """How tasks run in this test: ``mode`` is ``celery-worker`` or ``eager``."""
-
-    mode: str
-    worker: subprocess.Popen | None = None
-    log_path: Path | None = None
-    caplog: pytest.LogCaptureFixture | None = None
-
-    def log(self) -> str:
-        """What the tasks logged: the worker's output, or this process's log records when eager."""
-        if self.log_path:
-            return self.log_path.read_text(errors="replace")
-        return self.caplog.text if self.caplog else ""
-
-    def wait_for_job(self, job: Job, timeout: float = JOB_TIMEOUT_SECONDS) -> Job:
-        """Poll the job's row until it has finished (eagerly run jobs have already)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            job.refresh_from_db()
-            if job.status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
-                return job
-            self.check_worker_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"job still {job.status} after {timeout}s.\nWorker log:\n{self.log()}")
-            time.sleep(0.2)
-
-    def wait_for_task(self, task_id: str, timeout: float = JOB_TIMEOUT_SECONDS) -> None:
-        """Wait until the worker has finished one task message (no result backend: read its log)."""
-        if self.worker is None:
-            return  # eager: the task ran inside .delay()
-        deadline = time.monotonic() + timeout
-        while f"[{task_id}] succeeded" not in self.log():
-            self.check_worker_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"task {task_id} not finished after {timeout}s.\nWorker log:\n{self.log()}")
-            time.sleep(0.2)
-
-    def check_worker_alive(self) -> None:
-        if self.worker is not None and self.worker.poll() is not None:
-            pytest.fail(f"the Celery worker exited with {self.worker.returncode}.\nWorker log:\n{self.log()}")
-
-
-def worker_environment(settings, **extra: str) -> dict[str, str]:
-    """The environment of a process that works on this test's database and media folder."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "adoption.settings",
-        "DATABASE_URL": worker_database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the worker writes its files where this test reads them
-        "DB_CONN_MAX_AGE": "0",  # no connection left open to the test database when it is dropped
-        **extra,
-    }
-
-
-@contextmanager
-def celery_worker(settings, tmp_path: Path, *, pool: str = "solo") -> Iterator[JobRunner]:
-    """A real ``celery worker`` on a queue of its own, against the test database; this process publishes to it."""
-    queue = f"test-worker-{uuid.uuid4().hex[:12]}"
-    log_path = tmp_path / "celery-worker.log"
-    env = worker_environment(settings, REDIS_URL=REDIS_URL, CELERY_QUEUE=queue)
-    command = [
-        str(Path(sys.executable).parent / "celery"),
-        "-A",
-        "adoption",
-        "worker",
-        f"--pool={pool}",
-        "--concurrency=1",
-        "-Q",
-        queue,
-        "--loglevel=INFO",
-        "--hostname",
-        f"{queue}@%h",
-        # Keep to itself: no syncing with, or broadcasting to, other workers on the same Redis.
-        "--without-mingle",
-        "--without-gossip",
-    ]
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    with log_path.open("wb") as log:
-        worker = subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    runner = JobRunner(mode="celery-worker", worker=worker, log_path=log_path)
-    try:
-        deadline = time.monotonic() + WORKER_START_SECONDS
-        while " ready." not in runner.log():
-            runner.check_worker_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not start in {WORKER_START_SECONDS}s.\n{runner.log()}")
-            time.sleep(0.2)
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.task_default_queue = queue
-        yield runner
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 @pytest.fixture(params=["celery-worker" if REDIS_URL else "eager"])
