@@ -6,6 +6,7 @@ from reporting import (
     views_dashboard,
     views_data_pack,
     views_returns,
+    views_runs,
     views_scorecard,
     views_sufficiency,
 )
@@ -27,6 +28,8 @@ urlpatterns = [
     path("returns/<int:return_id>/children.csv", views_returns.return_children_csv, name="return-children-csv"),
     path("returns/<int:return_id>/families.csv", views_returns.return_families_csv, name="return-families-csv"),
     path("returns/<int:return_id>/summary.pdf", views_returns.return_pdf, name="return-pdf"),
+    # Every report run, with its progress and file (reporting.views_runs).
+    path("runs/", views_runs.run_list, name="runs"),
     # The RAA executive board's quarterly report (reporting.views_board).
     path("board/", views_board.page, name="board"),
     # The regional data pack (reporting.views_data_pack).
