@@ -25,13 +25,13 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from adopters import selectors, services, workflow
 from adopters.models import Applicant, Check, Household
 from adopters.timeliness import State
 from adopters.workflow import Action
 from adoption import api, tenancy
+from adoption.api_conventions import ApiView
 
 ERROR = api.ERROR  # the one error shape (adoption.api)
 
@@ -79,7 +79,7 @@ def _exception_handler(exc: Exception, context: dict[str, Any]) -> Response | No
     return response
 
 
-class HouseholdApi(APIView):
+class HouseholdApi(ApiView):
     """The households' views: JSON bodies only, and the service's words kept in the one error shape."""
 
     parser_classes = [JSONParser]
@@ -302,7 +302,24 @@ class HouseholdListApi(HouseholdApi):
         return paginator.get_paginated_response(HouseholdListOutput(page, many=True, context={"today": today}).data)
 
 
+def _representation(request: Request, household_id: int) -> Any:
+    """The household as its GET shows it (whose hash is its ETag), without recording a read."""
+    household = selectors.household_get(actor=request.user, household_id=household_id, record_read=False)
+    return HouseholdDetailOutput(_with_summary(household, request.user)).data
+
+
+class OneHouseholdApi(HouseholdApi):
+    """A step on one household: made only to the version an ``If-Match`` names, if one is sent."""
+
+    conditional = (Household, "household_id")
+
+    def current_representation(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return _representation(request, kwargs["household_id"])
+
+
 class HouseholdDetailApi(HouseholdApi):
+    etag = True
+
     @extend_schema(
         operation_id="households_retrieve",
         summary="Read one household",
@@ -314,7 +331,7 @@ class HouseholdDetailApi(HouseholdApi):
         return Response(HouseholdDetailOutput(_with_summary(household, request.user)).data)
 
 
-class HouseholdTransitionApi(HouseholdApi):
+class HouseholdTransitionApi(OneHouseholdApi):
     class TransitionInput(serializers.Serializer):
         action = serializers.ChoiceField(choices=Action.choices)
         on = serializers.DateField(help_text="The date of the step; today or earlier.")
@@ -363,8 +380,7 @@ class HouseholdTransitionApi(HouseholdApi):
     def post(self, request: Request, household_id: int) -> Response:
         _, data = _write_input(request, household_id, self.TransitionInput)
         services.household_transition(actor=request.user, household_id=household_id, **data)
-        household = selectors.household_get(actor=request.user, household_id=household_id, record_read=False)
-        return Response(HouseholdDetailOutput(_with_summary(household, request.user)).data)
+        return Response(_representation(request, household_id))
 
 
 class HouseholdChecksApi(HouseholdApi):
@@ -401,7 +417,7 @@ class HouseholdChecksApi(HouseholdApi):
         return Response(CheckOutput(check).data, status=status.HTTP_201_CREATED)
 
 
-class PauseStartApi(HouseholdApi):
+class PauseStartApi(OneHouseholdApi):
     class PauseStartInput(serializers.Serializer):
         started_on = serializers.DateField()
         reason = serializers.CharField(max_length=300)
@@ -419,7 +435,7 @@ class PauseStartApi(HouseholdApi):
         return Response(PauseOutput(pause).data, status=status.HTTP_201_CREATED)
 
 
-class PauseEndApi(HouseholdApi):
+class PauseEndApi(OneHouseholdApi):
     class PauseEndInput(serializers.Serializer):
         ended_on = serializers.DateField(help_text="The day the assessment resumed.")
 

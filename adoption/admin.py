@@ -29,11 +29,17 @@ class StaffAdmin(UserAdmin):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "token_prefix", "expires_at", "revoked_at", "last_used_at"]
+    """Read-only: clients are registered, rotated and revoked by the LA's administrators at /api-clients/ (or with
+    ``manage.py create_api_client``), through the services, which audit every change."""
+
+    list_display = ["name", "organisation", "token_prefix", "scopes", "expires_at", "revoked_at", "last_used_at"]
     readonly_fields = ["token_prefix", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):
-        return False  # tokens are issued with `manage.py create_api_client`, which shows them once
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -47,6 +47,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         message = "The request has invalid fields."
         extra: dict[str, Any] = {"fields": response.data}
+    elif isinstance(exc, exceptions.Throttled):
+        wait = int(response.get("Retry-After") or 0)
+        message = f"Too many requests from this API client: try again in {wait} second{'s' if wait != 1 else ''}."
+        extra = {"retry_after": wait}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         message = str(detail)

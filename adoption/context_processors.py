@@ -22,6 +22,7 @@ _NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Panels", "panels:members", (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)),
     ("Support", "support:duty", tuple(tenancy.SUPPORT_READERS)),
     ("Reports", "reporting:dashboard", (Role.MANAGER, Role.ADM, Role.ADMINISTRATOR)),
+    ("API clients", "api-clients", (Role.ADMINISTRATOR,)),
 ]
 # Pages about children: not shown to someone who sees no LA's children (a VAA's staff).
 _CHILDREN_PAGES = frozenset(
@@ -32,9 +33,9 @@ _HOUSEHOLD_PAGES = frozenset({"adopters:pipeline"})
 # Pages of an RAA's own records (its panels): only for someone holding one of the item's roles at an RAA, so
 # neither an LA's manager nor a VAA's manager who is also an RAA's family finder is shown a link that answers 403.
 _RAA_ROLE_PAGES = frozenset({"panels:members"})
-# Pages of an LA's records that only some roles work with (adoption support): for someone holding one of the
-# item's roles at an LA or its RAA.
-_LA_ROLE_PAGES = frozenset({"support:duty"})
+# Pages of an LA's records that only some roles work with (adoption support, the LA's API clients): for someone
+# holding one of the item's roles at an LA or its RAA.
+_LA_ROLE_PAGES = frozenset({"support:duty", "api-clients"})
 
 
 def service(request: HttpRequest) -> dict[str, Any]:

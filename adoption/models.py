@@ -7,6 +7,7 @@ import uuid
 import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -245,6 +246,19 @@ class JobInput(models.Model):
         return self.name
 
 
+class ApiScope(models.TextChoices):
+    """What an API client may do; each API operation needs one (``adoption.api_scopes``)."""
+
+    READ_CHILDREN = "children:read", "Read children"
+    WRITE_CHILDREN = "children:write", "Write children"
+    IMPORT_903 = "ssda903:import", "Import SSDA903"
+    READ_REPORTS = "reports:read", "Read reports"
+
+
+def all_api_scopes() -> list[str]:
+    return [scope.value for scope in ApiScope]
+
+
 @pghistory.track(exclude=["last_used_at"])
 class ApiClient(models.Model):
     """A local authority's system that calls the API. Its token is stored only as a hash."""
@@ -259,6 +273,11 @@ class ApiClient(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    scopes = ArrayField(
+        models.CharField(max_length=20, choices=ApiScope.choices),
+        default=all_api_scopes,
+        help_text="What the client may do.",
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -272,3 +291,27 @@ class ApiClient(models.Model):
     is_authenticated = True
     is_anonymous = False
     is_active = True
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API client's POST with an ``Idempotency-Key``: a retry with the same key gets it again
+    and creates nothing (``adoption.api_conventions``)."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the request body: the same key with another body is refused."
+    )
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_one_per_client_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "adoption.tasks.fail_stalled_jobs",
         "schedule": timedelta(minutes=15),
     },
+    "purge-idempotency-keys": {
+        "task": "adoption.tasks.purge_idempotency_keys",
+        "schedule": timedelta(hours=1),
+    },
     # Every LA's and RAA's quarterly return and scorecard, once REPORTS_DAYS_AFTER_QUARTER_END have passed.
     "schedule-quarter-reports": {
         "task": "reporting.tasks.schedule_quarter_reports",
@@ -261,12 +265,17 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", 3)  # a report whose work raises 
 JOB_RETRY_SECONDS = env.int("JOB_RETRY_SECONDS", 60)  # before the second try; doubled before each one after
 
 # --- API ------------------------------------------------------------------------------------------
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", "600/minute")  # per API client (adoption.api_conventions)
+# In production the API's rate counts are kept in Redis, so that every web process counts the same calls; elsewhere
+# each process's memory is enough (and tests never share counts between runs).
+if PRODUCTION and REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "adoption.api_auth.ApiClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "adoption.api_scopes.HasScope"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "adoption.api.Pagination",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from adoption import views
+from adoption import views, views_api_clients
 from reporting.views import home
 
 handler400 = "adoption.views.error_400"
@@ -37,6 +37,11 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("ssda903/", include("children.ssda903.urls")),
     path("reports/", include("reporting.urls")),
+    path("api-clients/", views_api_clients.api_client_list_page, name="api-clients"),
+    path("api-clients/new/", views_api_clients.api_client_create_page, name="api-client-create"),
+    path("api-clients/<int:client_id>/", views_api_clients.api_client_detail_page, name="api-client-detail"),
+    path("api-clients/<int:client_id>/rotate/", views_api_clients.api_client_rotate_page, name="api-client-rotate"),
+    path("api-clients/<int:client_id>/revoke/", views_api_clients.api_client_revoke_page, name="api-client-revoke"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from adoption.api import ERROR, Pagination, paginated
+from adoption.api_conventions import ApiView
 from children import selectors
 from children.filters import ChildFilter
 from children.journey import Stage, days_waiting, stage_of
@@ -68,7 +68,7 @@ def _with_journey(child):
     return child
 
 
-class ChildListApi(APIView):
+class ChildListApi(ApiView):
     @extend_schema(
         operation_id="children_list",
         summary="List the LA's children",
@@ -90,7 +90,9 @@ class ChildListApi(APIView):
         return paginator.get_paginated_response(ChildOutput(page, many=True).data)
 
 
-class ChildDetailApi(APIView):
+class ChildDetailApi(ApiView):
+    etag = True
+
     @extend_schema(
         operation_id="children_retrieve",
         summary="Read one child",

@@ -30,10 +30,10 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from adoption import audit, tenancy
 from adoption.api import ERROR, Pagination, paginated
+from adoption.api_conventions import ApiView
 from adoption.models import AuditEvent
 from children.models import AdoptivePlacement, Child, Link, SiblingGroupMember
 from panels import selectors
@@ -302,7 +302,7 @@ LIST_PARAMETERS = [
 ]
 
 
-class PanelItemListApi(APIView):
+class PanelItemListApi(ApiView):
     @extend_schema(
         operation_id="panel_items_list",
         summary="List the panel items about the LA's children",
@@ -335,7 +335,9 @@ class PanelItemListApi(APIView):
         return paginator.get_paginated_response(PanelItemOutput(page, many=True, context={"actor": request.user}).data)
 
 
-class PanelItemDetailApi(APIView):
+class PanelItemDetailApi(ApiView):
+    etag = True
+
     @extend_schema(
         operation_id="panel_items_retrieve",
         summary="Read one panel item about the LA's children",

@@ -34,10 +34,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from adoption import api
 from adoption.api import ERROR, Pagination, paginated
+from adoption.api_conventions import ApiView
 from adoption.models import Organisation
 from support import access, asf_rules
 from support.models import AsfApplication, TherapyType
@@ -69,7 +69,7 @@ def _exception_handler(exc: Exception, context: dict[str, Any]) -> Response | No
     return response
 
 
-class AsfApi(APIView):
+class AsfApi(ApiView):
     def get_exception_handler(self):
         return _exception_handler
 
@@ -384,6 +384,8 @@ def _la_id(actor: Any, ons_code: Any) -> int:
 
 
 class AsfApplicationDetailApi(AsfApi):
+    etag = True
+
     @extend_schema(
         operation_id="asf_applications_retrieve",
         summary="Read one ASF application",
@@ -397,6 +399,16 @@ class AsfApplicationDetailApi(AsfApi):
 
 
 class AsfApplicationSubmitApi(AsfApi):
+    """Made only to the version an ``If-Match`` names, if one is sent."""
+
+    conditional = (AsfApplication, "application_id")
+
+    def current_representation(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        found = selectors.asf_application_get(
+            actor=request.user, application_id=kwargs["application_id"], record_read=False
+        )
+        return _detail(found)
+
     @extend_schema(
         operation_id="asf_applications_submit",
         summary="Submit a draft to the fund",

@@ -6,7 +6,10 @@ are: ``social_worker_a`` works for LA A only, ``family_finder`` for the RAA (so 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.db import connection
 
 from adoption.celery import app as celery_app
 from adoption.models import Role
@@ -124,3 +127,15 @@ def panel_member_user(raa):
 def panel_adviser_other(la_other):
     """The panel adviser of another RAA (``la_other``'s)."""
     return factories.staff(la_other.raa, Role.PANEL_ADVISER, username="pa.other")
+
+
+@pytest.fixture(scope="module")
+def migration_data_reloaded_after_module(django_db_blocker) -> Iterator[None]:
+    """For a module with transactional tests: put back, once it is done, the rows the migrations loaded (reference
+    LAs, scorecard thresholds, content types), which those tests' flush removed, so the tests after it find them.
+    Its transactional tests use ``serialized_rollback`` to have them while they run."""
+    yield
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)

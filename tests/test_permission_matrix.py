@@ -92,6 +92,12 @@ EXEMPT_PREFIXES: dict[str, str] = {
         "children's or households' data is registered in it, because the admin does not apply tenancy."
     ),
     "api/v1/households/": HOUSEHOLDS_API_WALKED_ELSEWHERE,
+    "api-clients/": (
+        "API clients are managed by an LA's administrators only: LA A's social worker is refused every page (403, "
+        "tests/api/test_clients_and_scopes.py::test_other_roles_are_refused), and "
+        "test_every_page_hides_another_las_clients walks every api-clients/ route as LA A's administrator against "
+        "LA B's client (404 to GET and POST, nothing changed), with LA A's own as the control."
+    ),
     "households/": (
         "Household pages belong to an approving agency (an RAA or a VAA), never to an LA: LA A's social worker "
         "is refused every one of them (403), and test_every_household_page_hides_another_agencys_households "

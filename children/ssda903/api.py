@@ -13,9 +13,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from adoption import tenancy
+from adoption.api_conventions import ApiView
 from adoption.models import Job, Organisation
 from children.api import ERROR
 from children.ssda903 import importer, reader
@@ -135,7 +135,7 @@ def _la_for(actor: Any, code: str) -> Organisation:
     return la
 
 
-class ImportCreateApi(APIView):
+class ImportCreateApi(ApiView):
     @extend_schema(
         operation_id="ssda903_imports_create",
         summary="Import an SSDA903 return",
@@ -163,7 +163,9 @@ class ImportCreateApi(APIView):
         return Response(ImportOutput(_payload(job, request)).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ImportDetailApi(APIView):
+class ImportDetailApi(ApiView):
+    etag = True
+
     @extend_schema(
         operation_id="ssda903_imports_retrieve",
         summary="Follow an SSDA903 import",

@@ -65,14 +65,20 @@ def test_the_event_holds_no_values_from_the_record(signed_in_a, child_a):
         assert value not in stored
 
 
-def test_an_api_read_of_a_child_writes_exactly_one_event(client, api_client_a, child_a, la_a):
+def test_an_api_read_of_a_child_writes_the_call_and_exactly_one_read_event(client, api_client_a, child_a, la_a):
     api_client, token = api_client_a
     before = _last_id()
     response = client.get(f"/api/v1/children/{child_a.pk}/", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json()["id"] == child_a.pk
 
-    [event] = _events_since(before)
+    # The call itself (adoption.api_scopes), and the one read of the child's record.
+    call, event = _events_since(before).order_by("id")
+    assert (call.object_type, call.object_id, call.api_client) == (
+        "api_call",
+        f"GET /api/v1/children/{child_a.pk}/",
+        api_client,
+    )
     assert event.action == AuditEvent.Action.READ
     assert event.object_type == "children.child"
     assert event.object_id == str(child_a.pk)
@@ -105,7 +111,9 @@ def test_the_api_list_writes_no_event_per_child(client, api_client_a, la_a):
     before = _last_id()
     response = client.get("/api/v1/children/", headers={"Authorization": f"Bearer {token}"})
     assert response.json()["count"] == 3
-    assert not _events_since(before).exists()
+    # Only the call itself is recorded (adoption.api_scopes), not a read of each child listed.
+    [call] = _events_since(before)
+    assert (call.object_type, call.object_id) == ("api_call", "GET /api/v1/children/")
 
 
 # --- append-only --------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ import pytest
 # from a thread with a running loop unless told it is safe (it is: the loop never runs our ORM code).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from django.db import connection, connections
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,13 +52,8 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _reload_migration_data_after_module(django_db_blocker) -> Iterator[None]:
-    """Put back the rows the migrations loaded, which the last test's flush removed."""
-    yield
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with django_db_blocker.unblock():
-            connection.creation.deserialize_db_from_string(contents)
+def _reload_migration_data_after_module(migration_data_reloaded_after_module) -> None:
+    """Put back the rows the migrations loaded, which the last test's flush removed (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -69,12 +69,8 @@ def expected_a1_days() -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _reload_migration_data_after_module(django_db_blocker) -> Iterator[None]:
-    yield
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with django_db_blocker.unblock():
-            connection.creation.deserialize_db_from_string(contents)
+def _reload_migration_data_after_module(migration_data_reloaded_after_module) -> None:
+    """Put back the rows the migrations loaded, which the last test's flush removed (tests/conftest.py)."""
 
 
 @pytest.fixture
