@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 # The one error shape, as the OpenAPI schema describes it (every app's operations name this component).
@@ -56,4 +59,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(detail)
         extra = {}
     response.data = {"message": message, "extra": extra}
+    return response
+
+
+def service_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """For views that write through the services: a service's refusal answers with its own words as the message
+    (each reason also on its field), and a role check keeps its words, in the one error shape."""
+    message = ""
+    if isinstance(exc, DjangoValidationError):
+        fields: dict[str, Any] = (
+            dict(exc.message_dict) if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        )
+        if NON_FIELD_ERRORS in fields:
+            fields[api_settings.NON_FIELD_ERRORS_KEY] = fields.pop(NON_FIELD_ERRORS)
+        message = "; ".join(str(m) for messages in fields.values() for m in messages)
+        exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        exc = exceptions.PermissionDenied(str(exc))
+    response = exception_handler(exc, context)
+    if response is not None and message:
+        response.data["message"] = message
     return response

@@ -52,6 +52,26 @@ SCOPES: Final[tuple[Rule, ...]] = (
         "The LA's children and everything under a child's record.",
     ),
     Rule(
+        "sibling-groups/",
+        ApiScope.READ_CHILDREN,
+        ApiScope.WRITE_CHILDREN,
+        "Sibling groups are groups of the LA's children, part of their records: the children's scopes.",
+    ),
+    Rule(
+        "matches/",
+        ApiScope.READ_CHILDREN,
+        ApiScope.WRITE_CHILDREN,
+        "A match is the LA's children's side of a family's match (read only today), part of the children's "
+        "journeys: the children's scopes.",
+    ),
+    Rule(
+        "placements/",
+        ApiScope.READ_CHILDREN,
+        ApiScope.WRITE_CHILDREN,
+        "An adoptive placement is one child's side of a match (read only today), part of the child's journey: the "
+        "children's scopes.",
+    ),
+    Rule(
         "ssda903/",
         ApiScope.IMPORT_903,
         ApiScope.IMPORT_903,
@@ -89,6 +109,13 @@ SCOPES: Final[tuple[Rule, ...]] = (
         ApiScope.READ_REPORTS,
         ApiScope.READ_REPORTS,
         "Adoption scorecards: asking for one to be made is reading a report too.",
+    ),
+    Rule(
+        "codes/",
+        None,
+        None,
+        "The SSDA903 reference code lists are the same for every LA and hold no records, so any authenticated "
+        "client may read them, whatever its scopes (a token is still needed: the API answers no one without one).",
     ),
 )
 

@@ -3,6 +3,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from adoption import views, views_api_clients
+from children import api_records_urls
+from reporting import api_urls as reporting_api_urls
 from reporting.views import home
 
 handler400 = "adoption.views.error_400"
@@ -16,6 +18,12 @@ api_v1: list[URLPattern | URLResolver] = [
     path("households/", include("adopters.api")),
     path("panel-items/", include("panels.api")),
     path("asf-applications/", include("support.api")),
+    path("sibling-groups/", include(api_records_urls.sibling_groups)),
+    path("matches/", include(api_records_urls.matches)),
+    path("placements/", include(api_records_urls.placements)),
+    path("returns/", include(reporting_api_urls.returns)),
+    path("scorecards/", include(reporting_api_urls.scorecards)),
+    path("codes/", include("adoption.api_codes")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]
 

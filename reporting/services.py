@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from adoption import jobs, tenancy
-from adoption.models import Job, Organisation, Role
+from adoption import audit, jobs, tenancy
+from adoption.models import ApiClient, ApiScope, AuditEvent, Job, Organisation, Role
 from adoption.periods import FinancialQuarter
 from reporting.measures import a1
 from reporting.pdf import render_pdf
@@ -177,3 +178,41 @@ def scorecard_pdf_request(*, actor: Any, area: str, period_end: date) -> Job:
         },
         task=build_scorecard_pdf,
     )
+
+
+def scorecard_pdf_request_for_client(*, client: ApiClient, period_end: date) -> Job:
+    """Queue the scorecard PDF of an API client's own LA (the API's variant of ``scorecard_pdf_request``).
+
+    The same checks, for a client: its LA must be one it sees (404 otherwise), it must hold the reports scope
+    (403), and the period must have ended by today. The scorecard is of the LA alone, without the RAA's families
+    (an LA's client does not see them), so ``agency_ids`` is empty. ``Job.requested_by`` is a member of staff: the
+    client is named in the job's params and in the audit trail instead.
+    """
+    from reporting.tasks import build_scorecard_pdf
+
+    la = tenancy.visible_las(client).filter(pk=client.organisation_id).first()
+    if la is None:
+        raise Http404("No such local authority.")
+    if ApiScope.READ_REPORTS.value not in (client.scopes or []):
+        raise PermissionDenied("This API client does not have the reports:read scope.")
+    if period_end > date.today():
+        raise ValidationError({"period_end": "The end of the period must be today or in the past"})
+    job = Job(
+        kind=Job.Kind.SCORECARD,
+        organisation=la,
+        params={
+            "area": f"la-{la.pk}",
+            "label": la.name,
+            "la_ids": [la.pk],
+            "agency_ids": [],
+            "period_end": period_end.isoformat(),
+            "api_client_id": client.pk,
+        },
+    )
+    with transaction.atomic():
+        job.full_clean()
+        job.save()
+        audit.record(actor=client, action=AuditEvent.Action.JOB_REQUESTED, obj=job, organisation_id=la.pk)
+        job_id = str(job.pk)
+        transaction.on_commit(lambda: build_scorecard_pdf.delay(job_id))
+    return job

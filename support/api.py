@@ -22,18 +22,15 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from adoption import api
 from adoption.api import ERROR, Pagination, paginated
@@ -50,28 +47,9 @@ S = AsfApplication.Status
 # --- errors --------------------------------------------------------------------------------------------------
 
 
-def _exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """The project's handler, with a refusal's reasons as the message and a role check's own words kept."""
-    message = ""
-    if isinstance(exc, DjangoValidationError):
-        fields: dict[str, Any] = (
-            dict(exc.message_dict) if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-        )
-        if NON_FIELD_ERRORS in fields:
-            fields[api_settings.NON_FIELD_ERRORS_KEY] = fields.pop(NON_FIELD_ERRORS)
-        message = "; ".join(str(m) for messages in fields.values() for m in messages)
-        exc = exceptions.ValidationError(fields)
-    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
-        exc = exceptions.PermissionDenied(str(exc))
-    response = api.exception_handler(exc, context)
-    if response is not None and message:
-        response.data["message"] = message
-    return response
-
-
 class AsfApi(ApiView):
     def get_exception_handler(self):
-        return _exception_handler
+        return api.service_exception_handler
 
 
 ERROR_WORDS = {

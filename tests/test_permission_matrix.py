@@ -64,6 +64,9 @@ ROUTE_PARAMETERS: dict[str, dict[str, tuple[str, str]]] = {
     "ssda903/imports/": {"job_id": ("import_job_a", "import_job_b")},
     "api/v1/ssda903/imports/": {"job_id": ("import_job_a", "import_job_b")},
     "/api/v1/ssda903/imports/": {"job_id": ("import_job_a", "import_job_b")},
+    # An adoptive placement (a child's side of a match), not an early permanence placement.
+    "api/v1/placements/": {"placement_id": ("adoptive_placement_a", "adoptive_placement_b")},
+    "/api/v1/placements/": {"placement_id": ("adoptive_placement_a", "adoptive_placement_b")},
 }
 
 
@@ -85,6 +88,16 @@ HOUSEHOLDS_API_WALKED_ELSEWHERE = (
     "(an empty list, 404 for every household)."
 )
 
+# Why the LA's reports and the code lists over the API are walked elsewhere.
+REPORTS_API_WALKED_ELSEWHERE = (
+    "An LA's reports and the code lists are not children's records: a social worker is refused the reports (403) "
+    "and an LA's client's lists hold returns and scorecard jobs, not children. tests/api/test_reports_api.py walks "
+    "every returns, scorecards and codes operation from the schema as LA A's API client (LA A's own record the "
+    "control; LA B's and the RAA's returns, and LA B's, the RAA's and a families-counting scorecard, 404 in the one "
+    "error shape; a scorecard asked for about LA B 404 and no job). The code lists are reference data, the same for "
+    "every LA."
+)
+
 # Route prefixes that the walk does not visit as a social worker, and why.
 EXEMPT_PREFIXES: dict[str, str] = {
     "admin/": (
@@ -92,6 +105,9 @@ EXEMPT_PREFIXES: dict[str, str] = {
         "children's or households' data is registered in it, because the admin does not apply tenancy."
     ),
     "api/v1/households/": HOUSEHOLDS_API_WALKED_ELSEWHERE,
+    "api/v1/returns/": REPORTS_API_WALKED_ELSEWHERE,
+    "api/v1/scorecards/": REPORTS_API_WALKED_ELSEWHERE,
+    "api/v1/codes/": REPORTS_API_WALKED_ELSEWHERE,
     "api-clients/": (
         "API clients are managed by an LA's administrators only: LA A's social worker is refused every page (403, "
         "tests/api/test_clients_and_scopes.py::test_other_roles_are_refused), and "
@@ -324,6 +340,16 @@ def match_b(child_b_waiting, household_raa):
     return _match(child_b_waiting, household_raa)
 
 
+@pytest.fixture
+def adoptive_placement_a(match_a):
+    return match_a.placements.get()
+
+
+@pytest.fixture
+def adoptive_placement_b(match_b):
+    return match_b.placements.get()
+
+
 def _disruption(child, household):
     """``child``'s placement with ``household`` that ended before an adoption order, and its disruption."""
     placement = AdoptivePlacement.objects.create(
@@ -497,6 +523,9 @@ OPERATIONS = _operations()
 # walk's control is a record of LA A's own; where an LA's client can have none, another walk covers them.
 EXEMPT_OPERATIONS: dict[str, str] = {
     "/api/v1/households/": HOUSEHOLDS_API_WALKED_ELSEWHERE,
+    "/api/v1/returns/": REPORTS_API_WALKED_ELSEWHERE,
+    "/api/v1/scorecards/": REPORTS_API_WALKED_ELSEWHERE,
+    "/api/v1/codes/": REPORTS_API_WALKED_ELSEWHERE,
 }
 
 
@@ -525,6 +554,7 @@ WRITES_ABOUT_AN_LA = {
         "files": [SimpleUploadedFile("header.csv", b"CHILD,SEX,DOB\n", content_type="text/csv")],
     },
     ("/api/v1/asf-applications/", "post"): lambda la: {"la": la.ons_code, "child_id": "1", "therapy": "theraplay"},
+    ("/api/v1/children/", "post"): lambda la: {"responsible_la": la.ons_code, "first_name": "Walk", "last_name": "Er"},
 }
 
 
@@ -532,6 +562,9 @@ WRITES_ABOUT_AN_LA = {
 LISTS_OF_OTHER_RECORDS = {
     "/api/v1/panel-items/": (("panel_business_a", "panel_business_b"), lambda row: {c["id"] for c in row["children"]}),
     "/api/v1/asf-applications/": (("asf_application_a", "asf_application_b"), lambda row: {row["child_id"]}),
+    "/api/v1/sibling-groups/": (("sibling_group_a", "sibling_group_b"), lambda row: {c["id"] for c in row["children"]}),
+    "/api/v1/matches/": (("match_a", "match_b"), lambda row: {c["id"] for c in row["children"]}),
+    "/api/v1/placements/": (("match_a", "match_b"), lambda row: {row["child"]["id"]}),
 }
 
 
