@@ -18,10 +18,11 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from children import api_selectors, services
+from children import services
 from children.api import ChildrenApiView, errors, refused_example
-from children.api_selectors import JourneyEvent
 from children.models import AdoptionDecision, EarlyPermanencePlacement, PermanenceOutcome, PlacementOrder
+from children.selectors import api as api_selectors
+from children.selectors.api import JourneyEvent
 
 EVENT_TYPES = api_selectors.EVENT_ORDER
 

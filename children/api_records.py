@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption.api import Pagination, paginated
-from children import api_selectors
 from children.api import ChildrenApiView, errors
 from children.models import AdoptivePlacement, Match, SiblingGroup
+from children.selectors import api as api_selectors
 from children.selectors.matches import match_get, match_list
 
 PAGE_PARAMETERS = [
