@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from adoption import views, views_api_clients
+from adoption import views, views_api_clients, views_api_docs
 from children import api_records_urls
 from reporting import api_urls as reporting_api_urls
 from reporting.views import home
@@ -50,6 +50,7 @@ urlpatterns = [
     path("api-clients/<int:client_id>/", views_api_clients.api_client_detail_page, name="api-client-detail"),
     path("api-clients/<int:client_id>/rotate/", views_api_clients.api_client_rotate_page, name="api-client-rotate"),
     path("api-clients/<int:client_id>/revoke/", views_api_clients.api_client_revoke_page, name="api-client-revoke"),
+    path("api/docs/", views_api_docs.api_docs_page, name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
