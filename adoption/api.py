@@ -22,6 +22,13 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        """A page past the end (or not a number) is a bad request, on the ``page`` field, not a missing record."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError({self.page_query_param: [str(exc.detail)]}) from exc
+
 
 def paginated(name: str, results: serializers.Serializer) -> Any:
     """The schema of one page of a list as ``Pagination`` returns it, with ``results`` as its rows."""

@@ -143,17 +143,33 @@ def job_download(request: HttpRequest, job_id) -> FileResponse:
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
 
 
+API_PATH = "/api/"
+_API_ERRORS = {
+    400: "The request could not be understood.",
+    403: "You do not have permission to do this.",
+    404: "Not found.",
+    500: "Something went wrong on our side. Try again later; if it keeps happening, tell the service's administrator.",
+}
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    """An error page, or for the API's addresses its one error shape (an API client reads JSON, never a page)."""
+    if request.path.startswith(API_PATH):
+        return JsonResponse({"message": _API_ERRORS[status], "extra": {}}, status=status)
+    return render(request, f"errors/{status}.html", status=status)
+
+
 def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _error(request, 404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return _error(request, 500)
 
 
 def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _error(request, 403)
 
 
 def error_400(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _error(request, 400)

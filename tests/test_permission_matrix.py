@@ -9,6 +9,7 @@ exists, and the walk fails until its parameters are known here or it is exempted
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -606,11 +607,13 @@ def test_every_api_operation_hides_another_las_records(
     if (operation.path, operation.method) in WRITES_ABOUT_AN_LA:
         la_b = child_b_waiting.responsible_la
         data = WRITES_ABOUT_AN_LA[(operation.path, operation.method)](la_b)
+        # The 903 upload takes files (multipart); every other body is JSON.
+        multipart = any(isinstance(value, list) for value in data.values())
         response = client.generic(
             operation.method.upper(),
             operation.path,
-            encode_multipart(BOUNDARY, data),
-            content_type=MULTIPART_CONTENT,
+            encode_multipart(BOUNDARY, data) if multipart else json.dumps(data),
+            content_type=MULTIPART_CONTENT if multipart else "application/json",
             headers={"Authorization": f"Bearer {token}"},
         )
         assert response.status_code == 404, f"{operation.method} {operation.path} about LA B: {response.status_code}"

@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -136,6 +137,8 @@ def _la_for(actor: Any, code: str) -> Organisation:
 
 
 class ImportCreateApi(ApiView):
+    parser_classes = [MultiPartParser]
+
     @extend_schema(
         operation_id="ssda903_imports_create",
         summary="Import an SSDA903 return",

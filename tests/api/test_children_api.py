@@ -125,8 +125,9 @@ def test_the_list_is_paginated(client, api_client_a, la_a):
     assert len(ids) == 3
 
 
-def test_a_page_past_the_end_is_404_with_the_error_shape(client, api_client_a, child_a):
-    _assert_error_shape(client.get(LIST, {"page": 9}, **_auth(api_client_a[1])), 404)
+def test_a_page_past_the_end_is_400_on_the_page_with_the_error_shape(client, api_client_a, child_a):
+    body = _assert_error_shape(client.get(LIST, {"page": 9}, **_auth(api_client_a[1])), 400)
+    assert body["extra"]["fields"] == {"page": ["Invalid page."]}
 
 
 def test_la_bs_child_is_404_with_the_error_shape(client, api_client_a, child_b):

@@ -104,7 +104,7 @@ def test_the_same_key_with_another_body_is_refused_and_makes_nothing(client, fro
     assert AsfApplication.objects.count() == 1
     # The same key on another operation is refused too.
     draft = AsfApplication.objects.get()
-    assert_error_shape(client.post(f"{ASF}{draft.pk}/submit/", **key), 422)
+    assert_error_shape(client.post(f"{ASF}{draft.pk}/submit/", content_type="application/json", **key), 422)
     assert AsfApplication.objects.get().status == S.DRAFT
 
 
@@ -129,12 +129,12 @@ def test_a_retried_submit_gives_the_first_answer_and_submits_once(
     _, token = api_client_a
     draft = application(amelia, support_a, status=S.DRAFT, cost="900", starts=date(2025, 7, 7))
     key = _auth(token, **{"Idempotency-Key": "submit-1"})
-    first = client.post(f"{ASF}{draft.pk}/submit/", **key)
+    first = client.post(f"{ASF}{draft.pk}/submit/", content_type="application/json", **key)
     assert first.status_code == 200 and first.json()["status"] == "submitted"
     updates = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, object_id=str(draft.pk)).count()
     assert updates == 1
 
-    again = client.post(f"{ASF}{draft.pk}/submit/", **key)
+    again = client.post(f"{ASF}{draft.pk}/submit/", content_type="application/json", **key)
     # Without the key a second submit is refused (it is no longer a draft); with it, the first answer again.
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
