@@ -20,7 +20,6 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    Func,
     IntegerField,
     Max,
     Min,
@@ -36,20 +35,13 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from adoption import audit, tenancy
+from adoption.db import DaysBetween
 from adoption.models import AuditEvent, Membership, Organisation, Role, User
 from children.models import Child
 from support import access
 from support.models import AsfApplication, AssessmentOfNeed, SupportPlan, SupportRequest
 
 Status = SupportRequest.Status
-
-
-class DaysBetween(Func):
-    """``later - earlier`` for two dates, in whole days (PostgreSQL's date subtraction gives an integer)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
 
 
 def _day(day: date) -> Value:
