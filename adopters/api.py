@@ -249,6 +249,120 @@ class PauseOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
+_APPLICANTS = [
+    {
+        "id": 12,
+        "first_name": "Sam",
+        "last_name": "Okafor",
+        "date_of_birth": "1986-07-02",
+        "sex": "M",
+        "ethnicity": "BAFR",
+        "disability": "no",
+    },
+    {
+        "id": 13,
+        "first_name": "Jo",
+        "last_name": "Okafor",
+        "date_of_birth": "1988-11-23",
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "disability": "no",
+    },
+]
+_HOUSEHOLD = {
+    "id": 214,
+    "reference": "HH-0214",
+    "name": "Sam and Jo Okafor",
+    "approving_agency": "Adoption North West",
+    "route": "standard",
+    "status": "awaiting_decision",
+    "status_label": "Panel recommended, awaiting decision",
+    "assessing_worker": "Priya Shah",
+    "enquired_on": "2024-06-03",
+    "applicants": _APPLICANTS,
+}
+HOUSEHOLD_ROW_EXAMPLE = {**_HOUSEHOLD, "status": "stage_2", "status_label": "Stage 2", "stage_due_on": "2025-03-05"}
+HOUSEHOLD_ROW_EXAMPLE["overdue"] = False
+
+
+def _stage(name: str, started: str, ended: str, due: str, days: int, limit: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "started_on": started,
+        "ended_on": ended,
+        "limit_months": limit,
+        "due_on": due,
+        "calendar_days": days,
+        "paused_days": 0,
+        "working_days": days,
+        "state": "on_time",
+        "state_label": "On time",
+        "days_over": 0,
+    }
+
+
+HOUSEHOLD_EXAMPLE = {
+    **_HOUSEHOLD,
+    "area": "Wigan",
+    "legal_status": "L11",
+    "enquiry_source": "Website",
+    "enquiry_outcome": "Registration of interest",
+    "registered_on": "2024-06-24",
+    "stage1_started_on": "2024-06-24",
+    "stage1_ended_on": "2024-08-19",
+    "training_attended_on": "2024-10-08",
+    "stage2_notified_on": "2024-09-02",
+    "stage2_started_on": "2024-09-05",
+    "stage2_ended_on": "2025-01-17",
+    "stage2_extension_reason": "",
+    "par_status": "completed",
+    "panel_on": "2025-03-04",
+    "panel_recommendation": "suitable",
+    "approval": None,
+    "left_on": None,
+    "leaving_reason": "",
+    "deregistered_on": None,
+    "timeliness": [
+        _stage("Stage 1", "2024-06-24", "2024-08-19", "2024-08-24", 56, 2),
+        _stage("Between the stages", "2024-08-19", "2024-09-05", "2025-02-19", 17, 6),
+        _stage("Stage 2", "2024-09-05", "2025-01-17", "2025-01-05", 134, 4)
+        | {"state": "late", "state_label": "Late", "days_over": 12},
+    ],
+    "checks_outstanding": 0,
+    "checks_overdue": 0,
+    "waiting_since": None,
+    "review_due_on": None,
+    "availability": None,
+    "next_actions": [
+        {
+            "action": "record-decision",
+            "label": "Record the agency decision",
+            "permitted": False,
+            "details": sorted(services.ACTION_DETAILS[Action.RECORD_DECISION]),
+        }
+    ],
+    "updated_at": "2025-03-04T16:40:12Z",
+}
+CHECK_EXAMPLE = {
+    "id": 588,
+    "applicant_id": 12,
+    "applicant": "Sam Okafor",
+    "kind": "dbs",
+    "requested_on": "2025-01-06",
+    "due_on": "2025-02-17",
+    "received_on": None,
+    "outcome": "",
+    "delay_reason": "",
+}
+PAUSE_EXAMPLE = {
+    "id": 41,
+    "stage": 2,
+    "started_on": "2024-11-04",
+    "ended_on": None,
+    "reason": "Bereavement in the family: the couple asked for a month",
+}
+
+
 PAGINATED_HOUSEHOLDS = api.paginated("PaginatedHouseholdList", HouseholdListOutput(many=True))
 
 
@@ -281,7 +395,8 @@ class HouseholdListApi(HouseholdApi):
             OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Results per page (at most 200)."),
         ],
-        responses={200: PAGINATED_HOUSEHOLDS, **_errors(400, 401, 404, e404="A page past the end.")},
+        responses={200: PAGINATED_HOUSEHOLDS, **_errors(400, 401)},
+        examples=[api.page_example("A page with one household", HOUSEHOLD_ROW_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         filters = self.FilterInput(data=request.query_params)
@@ -325,6 +440,7 @@ class HouseholdDetailApi(HouseholdApi):
         summary="Read one household",
         description="Every read is recorded in the audit trail.",
         responses={200: HouseholdDetailOutput, **_errors(401, 404)},
+        examples=[api.answer_example("A household the panel recommended", HOUSEHOLD_EXAMPLE)],
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = selectors.household_get(actor=request.user, household_id=household_id)
@@ -373,7 +489,9 @@ class HouseholdTransitionApi(OneHouseholdApi):
             OpenApiExample(
                 "Record the panel",
                 value={"action": "record-panel", "on": "2025-03-04", "panel_recommendation": "suitable"},
+                request_only=True,
             ),
+            api.answer_example("The household after the panel", HOUSEHOLD_EXAMPLE),
             REFUSED_EXAMPLE,
         ],
     )
@@ -394,6 +512,7 @@ class HouseholdChecksApi(HouseholdApi):
         summary="List the household's checks",
         description="Every check on each applicant, received or not. The read is recorded in the audit trail.",
         responses={200: CheckOutput(many=True), **_errors(401, 404)},
+        examples=[api.answer_example("A DBS check awaited", CHECK_EXAMPLE)],
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = selectors.household_get(actor=request.user, household_id=household_id)
@@ -406,7 +525,12 @@ class HouseholdChecksApi(HouseholdApi):
         request=CheckInput,
         responses={201: CheckOutput, **_errors(400, 401, 403, 404)},
         examples=[
-            OpenApiExample("A DBS check", value={"applicant_id": 12, "kind": "dbs", "requested_on": "2025-01-06"})
+            OpenApiExample(
+                "A DBS check",
+                value={"applicant_id": 12, "kind": "dbs", "requested_on": "2025-01-06"},
+                request_only=True,
+            ),
+            api.answer_example("A DBS check", CHECK_EXAMPLE, 201),
         ],
     )
     def post(self, request: Request, household_id: int) -> Response:
@@ -428,6 +552,14 @@ class PauseStartApi(OneHouseholdApi):
         description="Stage 1 or stage 2, whichever is under way. The pause lasts until it is ended.",
         request=PauseStartInput,
         responses={201: PauseOutput, **_errors(400, 401, 403, 404)},
+        examples=[
+            OpenApiExample(
+                "A family's request",
+                value={"started_on": "2024-11-04", "reason": PAUSE_EXAMPLE["reason"]},
+                request_only=True,
+            ),
+            api.answer_example("The pause", PAUSE_EXAMPLE, 201),
+        ],
     )
     def post(self, request: Request, household_id: int) -> Response:
         _, data = _write_input(request, household_id, self.PauseStartInput)
@@ -444,6 +576,10 @@ class PauseEndApi(OneHouseholdApi):
         summary="End the pause: the assessment resumes",
         request=PauseEndInput,
         responses={200: PauseOutput, **_errors(400, 401, 403, 404)},
+        examples=[
+            OpenApiExample("Resumed", value={"ended_on": "2024-12-02"}, request_only=True),
+            api.answer_example("The pause, ended", {**PAUSE_EXAMPLE, "ended_on": "2024-12-02"}),
+        ],
     )
     def post(self, request: Request, household_id: int) -> Response:
         _, data = _write_input(request, household_id, self.PauseEndInput)

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiExample, inline_serializer
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -41,6 +41,16 @@ def paginated(name: str, results: serializers.Serializer) -> Any:
             "results": results,
         },
     )
+
+
+def answer_example(title: str, value: Any, status: int = 200) -> OpenApiExample:
+    """An example of a successful answer, for the schema and the integrators' page."""
+    return OpenApiExample(title, value=value, response_only=True, status_codes=[str(status)])
+
+
+def page_example(title: str, row: dict[str, Any]) -> OpenApiExample:
+    """An example of one page of a list (see ``paginated``) holding ``row``."""
+    return answer_example(title, {"count": 1, "next": None, "previous": None, "results": [row]})
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -105,15 +105,14 @@ class CodeListsApi(ApiView):
         examples=[
             OpenApiExample(
                 "The lists",
-                value=[
-                    {
-                        "name": "legal-status",
-                        "field": "LS",
-                        "title": "Legal status",
-                        "url": "https://example.org/api/v1/codes/legal-status/",
-                        "count": 16,
-                    }
-                ],
+                # One list: the schema shows it inside the answer's array.
+                value={
+                    "name": "legal-status",
+                    "field": "LS",
+                    "title": "Legal status",
+                    "url": "https://example.org/api/v1/codes/legal-status/",
+                    "count": 16,
+                },
                 response_only=True,
                 status_codes=["200"],
             )

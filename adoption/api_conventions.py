@@ -264,6 +264,13 @@ ETAG_RESPONSE_HEADER = OpenApiParameter(
     response=["200"],
     description="The record's version: send it as `If-Match` with a change so it is made only to this version.",
 )
+ATTACHMENT_HEADER = OpenApiParameter(
+    "Content-Disposition",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=["200"],
+    description='`attachment; filename="..."`: the file\'s name, to save it under.',
+)
 RETRY_AFTER_HEADER = OpenApiParameter(
     "Retry-After",
     OpenApiTypes.INT,

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import api, tenancy
-from adoption.api import ERROR, Pagination, paginated
+from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
 from adoption.api_conventions import ApiView, etag_of
 from adoption.codes import Ethnicity
 from adoption.models import ApiClient, Organisation
@@ -211,11 +211,11 @@ CHILD_EXAMPLE = {
     "expected_date_of_birth": None,
     "sex": "F",
     "ethnicity": "WBRI",
-    "stage": "waiting",
+    "stage": "placement_order",
     "entered_care_on": "2023-01-05",
     "entered_care_before_records": False,
     "decision_on": "2023-06-01",
-    "placement_order_on": None,
+    "placement_order_on": "2023-09-12",
     "matched_on": None,
     "placed_on": None,
     "adoption_order_on": None,
@@ -247,6 +247,7 @@ class ChildListApi(ChildrenApiView):
         summary="List the LA's children",
         parameters=LIST_PARAMETERS,
         responses={200: PAGINATED_CHILDREN, **errors(400, 401, 403)},
+        examples=[page_example("A page with one child", CHILD_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         filters = ChildApiFilter(request.query_params, queryset=selectors.child_list(actor=request.user))
@@ -265,7 +266,7 @@ class ChildListApi(ChildrenApiView):
         request=ChildCreateInput,
         responses={201: ChildOutput, **errors(400, 401, 403, 404)},
         examples=[
-            OpenApiExample("A child", value=CHILD_EXAMPLE, response_only=True, status_codes=["201"]),
+            answer_example("A child", CHILD_EXAMPLE, 201),
             refused_example(
                 "la_child_id", "A child with this LA child ID is already recorded for this local authority"
             ),
@@ -296,6 +297,7 @@ class ChildDetailApi(ChildrenApiView):
         operation_id="children_retrieve",
         summary="Read one child",
         responses={200: ChildOutput, **errors(401, 404)},
+        examples=[answer_example("A child", CHILD_EXAMPLE)],
     )
     def get(self, request: Request, child_id: int) -> Response:
         child = selectors.child_get(actor=request.user, child_id=child_id)
@@ -308,7 +310,7 @@ class ChildDetailApi(ChildrenApiView):
         request=ChildUpdateInput,
         responses={200: ChildOutput, **errors(400, 401, 403, 404)},
         examples=[
-            OpenApiExample("A child", value=CHILD_EXAMPLE, response_only=True, status_codes=["200"]),
+            answer_example("A child", CHILD_EXAMPLE),
             refused_example("date_of_birth", "The date of birth cannot be in the future"),
         ],
     )

@@ -12,12 +12,12 @@ from typing import Any
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption.api import Pagination, paginated
+from adoption.api import Pagination, answer_example, page_example, paginated
 from children.api import ChildrenApiView, errors
 from children.models import AdoptivePlacement, Match, SiblingGroup
 from children.selectors import api as api_selectors
@@ -102,6 +102,7 @@ class SiblingGroupListApi(ChildrenApiView):
             *PAGE_PARAMETERS,
         ],
         responses={200: paginated("PaginatedSiblingGroupList", SiblingGroupOutput(many=True)), **errors(400, 401, 403)},
+        examples=[page_example("A page with one sibling group", GROUP_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         groups = _filtered(SiblingGroupFilter, request, api_selectors.sibling_group_list(actor=request.user))
@@ -115,7 +116,7 @@ class SiblingGroupDetailApi(ChildrenApiView):
         operation_id="sibling_groups_retrieve",
         summary="Read one sibling group",
         responses={200: SiblingGroupOutput, **errors(401, 404)},
-        examples=[OpenApiExample("A sibling group", value=GROUP_EXAMPLE, response_only=True)],
+        examples=[answer_example("A sibling group", GROUP_EXAMPLE)],
     )
     def get(self, request: Request, group_id: int) -> Response:
         group = api_selectors.sibling_group_detail(actor=request.user, group_id=group_id)
@@ -197,6 +198,7 @@ class MatchListApi(ChildrenApiView):
             *PAGE_PARAMETERS,
         ],
         responses={200: paginated("PaginatedMatchList", MatchOutput(many=True)), **errors(400, 401, 403)},
+        examples=[page_example("A page with one match", MATCH_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         matches = _filtered(MatchFilter, request, match_list(actor=request.user)).distinct()
@@ -210,7 +212,7 @@ class MatchDetailApi(ChildrenApiView):
         operation_id="matches_retrieve",
         summary="Read one match",
         responses={200: MatchOutput, **errors(401, 404)},
-        examples=[OpenApiExample("A match", value=MATCH_EXAMPLE, response_only=True)],
+        examples=[answer_example("A match", MATCH_EXAMPLE)],
     )
     def get(self, request: Request, match_id: int) -> Response:
         return Response(MatchOutput(match_get(actor=request.user, match_id=match_id)).data)
@@ -282,6 +284,7 @@ class PlacementListApi(ChildrenApiView):
             *PAGE_PARAMETERS,
         ],
         responses={200: paginated("PaginatedPlacementList", PlacementOutput(many=True)), **errors(400, 401, 403)},
+        examples=[page_example("A page with one placement", PLACEMENT_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         placements = _filtered(PlacementFilter, request, api_selectors.placement_list(actor=request.user))
@@ -295,7 +298,7 @@ class PlacementDetailApi(ChildrenApiView):
         operation_id="placements_retrieve",
         summary="Read one adoptive placement",
         responses={200: PlacementOutput, **errors(401, 404)},
-        examples=[OpenApiExample("A placement", value=PLACEMENT_EXAMPLE, response_only=True)],
+        examples=[answer_example("A placement", PLACEMENT_EXAMPLE)],
     )
     def get(self, request: Request, placement_id: int) -> Response:
         placement = api_selectors.placement_get(actor=request.user, placement_id=placement_id)

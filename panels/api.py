@@ -26,13 +26,13 @@ from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import audit, tenancy
-from adoption.api import ERROR, Pagination, paginated
+from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
 from adoption.api_conventions import ApiView
 from adoption.models import AuditEvent
 from children.models import AdoptivePlacement, Child, Link, SiblingGroupMember
@@ -313,18 +313,10 @@ class PanelItemListApi(ApiView):
         parameters=LIST_PARAMETERS,
         responses={
             200: PAGINATED_ITEMS,
-            400: OpenApiResponse(ERROR, description="A filter is not valid: `extra.fields` says which."),
+            400: OpenApiResponse(ERROR, description="A filter or the page is not valid: `extra.fields` says which."),
             401: OpenApiResponse(ERROR, description="No valid token and not signed in."),
-            404: OpenApiResponse(ERROR, description="A page past the end."),
         },
-        examples=[
-            OpenApiExample(
-                "A page with one match",
-                value={"count": 1, "next": None, "previous": None, "results": [ITEM_EXAMPLE]},
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
+        examples=[page_example("A page with one match", ITEM_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         filters = PanelItemFilter(request.query_params, queryset=panel_item_list(actor=request.user))
@@ -349,7 +341,7 @@ class PanelItemDetailApi(ApiView):
                 ERROR, description="No such item, another LA's, or an approval or review item (about adopters)."
             ),
         },
-        examples=[OpenApiExample("A match", value=ITEM_EXAMPLE, response_only=True, status_codes=["200"])],
+        examples=[answer_example("A match", ITEM_EXAMPLE)],
     )
     def get(self, request: Request, item_id: int) -> Response:
         item = panel_item_get(actor=request.user, item_id=item_id)

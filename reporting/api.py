@@ -29,8 +29,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import audit, tenancy
-from adoption.api import ERROR, Pagination, paginated
-from adoption.api_conventions import ApiView
+from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
+from adoption.api_conventions import ATTACHMENT_HEADER, ApiView
 from adoption.models import ApiClient, AuditEvent, Job, Organisation
 from reporting import returns, services
 from reporting.models import QuarterlyReturn
@@ -238,16 +238,9 @@ class ReturnListApi(ApiView):
         ],
         responses={
             200: paginated("PaginatedQuarterlyReturnList", ReturnOutput(many=True)),
-            **_errors(400, 401, 403, 404, e404="A page past the end."),
+            **_errors(400, 401, 403),
         },
-        examples=[
-            OpenApiExample(
-                "A page with one return",
-                value={"count": 1, "next": None, "previous": None, "results": [RETURN_EXAMPLE]},
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
+        examples=[page_example("A page with one return", RETURN_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         found = _filtered(ReturnFilter, request, return_list(actor=request.user))
@@ -310,7 +303,8 @@ class ReturnFileApi(ApiView):
         parameters=[
             OpenApiParameter(
                 "file", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(RETURN_FILES), description="Which file."
-            )
+            ),
+            ATTACHMENT_HEADER,
         ],
         responses={**FILE_RESPONSES, **_errors(401, 403, 404, e404="No such return or file, or another LA's.")},
     )
@@ -413,16 +407,9 @@ class ScorecardListApi(ApiView):
         ],
         responses={
             200: paginated("PaginatedScorecardList", ScorecardOutput(many=True)),
-            **_errors(400, 401, 403, 404, e404="A page past the end."),
+            **_errors(400, 401, 403),
         },
-        examples=[
-            OpenApiExample(
-                "A page with one scorecard",
-                value={"count": 1, "next": None, "previous": None, "results": [SCORECARD_EXAMPLE]},
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
+        examples=[page_example("A page with one scorecard", SCORECARD_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         found = _filtered(ScorecardFilter, request, scorecard_list(actor=request.user))
@@ -496,7 +483,7 @@ class ScorecardDetailApi(ApiView):
         summary="Read a scorecard PDF's status",
         description="The job's status and progress; `download_url` once the PDF is made.",
         responses={200: ScorecardOutput, **_errors(401, 403, 404)},
-        examples=[OpenApiExample("Made", value=SCORECARD_EXAMPLE, response_only=True, status_codes=["200"])],
+        examples=[answer_example("Made", SCORECARD_EXAMPLE)],
     )
     def get(self, request: Request, job_id: Any) -> Response:
         return Response(ScorecardOutput(_scorecard_row(scorecard_get(actor=request.user, job_id=job_id), request)).data)
@@ -507,6 +494,7 @@ class ScorecardPdfApi(ApiView):
         operation_id="scorecards_pdf",
         summary="Download a scorecard PDF",
         description="The PDF once the job has made it (404 until then). Every download is recorded in the audit trail.",
+        parameters=[ATTACHMENT_HEADER],
         responses={
             (200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF, as an attachment."),
             **_errors(401, 403, 404, e404="No such scorecard, another LA's, or not made yet."),

@@ -33,7 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import api
-from adoption.api import ERROR, Pagination, paginated
+from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
 from adoption.api_conventions import ApiView
 from adoption.models import Organisation
 from support import access, asf_rules
@@ -233,6 +233,23 @@ APPLICATION_EXAMPLE = {
     "updated_at": "2025-04-28T10:12:03Z",
 }
 
+DETAIL_EXAMPLE = {
+    **APPLICATION_EXAMPLE,
+    "eligibility": {"eligible": True, "basis": "adopted", "reasons": []},
+    "limit": {
+        "effective_from": "2025-04-01",
+        "fair_access_limit": "3000.00",
+        "specialist_assessment_limit": None,
+        "match_funding": False,
+        "work_within_year": True,
+    },
+    "left_before": {"therapy": "3000.00", "assessment": None, "total": "3000.00"},
+    "left_after": {"therapy": "1500.00", "assessment": None, "total": "1500.00"},
+    "must_end_on": "2025-12-16",
+    "refusals": {},
+}
+DRAFT_EXAMPLE = {**DETAIL_EXAMPLE, "status": "draft", "basis": "", "submitted_on": None}
+
 _OVER = (
     "£1,000 is left for Amelia in 2025-26 and this application asks the fund for £1,500: the limit is £3,000 a "
     "year, specialist assessments included (from April 2025)"
@@ -281,18 +298,9 @@ class AsfApplicationListApi(AsfApi):
         parameters=LIST_PARAMETERS,
         responses={
             200: paginated("PaginatedAsfApplicationList", AsfApplicationOutput(many=True)),
-            **_errors(
-                400, 401, 404, e400="A filter is not valid: `extra.fields` says which.", e404="A page past the end."
-            ),
+            **_errors(400, 401, e400="A filter or the page is not valid: `extra.fields` says which."),
         },
-        examples=[
-            OpenApiExample(
-                "A page with one application",
-                value={"count": 1, "next": None, "previous": None, "results": [APPLICATION_EXAMPLE]},
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
+        examples=[page_example("A page with one application", APPLICATION_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         found = selectors.asf_application_list(actor=request.user)
@@ -330,6 +338,7 @@ class AsfApplicationListApi(AsfApi):
                 },
                 request_only=True,
             ),
+            answer_example("The draft", DRAFT_EXAMPLE, 201),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -370,6 +379,7 @@ class AsfApplicationDetailApi(AsfApi):
         description="With the child's eligibility, the year's rule and what is left for the child. Every read is "
         "recorded in the audit trail.",
         responses={200: AsfApplicationDetailOutput, **_errors(401, 404)},
+        examples=[answer_example("A submitted application", DETAIL_EXAMPLE)],
     )
     def get(self, request: Request, application_id: int) -> Response:
         application = selectors.asf_application_get(actor=request.user, application_id=application_id)
@@ -398,7 +408,7 @@ class AsfApplicationSubmitApi(AsfApi):
         ),
         request=None,
         responses={200: AsfApplicationDetailOutput, **_errors(400, 401, 403, 404)},
-        examples=[OVER_LIMIT_EXAMPLE],
+        examples=[answer_example("Submitted", DETAIL_EXAMPLE), OVER_LIMIT_EXAMPLE],
     )
     def post(self, request: Request, application_id: int) -> Response:
         services.asf_application_submit(actor=request.user, application_id=application_id)

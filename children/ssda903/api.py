@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import tenancy
+from adoption.api import answer_example
 from adoption.api_conventions import ApiView
 from adoption.models import Job, Organisation
 from children.api import ERROR
@@ -96,6 +97,65 @@ class ImportOutput(serializers.Serializer):
     changes = ChangeOutput(many=True, help_text="What would change (preview) or what changed (import, apply).")
 
 
+_STATUS_URL = "https://raa.example.org/api/v1/ssda903/imports/5b0e8f52-8a8e-4c1e-9a57-0d2f6b1f3c11/"
+QUEUED_EXAMPLE = {
+    "id": "5b0e8f52-8a8e-4c1e-9a57-0d2f6b1f3c11",
+    "status_url": _STATUS_URL,
+    "status": "queued",
+    "phase": importer.PHASE_IMPORT,
+    "progress": 0,
+    "la": "E08000026",
+    "created_at": "2025-05-12T09:30:00Z",
+    "finished_at": None,
+    "error": "",
+    "applied": False,
+    "collection_year": "",
+    "summary": None,
+    "problem_count": 0,
+    "blocking_count": 0,
+    "warning_count": 0,
+    "problems": [],
+    "changes": [],
+}
+DONE_EXAMPLE = {
+    **QUEUED_EXAMPLE,
+    "status": "succeeded",
+    "progress": 100,
+    "finished_at": "2025-05-12T09:30:41Z",
+    "applied": True,
+    "collection_year": "2024-25",
+    "summary": {"children": 212, "new": 3, "changed": 1, "unchanged": 208, "changes": 4},
+    "problem_count": 1,
+    "warning_count": 1,
+    "problems": [
+        {
+            "file": "episodes.csv",
+            "table": "Episodes",
+            "row": 1,
+            "child": "",
+            "rule": reader.COLUMN_EXTRA,
+            "message": "The column NOTES is not part of the 903 Episodes table and was ignored",
+            "blocking": False,
+            "source": "import",
+        }
+    ],
+    "changes": [
+        {
+            "child": "C4211",
+            "child_id": 1803,
+            "status": "changed",
+            "changes": ["Placement order on 12/09/2023"],
+        }
+    ],
+}
+IMPORT_ERRORS = {
+    400: OpenApiResponse(ERROR, description="A field is missing or not valid (no files, say): `extra.fields`."),
+    401: OpenApiResponse(ERROR, description="No valid token and not signed in."),
+    403: OpenApiResponse(ERROR, description="The client lacks the import scope, or the user's role cannot import."),
+    404: OpenApiResponse(ERROR, description="No such local authority, or not the client's own."),
+}
+
+
 def _payload(job: Job, request: Request) -> dict[str, Any]:
     result = job.result or {}
     return {
@@ -148,13 +208,8 @@ class ImportCreateApi(ApiView):
             "is saved, otherwise nothing is. Importing the same files again changes nothing."
         ),
         request={"multipart/form-data": ImportInput},
-        responses={
-            202: ImportOutput,
-            400: OpenApiResponse(ERROR),
-            401: OpenApiResponse(ERROR),
-            403: OpenApiResponse(ERROR),
-            404: OpenApiResponse(ERROR),
-        },
+        responses={202: ImportOutput, **IMPORT_ERRORS},
+        examples=[answer_example("Queued", QUEUED_EXAMPLE, 202)],
     )
     def post(self, request: Request) -> Response:
         data = ImportInput(data=request.data)
@@ -172,7 +227,12 @@ class ImportDetailApi(ApiView):
     @extend_schema(
         operation_id="ssda903_imports_retrieve",
         summary="Follow an SSDA903 import",
-        responses={200: ImportOutput, 401: OpenApiResponse(ERROR), 404: OpenApiResponse(ERROR)},
+        responses={
+            200: ImportOutput,
+            401: IMPORT_ERRORS[401],
+            404: OpenApiResponse(ERROR, description="No such import, or another LA's."),
+        },
+        examples=[answer_example("Imported, with one warning", DONE_EXAMPLE)],
     )
     def get(self, request: Request, job_id: Any) -> Response:
         job = importer.import_job_get(actor=request.user, job_id=job_id)

@@ -103,7 +103,7 @@ def test_the_examples_of_the_schema_are_shown_pretty_printed(page):
     blocks = [html.unescape(block) for block in re.findall(r"<pre[^>]*><code>(.*?)</code></pre>", section, re.S)]
     child = next(json.loads(block) for block in blocks if "LA004211" in block)
     assert child["la_child_id"] == "LA004211"
-    assert child["stage"] == "waiting"
+    assert child["stage"] == "placement_order"
     assert '\n  "id": 1803,' in next(block for block in blocks if "LA004211" in block)  # indented
     assert any("Too many requests from this API client" in block for block in blocks)
 
