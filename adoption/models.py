@@ -133,6 +133,13 @@ class AuditEvent(models.Model):
         MFA_ENROLLED = "mfa_enrolled", "Two-factor set up"
         JOB_REQUESTED = "job_requested", "Job requested"
         ACCESS_REFUSED = "access_refused", "Access refused"
+        ADMIN_CHANGE = "admin_change", "Changed in the admin"
+        ACCOUNT_DISABLED = "account_disabled", "Account disabled: sessions ended"
+        LEGAL_HOLD_SET = "legal_hold_set", "Legal hold placed"
+        LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+        DISPOSAL_REQUESTED = "disposal_requested", "Disposal requested"
+        DISPOSAL_APPROVED = "disposal_approved", "Disposal approved and carried out"
+        DISPOSAL_REFUSED = "disposal_refused", "Disposal refused"
 
     id = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField(db_default=Now(), editable=False)
