@@ -4,6 +4,8 @@
 #   make test    install and run the whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
 #   make lint    ruff (lint and format check) and mypy
 #   make worker  a Celery worker (needs REDIS_URL); make beat for the scheduler
+#   make load    load test: 50 simulated users for 5 minutes against gunicorn with the production settings and a
+#                Celery worker (PostgreSQL and Redis on 127.0.0.1; LOAD_USERS, LOAD_MINUTES, DATABASE_URL, REDIS_URL)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -11,7 +13,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat setup system-deps assets migrate demo clean
+.PHONY: run test lint format worker beat load setup system-deps assets migrate demo clean
 
 setup: system-deps $(VENV)/.installed node_modules/.installed build/static/css/main.css
 
@@ -61,6 +63,9 @@ worker: setup
 
 beat: setup
 	$(BIN)/celery -A adoption beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+load: setup
+	scripts/load.sh
 
 clean:
 	rm -rf build node_modules $(VENV)

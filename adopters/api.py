@@ -11,6 +11,7 @@ the same words the household pages show; the field-by-field messages are in ``ex
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -89,11 +90,17 @@ class HouseholdApi(ApiView):
 
 
 def _write_input(
-    request: Request, household_id: int, serializer_class: type[serializers.Serializer]
+    request: Request,
+    household_id: int,
+    serializer_class: type[serializers.Serializer],
+    roles: Iterable[str] = services.HOUSEHOLD_WRITERS,
 ) -> tuple[Household, dict[str, Any]]:
     """The household and the validated body of a write. A household out of scope is 404 before the body is
-    looked at, so another agency's household answers exactly as one that does not exist."""
+    looked at, so another agency's household answers exactly as one that does not exist; a role that cannot
+    make the write is refused (403) before the body is looked at too."""
     household = selectors.household_get(actor=request.user, household_id=household_id, record_read=False)
+    if not tenancy.has_role(request.user, *roles):
+        raise DjangoPermissionDenied("Your role cannot change households' records.")
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     return household, data.validated_data
@@ -447,6 +454,10 @@ class HouseholdDetailApi(HouseholdApi):
         return Response(HouseholdDetailOutput(_with_summary(household, request.user)).data)
 
 
+# Who may take some step by hand (which one, the transition table decides from the body and the household).
+TRANSITION_ROLES = frozenset().union(*(workflow.roles_for(action) for action in workflow.Action))
+
+
 class HouseholdTransitionApi(OneHouseholdApi):
     class TransitionInput(serializers.Serializer):
         action = serializers.ChoiceField(choices=Action.choices)
@@ -496,7 +507,7 @@ class HouseholdTransitionApi(OneHouseholdApi):
         ],
     )
     def post(self, request: Request, household_id: int) -> Response:
-        _, data = _write_input(request, household_id, self.TransitionInput)
+        _, data = _write_input(request, household_id, self.TransitionInput, roles=TRANSITION_ROLES)
         services.household_transition(actor=request.user, household_id=household_id, **data)
         return Response(_representation(request, household_id))
 

@@ -9,7 +9,7 @@ from django import forms
 from adopters.models import Applicant, Availability, Check, Household, Review
 from adopters.workflow import Action
 from adoption.codes import Ethnicity
-from adoption.forms import GovukForm, choice, date_field, text, yes_no
+from adoption.forms import GovukForm, VersionedForm, choice, date_field, text, yes_no
 
 H = Household
 
@@ -82,7 +82,9 @@ class HouseholdSearchForm(GovukForm):
         }
 
 
-class ApplicantForm(GovukForm):
+class ApplicantForm(VersionedForm, GovukForm):
+    """An applicant's details: a new applicant, or a change to one (which carries the record's version)."""
+
     first_name = text("First name", max_length=100)
     last_name = text("Last name", max_length=100)
     date_of_birth = date_field("Date of birth", required=False, help_text="For example, 14 6 1986")
@@ -167,7 +169,7 @@ class EnquiryForm(GovukForm):
         }
 
 
-class HouseholdDetailsForm(GovukForm):
+class HouseholdDetailsForm(VersionedForm, GovukForm):
     service_fields = {"assessing_worker_id": "assessing_worker"}
 
     name = text("Household name")
@@ -355,7 +357,7 @@ class CheckReceiveForm(GovukForm):
     delay_reason = choice("Reason for any delay", Check.DelayReason.choices, required=False, blank="It was not late")
 
 
-class CheckDelayForm(GovukForm):
+class CheckDelayForm(VersionedForm, GovukForm):
     delay_reason = choice("Reason for the delay", Check.DelayReason.choices)
 
 

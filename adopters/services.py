@@ -26,7 +26,7 @@ from adopters import workflow
 from adopters.models import Applicant, Availability, Check, CheckTurnaround, Household, Pause, Review
 from adopters.timeliness import add_months, standard_on
 from adopters.workflow import Action
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.dates import in_words as _fmt
 from adoption.models import ApiClient, AuditEvent, Organisation, Role, User
 
@@ -155,9 +155,17 @@ DETAIL_FIELDS = frozenset({"name", "area", "postcode", "legal_status", "enquiry_
 
 @transaction.atomic
 def household_update(
-    *, actor: Any, household_id: int, assessing_worker_id: int | None = None, **fields: Any
+    *,
+    actor: Any,
+    household_id: int,
+    assessing_worker_id: int | None = None,
+    expected_version: str | None = None,
+    **fields: Any,
 ) -> Household:
+    """Correct the household's details; refused if the household's record is no longer ``expected_version``
+    (``adoption.concurrency``)."""
     household = _household_for_write(actor, household_id)
+    concurrency.check_unchanged(expected_version, household)
     unknown = sorted(set(fields) - DETAIL_FIELDS - {"route"})
     if unknown:
         raise ValueError(f"These are not household details: {', '.join(unknown)}")
@@ -180,11 +188,18 @@ def applicant_add(*, actor: Any, household_id: int, **details: Any) -> Applicant
 
 
 @transaction.atomic
-def applicant_update(*, actor: Any, applicant_id: int, **details: Any) -> Applicant:
-    applicant = Applicant.objects.select_related("household").filter(pk=applicant_id).first()
-    if applicant is None:
+def applicant_update(
+    *, actor: Any, applicant_id: int, expected_version: str | None = None, **details: Any
+) -> Applicant:
+    """Correct an applicant's details; refused if the applicant's record is no longer ``expected_version``
+    (``adoption.concurrency``)."""
+    found = Applicant.objects.filter(pk=applicant_id).values_list("household_id", flat=True).first()
+    if found is None:
         raise Http404("No such applicant.")
-    household = _household_for_write(actor, applicant.household_id)
+    household = _household_for_write(actor, found)
+    # Read the applicant after the household's lock (every change to an applicant takes it), then hold its row.
+    applicant = Applicant.objects.select_for_update(of=("self",)).select_related("household").get(pk=applicant_id)
+    concurrency.check_unchanged(expected_version, applicant)
     for name, value in details.items():
         setattr(applicant, name, value)
     return _save(actor, applicant, household)
@@ -537,12 +552,16 @@ def check_receive(*, actor: Any, check_id: int, received_on: date, outcome: str,
 
 
 @transaction.atomic
-def check_delay_record(*, actor: Any, check_id: int, delay_reason: str) -> Check:
-    """Say why a check that is still out is late."""
-    check = Check.objects.filter(pk=check_id).first()
-    if check is None:
+def check_delay_record(*, actor: Any, check_id: int, delay_reason: str, expected_version: str | None = None) -> Check:
+    """Say why a check that is still out is late; refused if the check is no longer ``expected_version``
+    (``adoption.concurrency``)."""
+    applicant_id = Check.objects.filter(pk=check_id).values_list("applicant_id", flat=True).first()
+    if applicant_id is None:
         raise Http404("No such check.")
-    _applicant, household = _applicant_for_write(actor, check.applicant_id)
+    _applicant, household = _applicant_for_write(actor, applicant_id)
+    # Read the check after the household's lock (every change to a check takes it), then hold its row.
+    check = Check.objects.select_for_update(of=("self",)).get(pk=check_id)
+    concurrency.check_unchanged(expected_version, check)
     if not delay_reason:
         raise ValidationError({"delay_reason": "Choose the reason for the delay"})
     check.delay_reason = delay_reason

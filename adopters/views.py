@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from adopters import forms, selectors, services, workflow
 from adopters.models import Availability, Check, Household
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.models import AuditEvent
 from adoption.spreadsheets import csv_cell
 
@@ -194,7 +194,15 @@ def household_export(request: HttpRequest) -> HttpResponse:
                 h.get_leaving_reason_display() if h.leaving_reason else "",
             )
         )
-    audit.record(actor=request.user, action=AuditEvent.Action.EXPORT, object_type="adopters.household")
+    # One event per approving agency whose families are in the file (as the children's export does per LA).
+    agency_ids: list[int | None] = [*sorted({h.approving_agency_id for h in households})]
+    for agency_id in agency_ids or [None]:
+        audit.record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORT,
+            object_type="adopters.household",
+            organisation_id=agency_id,
+        )
     return response
 
 
@@ -305,12 +313,13 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
         "enquiry_outcome": household.enquiry_outcome,
         "assessing_worker": household.assessing_worker_id,
     }
+    initial = concurrency.with_version(initial, household)  # a change made by someone else since is not overwritten
     workers = selectors.assessing_workers(actor=request.user).filter(
         memberships__organisation_id=household.approving_agency_id
     )
     form = forms.HouseholdDetailsForm(request.POST or None, initial=initial, workers=workers)
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         call = lambda: services.household_update(actor=request.user, household_id=household.pk, **kwargs)  # noqa: E731
         if _run(form, call):
             return redirect(_detail(household.pk))
@@ -338,10 +347,12 @@ def applicant_edit(request: HttpRequest, household_id: int, applicant_id: int) -
     if applicant is None:
         raise Http404("No such applicant.")
     _writer(request)
-    initial = {name: getattr(applicant, name) for name in forms.ApplicantForm.base_fields}
+    names = [name for name in forms.ApplicantForm.base_fields if name != concurrency.VERSION_FIELD]
+    initial = concurrency.with_version({name: getattr(applicant, name) for name in names}, applicant)
     form = forms.ApplicantForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.applicant_update(actor=request.user, applicant_id=applicant.pk, **form.cleaned_data)  # noqa: E731
+        kwargs = {**form.cleaned_data, "expected_version": form.expected_version}
+        call = lambda: services.applicant_update(actor=request.user, applicant_id=applicant.pk, **kwargs)  # noqa: E731
         if _run(form, call):
             return redirect(_detail(household.pk))
     return _form_page(request, form, title=f"Change {applicant.full_name}'s details", household=household)
@@ -366,6 +377,9 @@ STEP_DONE = {
 def step(request: HttpRequest, household_id: int, action: str) -> HttpResponse:
     """One step of the journey (the transition table in ``adopters.workflow``)."""
     household = selectors.household_get(actor=request.user, household_id=household_id, record_read=False)
+    # The step's page is for the roles that may take it (the transition table's), not only its service.
+    if not tenancy.has_role(request.user, *workflow.roles_for(action)):
+        raise PermissionDenied("Your role cannot take this step.")
     workers = selectors.assessing_workers(actor=request.user).filter(
         memberships__organisation_id=household.approving_agency_id
     )
@@ -522,9 +536,11 @@ def check_delay(request: HttpRequest, household_id: int, check_id: int) -> HttpR
     household = selectors.household_get(actor=request.user, household_id=household_id, record_read=False)
     check = _check_of(household, check_id)
     _writer(request)
-    form = forms.CheckDelayForm(request.POST or None, initial={"delay_reason": check.delay_reason})
+    initial = concurrency.with_version({"delay_reason": check.delay_reason}, check)
+    form = forms.CheckDelayForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.check_delay_record(actor=request.user, check_id=check.pk, **form.cleaned_data)  # noqa: E731
+        kwargs = {**form.cleaned_data, "expected_version": form.expected_version}
+        call = lambda: services.check_delay_record(actor=request.user, check_id=check.pk, **kwargs)  # noqa: E731
         if _run(form, call):
             to_tracker = request.GET.get("next") == "tracker"
             return redirect(reverse("adopters:checks") if to_tracker else _detail(household.pk))

@@ -120,6 +120,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
+def roles_for(action: str) -> frozenset[str]:
+    """The roles that may take ``action`` by hand, from any status (the union of its transitions' roles)."""
+    return frozenset().union(*(t.roles for t in TRANSITIONS if t.by_hand and t.action == action))
+
+
 def transition_for(status: str, route: str, action: str) -> Transition | None:
     """The step a person may take by hand (the ones that follow the children are never found here)."""
     return next(

@@ -2,16 +2,91 @@
 
 Children and households are deliberately absent: the admin does not apply tenancy, so records
 of children are only ever reached through the scoped pages and API.
+
+Every add, change and delete made in the admin, of any app's model, is an audit event (``ADMIN_CHANGE``: who, which
+record; never its values): ``audit_every_admin`` gives every registered admin the ``AuditedAdmin`` behaviour once the
+admin modules are loaded (``AdoptionConfig.ready``).
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from adoption import audit, signals
 from adoption.models import ApiClient, AuditEvent, Job, Membership, Organisation, User
 
 
+def _organisation_id(obj: models.Model) -> int | None:
+    """The LA (or agency) a record of the admin belongs to, where it names one."""
+    if isinstance(obj, Organisation):
+        return obj.pk
+    found = getattr(obj, "organisation_id", None)
+    return found if isinstance(found, int) else None
+
+
+def _record_admin_change(request: HttpRequest, obj: models.Model, *, deleting: bool = False) -> None:
+    organisation_id = _organisation_id(obj)
+    if deleting and isinstance(obj, Organisation):
+        organisation_id = None  # the event must not hold on to the row being deleted
+    audit.record(
+        actor=request.user,
+        action=AuditEvent.Action.ADMIN_CHANGE,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        organisation_id=organisation_id,
+    )
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes an audit event wherever the admin writes its own history (LogEntry): each addition, change and deletion,
+    inline rows included (they are saved with their parent, whose change names them)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # A member of staff disabled here is disabled by this administrator (adoption.signals audits it).
+        setattr(obj, signals.DISABLED_BY, request.user)
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        _record_admin_change(request, obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        _record_admin_change(request, obj)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet) -> Any:
+        # Called before the rows go, once for a deletion of one record or of a selection.
+        for obj in queryset:
+            _record_admin_change(request, obj, deleting=True)
+        return super().log_deletions(request, queryset)
+
+
+class KeptAdmin(AuditedAdmin):
+    """Records other records point to (and the audit trail names): disabled (``is_active``), never deleted."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def audit_every_admin(site: admin.AdminSite = admin.site) -> None:
+    """Give every admin registered on ``site`` (this project's, Django's and third parties') the audited behaviour."""
+    for model, model_admin in list(site._registry.items()):
+        admin_class = type(model_admin)
+        if isinstance(model_admin, AuditedAdmin):
+            continue
+        audited = type(f"Audited{admin_class.__name__}", (AuditedAdmin, admin_class), {"__module__": __name__})
+        site.unregister(model)
+        site.register(model, audited)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(KeptAdmin):
     list_display = ["name", "kind", "la_code", "ons_code", "region", "raa", "is_active"]
     list_filter = ["kind", "region", "is_active"]
     search_fields = ["name", "la_code", "ons_code"]
@@ -23,12 +98,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(KeptAdmin, UserAdmin):
     inlines = [MembershipInline]
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditedAdmin):
     """Read-only: clients are registered, rotated and revoked by the LA's administrators at /api-clients/ (or with
     ``manage.py create_api_client``), through the services, which audit every change."""
 
@@ -42,7 +117,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         return False
 

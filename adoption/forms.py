@@ -174,3 +174,27 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("The security code must be 6 digits")
         return token
+
+
+# --- editing an existing record ------------------------------------------------------------------------------
+
+
+class VersionedForm(forms.Form):
+    """A form that changes an existing record: it carries the record's version (``adoption.concurrency``).
+
+    The view gives the version in ``initial`` (``concurrency.with_version``); it goes out in a hidden field and
+    comes back with the user's changes as ``expected_version``, which the view passes to the service. It is not
+    among the cleaned data, so ``service_kwargs()`` is as before. A form posted without it (a page opened
+    before this field existed) has ``expected_version`` None, and the service checks nothing.
+    Put it before the form's other bases: ``class ChildForm(VersionedForm, GovukForm)``.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    expected_version: str | None = None
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned is not None:
+            self.expected_version = cleaned.pop("version", "") or None

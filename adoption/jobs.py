@@ -6,8 +6,12 @@ workers, finds the lock taken (or the job finished) and does nothing. A worker t
 connection and with it the lock, so the redelivered message takes the job over at once and starts again.
 
 Output is written in the same transaction that marks the job finished, so a worker that dies half-way
-leaves no partial file or record attached to the job. A job whose work raises is tried again, after a
-pause that doubles each time (``JOB_RETRY_SECONDS``), up to ``JOB_MAX_ATTEMPTS`` attempts; then it fails.
+leaves no partial file or record attached to the job. Its files are written last, just before that
+transaction commits, at names that belong to the job alone (``job_file_save``): a transaction that fails
+takes its files with it, and a file left by a worker killed between writing it and committing is
+replaced by the next attempt, never kept beside it. A job whose work (or storing it) raises is tried
+again, after a pause that doubles each time (``JOB_RETRY_SECONDS``), up to ``JOB_MAX_ATTEMPTS``
+attempts; then it fails.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,7 +29,9 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from adoption import audit
@@ -35,9 +42,36 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class JobOutput:
+    """What a job's work made. ``store``, when given, writes records that must exist only if the job succeeds
+    (an import's children): it runs in the transaction that marks the job finished and may add to
+    ``job.result``."""
+
     result: dict[str, Any]
     file_name: str = ""
     content: bytes = b""
+    store: Callable[[Job], None] | None = None
+
+
+# The files written by the job being finished, removed again if its transaction does not commit.
+_files_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("job_files_written", default=None)
+
+
+def job_file_save(file: FieldFile, name: str, content: bytes) -> None:
+    """Write a file that a finishing job makes (inside ``on_success`` or ``JobOutput.store``).
+
+    ``name`` must belong to this output alone (the job's id, or a version number taken under a lock, in it).
+    A file already there was left by an attempt killed after writing it and before its transaction
+    committed, so nothing refers to it: it is replaced rather than kept beside the new one. If the
+    transaction then fails, the file is removed again.
+    """
+    target = file.field.generate_filename(file.instance, name)
+    if file.storage.exists(target):
+        logger.info("replacing %s, left by an attempt that did not finish", target)
+        file.storage.delete(target)
+    file.save(name, ContentFile(content), save=False)
+    written = _files_written.get()
+    if written is not None and file.name:
+        written.append((file.storage, file.name))
 
 
 @transaction.atomic
@@ -106,10 +140,12 @@ def job_claim(job_id: str) -> Job | None:
     """Mark a job that is not finished as running (with ``job_lock`` held); ``None`` when it has finished.
 
     A job found running was left by a worker that died (it no longer holds the lock): it is taken over.
+    The row is locked without its key (``FOR NO KEY UPDATE``), as every change to a running job is: only
+    finishing it takes the full lock.
     """
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update()
+            Job.objects.select_for_update(no_key=True)
             .filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
             .first()
         )
@@ -142,9 +178,10 @@ def job_run(
 ) -> None:
     """Claim the job, run ``work``, and store its output and status in one transaction.
 
-    ``on_success`` writes whatever else the job makes (a frozen return) in that same transaction, so the job
-    is finished with it or not at all; it may add to ``job.result``. With ``retry`` (the job's task), a job
-    whose work raises is queued again on that task after ``retry_delay``, until ``JOB_MAX_ATTEMPTS``.
+    ``on_success`` (and the output's ``store``) writes whatever else the job makes (a frozen return, an
+    import's records) in that same transaction, so the job is finished with it or not at all; it may add to
+    ``job.result``. With ``retry`` (the job's task), a job whose work or storing raises is queued again on
+    that task after ``retry_delay``, until ``JOB_MAX_ATTEMPTS``.
     """
     retry_in: int | None = None
     with job_lock(job_id, wait=settings.JOB_LOCK_WAIT_SECONDS) as held:
@@ -154,6 +191,7 @@ def job_run(
             return
         try:
             output = work(job)
+            _finish(job, output, on_success)
         except Exception as exc:
             logger.exception("job %s failed (attempt %s)", job_id, job.attempts)
             error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -162,28 +200,40 @@ def job_run(
                 Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, progress=0, error=error)
             else:
                 Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=error, finished_at=timezone.now())
-        else:
-            _finish(job, output, on_success)
     if retry is not None and retry_in is not None:
         # Queued after the lock is let go, so the next try is not turned away by this one.
         retry.apply_async((job_id,), countdown=retry_in)
 
 
-@transaction.atomic
 def _finish(job: Job, output: JobOutput, on_success: Callable[[Job, JobOutput], None] | None) -> None:
-    job = Job.objects.select_for_update().get(pk=job.pk)
-    if job.status != Job.Status.RUNNING:
-        return
-    if output.content:
-        job.file.save(output.file_name, ContentFile(output.content), save=False)
-    job.result = output.result
-    if on_success is not None:
-        on_success(job, output)
-    job.status = Job.Status.SUCCEEDED
-    job.progress = 100
-    job.error = ""
-    job.finished_at = timezone.now()
-    job.save()
+    """Store the output and mark the job succeeded, in one transaction; the files written for it are removed
+    if that transaction does not commit."""
+    written: list[tuple[Storage, str]] = []
+    token = _files_written.set(written)
+    try:
+        with transaction.atomic():
+            job = Job.objects.select_for_update().get(pk=job.pk)
+            if job.status != Job.Status.RUNNING:
+                return
+            job.result = output.result
+            if output.store is not None:
+                output.store(job)
+            if on_success is not None:
+                on_success(job, output)
+            if output.content:
+                # In a folder of the job's own: the name is the job's alone, whoever else asks for the same report.
+                job_file_save(job.file, f"{job.pk}/{output.file_name}", output.content)
+            job.status = Job.Status.SUCCEEDED
+            job.progress = 100
+            job.error = ""
+            job.finished_at = timezone.now()
+            job.save()
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    finally:
+        _files_written.reset(token)
 
 
 def jobs_fail_stalled() -> int:

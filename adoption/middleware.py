@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pghistory
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -44,12 +44,17 @@ class RequestContextMiddleware:
 
 
 class SessionLimitsMiddleware:
-    """End a session 12 hours after sign-in whatever the activity (the idle limit is the cookie age)."""
+    """End a session 12 hours after sign-in whatever the activity (the idle limit is the cookie age), and at once when
+    its account can no longer sign in (disabled: Django no longer finds the session's user)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            # A disabled account's session (one a bulk update left behind): end it. The request goes on signed out
+            # (a page sends the visitor to sign in, the API answers 401).
+            request.session.flush()
         if request.user.is_authenticated:
             signed_in_at = request.session.get(SESSION_SIGNED_IN_AT)
             if signed_in_at is None:

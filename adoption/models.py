@@ -322,3 +322,127 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+# --- retention: records kept for their statutory period, legal holds and two-person disposal ----------------------
+# Records are named generically by table and primary key, so the core app needs no import of the apps whose records
+# it keeps (``adoption.retention`` explains the rules and the database guard).
+
+
+class RetentionRecord(models.Model):
+    """One kept record and the earliest date it may be disposed of: a read-only view the database computes
+    (``adoption_retentionrecord``, made by migration 0011), the same computation its delete guard uses."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    table_name = models.CharField(max_length=63)
+    object_id = models.BigIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.DO_NOTHING, related_name="+")
+    due_on = models.DateField("earliest disposal date", null=True)
+
+    class Meta:
+        managed = False
+        db_table = "adoption_retentionrecord"
+        ordering = ["due_on", "table_name", "object_id"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LegalHold(models.Model):
+    """A record kept past its disposal date (litigation, an inquiry, an access request): while a hold is in force the
+    database refuses to dispose of the record. Released, the hold stays as its history."""
+
+    table_name = models.CharField(max_length=63)
+    object_id = models.BigIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table_name", "object_id"],
+                condition=Q(released_at__isnull=True),
+                name="legal_hold_one_in_force_per_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True)
+                | Q(released_at__isnull=False, released_by__isnull=False),
+                name="legal_hold_release_has_who_and_when",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="legal_hold_kept", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"Hold on {self.table_name}:{self.object_id}"
+
+
+class DisposalRequest(models.Model):
+    """One person asks for a record to be disposed of; another approves (and it is done) or refuses."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved and disposed of"
+        REFUSED = "refused", "Refused"
+
+    table_name = models.CharField(max_length=63)
+    object_id = models.BigIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Two people: whoever decides is never whoever asked (the database holds the rule, not just the page).
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="disposal_decided_by_another_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | ~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="disposal_decision_has_who_and_when",
+            ),
+            models.UniqueConstraint(
+                fields=["table_name", "object_id"],
+                condition=Q(status="pending"),
+                name="disposal_one_pending_per_record",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="disposal_request_kept", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"Disposal of {self.table_name}:{self.object_id} ({self.get_status_display()})"
+
+
+class DisposedRow(models.Model):
+    """One row an approved disposal removes, written before the row is deleted. The database fills ``due_on`` and
+    refuses the row when the record's date has not come or it is on hold; the delete guard lets a kept row go only
+    when it is listed here. Append-only: what was disposed of, by which request, stays known (ids, never values)."""
+
+    request = models.ForeignKey(DisposalRequest, on_delete=models.PROTECT, related_name="rows")
+    table_name = models.CharField(max_length=63)
+    object_id = models.BigIntegerField()
+    due_on = models.DateField("earliest disposal date", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["request", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "table_name", "object_id"], name="disposed_row_once"),
+        ]
+        indexes = [models.Index(fields=["table_name", "object_id"], name="disposed_row_record_idx")]
+        triggers = [pgtrigger.Protect(name="disposed_row_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.table_name}:{self.object_id}"

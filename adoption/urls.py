@@ -50,6 +50,7 @@ urlpatterns = [
     path("api-clients/<int:client_id>/", views_api_clients.api_client_detail_page, name="api-client-detail"),
     path("api-clients/<int:client_id>/rotate/", views_api_clients.api_client_rotate_page, name="api-client-rotate"),
     path("api-clients/<int:client_id>/revoke/", views_api_clients.api_client_revoke_page, name="api-client-revoke"),
+    path("retention/", include("adoption.retention.urls")),
     path("api/docs/", views_api_docs.api_docs_page, name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

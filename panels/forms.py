@@ -6,9 +6,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from adopters.models import Household
-from adoption.forms import GovukForm, choice, date_field, text, yes_no
+from adoption.concurrency import with_version
+from adoption.forms import GovukForm, VersionedForm, choice, date_field, text, yes_no
 from adoption.models import Organisation, User
 from panels.models import AgendaItem, Decision, Gender, PanelMember, PanelRole, PaperKind, Recommendation
 
@@ -59,7 +61,7 @@ def member_label(member: PanelMember) -> str:
 # --- the central list --------------------------------------------------------------------------------------
 
 
-class MemberForm(_RaaForm):
+class MemberForm(VersionedForm, _RaaForm):
     service_fields = {"raa_id": "raa", "user_id": "user"}
     constraint_messages = {
         "panel_member_off_list_after_on": (
@@ -116,7 +118,8 @@ class MemberForm(_RaaForm):
 
     @staticmethod
     def initial_for(member: PanelMember) -> dict[str, Any]:
-        return {
+        """The member's details, and the version of their record (``adoption.concurrency``)."""
+        initial = {
             "name": member.name,
             "roles": list(member.roles),
             "post_qualifying_years": member.post_qualifying_years,
@@ -126,9 +129,10 @@ class MemberForm(_RaaForm):
             "lived_experience": {True: "yes", False: "no", None: None}[member.lived_experience],
             "user": member.user_id,
         }
+        return with_version(initial, member)
 
 
-class AppraisalForm(GovukForm):
+class AppraisalForm(VersionedForm, GovukForm):
     due_on = date_field("Date the appraisal is (or was) due")
     done_on = date_field("Date it was done", required=False, help_text="Leave empty if it has not happened yet.")
     next_due_on = date_field(
@@ -141,7 +145,7 @@ class AppraisalForm(GovukForm):
 # --- meetings ----------------------------------------------------------------------------------------------
 
 
-class MeetingForm(_RaaForm):
+class MeetingForm(VersionedForm, _RaaForm):
     held_on = date_field("Date of the meeting", help_text="For example, 14 10 2025")
     starts_at = forms.TimeField(
         label="Start time",
@@ -237,9 +241,36 @@ class AgendaItemForm(GovukForm):
         return kwargs
 
 
-class AgendaItemUpdateForm(GovukForm):
+class AgendaItemUpdateForm(VersionedForm, GovukForm):
     starts_at = _time_field("Item starts", "The agenda keeps its order. Use the 24-hour clock, for example 10:45.")
     presenting_worker = text("Presenting social worker", required=False, width="20")
+
+
+# The largest paper taken (setting ``UPLOAD_MAX_BYTES``, the service's limit for every upload).
+DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+# What a file that is not a PDF starts with, and what it is. Nothing is opened or unpacked to tell: a ZIP (a Word
+# or Excel file is one) could expand to gigabytes.
+_NOT_PDF: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a Word or Excel document, or a ZIP file"),
+    (b"PK\x05\x06", "an empty ZIP file"),
+    (b"\xd0\xcf\x11\xe0", "an older Word or Excel document"),
+    (b"\x1f\x8b", "a compressed (GZIP) file"),
+    (b"7z\xbc\xaf\x27\x1c", "a compressed (7-Zip) file"),
+    (b"Rar!", "a compressed (RAR) file"),
+    (b"\x89PNG", "a picture (PNG)"),
+    (b"\xff\xd8\xff", "a picture (JPEG)"),
+)
+
+
+def paper_max_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
 
 
 class PaperForm(GovukForm):
@@ -247,14 +278,43 @@ class PaperForm(GovukForm):
     title = text("Title", required=False, help_text="Leave empty to use the paper's name.")
     upload = forms.FileField(
         label="The paper (PDF)",
-        help_text="A PDF smaller than 20 MB. A new version replaces the current one, which is kept.",
+        help_text="A PDF. A new version replaces the current one, which is kept.",
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "application/pdf"}),
         error_messages={"required": "Choose the PDF to upload", "empty": "The file is empty"},
     )
     service_fields = {"upload": "upload"}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = (
+            f"A PDF smaller than {_size_text(paper_max_bytes())}. "
+            "A new version replaces the current one, which is kept."
+        )
 
-class RecommendationForm(GovukForm):
+    def clean_upload(self) -> Any:
+        """Refuse, before anything is stored, a file too big or that is plainly not a PDF (judged by its first
+        bytes: nothing is opened). The service reads the PDF itself to count its pages."""
+        upload = self.cleaned_data["upload"]
+        limit = paper_max_bytes()
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                f"The file is larger than {_size_text(limit)}: save the paper as a smaller PDF (for example with "
+                "'Reduce file size' or without scanned pages in colour) and upload it again"
+            )
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        for signature, what in _NOT_PDF:
+            if head.startswith(signature):
+                raise forms.ValidationError(
+                    f"The file must be a PDF: this is {what}. Save the paper as PDF and upload that"
+                )
+        if not head.startswith(b"%PDF-"):
+            raise forms.ValidationError("The file must be a PDF: save the paper as PDF and upload that")
+        return upload
+
+
+class RecommendationForm(VersionedForm, GovukForm):
     recommendation = choice("The panel's recommendation", Recommendation.choices, radios=True)
     reasons = forms.CharField(
         label="The panel's reasons",
@@ -264,7 +324,7 @@ class RecommendationForm(GovukForm):
     service_fields = {"reasons": "reasons"}
 
 
-class ItemMinutesForm(GovukForm):
+class ItemMinutesForm(VersionedForm, GovukForm):
     minutes = forms.CharField(
         label="Minutes of this item",
         required=False,

@@ -24,7 +24,7 @@ from pypdf.errors import PdfReadError as PdfError
 from adopters.models import Household
 from adopters.services import household_transition
 from adopters.workflow import Action as HouseholdAction
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent, Membership, Organisation
 from adoption.working_days import add_working_days
@@ -173,9 +173,12 @@ def panel_member_update(
     gender: str = "",
     lived_experience: bool | None = None,
     user_id: int | None = None,
+    expected_version: str | None = None,
 ) -> PanelMember:
-    """Change a member's details, roles or dates on the list (taking them off the list is a date here)."""
+    """Change a member's details, roles or dates on the list (taking them off the list is a date here); refused if
+    the member's record is no longer ``expected_version`` (``adoption.concurrency``)."""
     member: PanelMember = _for_write(actor, PanelMember, member_id)
+    concurrency.check_unchanged(expected_version, member)
     fields = _member_fields(
         raa_id=member.raa_id, roles=roles, post_qualifying_years=post_qualifying_years, user_id=user_id
     )
@@ -198,10 +201,12 @@ def panel_appraisal_record(
     due_on: date,
     done_on: date | None = None,
     next_due_on: date | None = None,
+    expected_version: str | None = None,
 ) -> PanelAppraisal:
     """Schedule a member's appraisal, or record it done (and, optionally, when the next one is due).
 
-    A member has at most one open appraisal: recording one when another is open updates that one.
+    A member has at most one open appraisal: recording one when another is open updates that one. Refused if the
+    open appraisal (or the absence of one) is no longer ``expected_version`` (``adoption.concurrency``).
     """
     member: PanelMember = _for_write(actor, PanelMember, member_id)
     if done_on is not None and done_on > timezone.localdate():
@@ -211,6 +216,7 @@ def panel_appraisal_record(
     if next_due_on is not None and done_on is not None and next_due_on <= done_on:
         raise ValidationError({"next_due_on": "The next appraisal must be due after this one was done"})
     appraisal = member.appraisals.filter(done_on__isnull=True).select_for_update().first()
+    concurrency.check_unchanged(expected_version, appraisal)
     action = AuditEvent.Action.UPDATE if appraisal else AuditEvent.Action.CREATE
     appraisal = appraisal or PanelAppraisal(member=member)
     appraisal.due_on = due_on
@@ -240,10 +246,19 @@ def panel_meeting_create(
 
 @transaction.atomic
 def panel_meeting_update(
-    *, actor: Any, meeting_id: int, held_on: date, starts_at: time, place: str, joint: bool = False
+    *,
+    actor: Any,
+    meeting_id: int,
+    held_on: date,
+    starts_at: time,
+    place: str,
+    joint: bool = False,
+    expected_version: str | None = None,
 ) -> PanelMeeting:
-    """Move a meeting or change its place. Everyone invited must still be on the list on the new date."""
+    """Move a meeting or change its place. Everyone invited must still be on the list on the new date. Refused if
+    the meeting's record is no longer ``expected_version`` (``adoption.concurrency``)."""
     meeting: PanelMeeting = _for_write(actor, PanelMeeting, meeting_id)
+    concurrency.check_unchanged(expected_version, meeting)
     if meeting.attendance_recorded_at is not None and held_on != meeting.held_on:
         raise ValidationError({"held_on": "Attendance has been recorded for this meeting, so its date cannot change"})
     off_list = (
@@ -526,9 +541,13 @@ def agenda_item_move(*, actor: Any, item_id: int, up: bool) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_update(*, actor: Any, item_id: int, starts_at: time, presenting_worker: str) -> AgendaItem:
-    """Change an item's start time (the agenda keeps its order) and who presents it."""
+def agenda_item_update(
+    *, actor: Any, item_id: int, starts_at: time, presenting_worker: str, expected_version: str | None = None
+) -> AgendaItem:
+    """Change an item's start time (the agenda keeps its order) and who presents it; refused if the item is no
+    longer ``expected_version`` (``adoption.concurrency``)."""
     item = _item_for_staff(actor, item_id)
+    concurrency.check_unchanged(expected_version, item)
     neighbours = item.meeting.items.exclude(pk=item.pk)
     earlier = neighbours.filter(position__lt=item.position).order_by("-position").first()
     later = neighbours.filter(position__gt=item.position).order_by("position").first()
@@ -647,14 +666,18 @@ def panel_meeting_confirm(*, actor: Any, meeting_id: int) -> PanelMeeting:
 
 
 @transaction.atomic
-def recommendation_record(*, actor: Any, item_id: int, recommendation: str, reasons: str) -> AgendaItem:
+def recommendation_record(
+    *, actor: Any, item_id: int, recommendation: str, reasons: str, expected_version: str | None = None
+) -> AgendaItem:
     """The panel's recommendation on an item, with its reasons, from the day of the meeting.
 
     A recommendation on an approval moves the household on to wait for the agency decision (a deferral
     leaves it waiting for panel); a match is written on the child's record with it when the ADM agrees.
-    Once recorded it stands (the reasons may be corrected until the minutes are final).
+    Once recorded it stands (the reasons may be corrected until the minutes are final). Refused if the item is no
+    longer ``expected_version`` (``adoption.concurrency``), so two people recording it at once do not overwrite.
     """
     item = _item_for_staff(actor, item_id)
+    concurrency.check_unchanged(expected_version, item)
     meeting = item.meeting
     if item.kind not in RECOMMENDED_KINDS:
         raise ValidationError({"recommendation": "The panel considers a disruption report: record its minutes instead"})
@@ -695,9 +718,11 @@ def recommendation_record(*, actor: Any, item_id: int, recommendation: str, reas
 
 
 @transaction.atomic
-def item_minutes_record(*, actor: Any, item_id: int, minutes: str) -> AgendaItem:
-    """The minutes' text for one item, until the minutes are final."""
+def item_minutes_record(*, actor: Any, item_id: int, minutes: str, expected_version: str | None = None) -> AgendaItem:
+    """The minutes' text for one item, until the minutes are final; refused if the item is no longer
+    ``expected_version`` (``adoption.concurrency``), so one person's minutes never silently replace another's."""
     item = _item_for_staff(actor, item_id)
+    concurrency.check_unchanged(expected_version, item)
     if _minutes_final(item.meeting):
         raise ValidationError({"minutes": "The minutes of this meeting are final"})
     item.minutes = minutes.strip()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from adoption import audit
+from adoption import audit, concurrency
 from adoption.dates import in_words as _day
 from adoption.forms import GovukForm
 from adoption.models import AuditEvent
@@ -144,7 +144,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     users = selectors.linkable_users(raa_ids=[member.raa_id])
     form = forms.MemberForm(request.POST or None, initial=forms.MemberForm.initial_for(member), users=users)
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         if form.run(lambda: services.panel_member_update(actor=request.user, member_id=member.pk, **kwargs)):
             messages.success(request, "The member's details were saved")
             return redirect("panels:member", member.pk)
@@ -158,9 +158,10 @@ def appraisal_record(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member_for_write(request, member_id)
     open_appraisal = next((a for a in member.appraisals.all() if a.done_on is None), None)
     initial = {"due_on": open_appraisal.due_on} if open_appraisal else {}
-    form = forms.AppraisalForm(request.POST or None, initial=initial)
+    # The version of the open appraisal (or of none): two people recording it at once do not both save.
+    form = forms.AppraisalForm(request.POST or None, initial=concurrency.with_version(initial, open_appraisal))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {**form.cleaned_data, "expected_version": form.expected_version}
         if form.run(lambda: services.panel_appraisal_record(actor=request.user, member_id=member.pk, **data)):
             messages.success(request, "The appraisal was recorded")
             return redirect("panels:member", member.pk)
@@ -262,9 +263,9 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "place": meeting.place,
         "joint": "yes" if meeting.joint else "no",
     }
-    form = forms.MeetingForm(request.POST or None, initial=initial)
+    form = forms.MeetingForm(request.POST or None, initial=concurrency.with_version(initial, meeting))
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         if form.run(lambda: services.panel_meeting_update(actor=request.user, meeting_id=meeting.pk, **kwargs)):
             messages.success(request, "The meeting was changed")
             return redirect("panels:meeting", meeting.pk)
@@ -438,9 +439,9 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     view = _item_for_write(request, item_id)
     item = view.item
     initial = {"starts_at": item.starts_at, "presenting_worker": item.presenting_worker}
-    form = forms.AgendaItemUpdateForm(request.POST or None, initial=initial)
+    form = forms.AgendaItemUpdateForm(request.POST or None, initial=concurrency.with_version(initial, item))
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         if form.run(lambda: services.agenda_item_update(actor=request.user, item_id=item.pk, **kwargs)):
             messages.success(request, "The item was changed")
             return redirect("panels:meeting", item.meeting_id)
@@ -508,9 +509,9 @@ def recommendation(request: HttpRequest, item_id: int) -> HttpResponse:
     view = _item_for_write(request, item_id)
     item = view.item
     initial = {"recommendation": item.recommendation, "reasons": item.recommendation_reasons}
-    form = forms.RecommendationForm(request.POST or None, initial=initial)
+    form = forms.RecommendationForm(request.POST or None, initial=concurrency.with_version(initial, item))
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         if form.run(lambda: services.recommendation_record(actor=request.user, item_id=item.pk, **kwargs)):
             messages.success(request, "The panel's recommendation was recorded")
             return redirect("panels:item", item.pk)
@@ -521,9 +522,10 @@ def recommendation(request: HttpRequest, item_id: int) -> HttpResponse:
 @GET_POST
 def item_minutes(request: HttpRequest, item_id: int) -> HttpResponse:
     view = _item_for_write(request, item_id)
-    form = forms.ItemMinutesForm(request.POST or None, initial={"minutes": view.item.minutes})
+    initial = concurrency.with_version({"minutes": view.item.minutes}, view.item)
+    form = forms.ItemMinutesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         if form.run(lambda: services.item_minutes_record(actor=request.user, item_id=view.item.pk, **kwargs)):
             messages.success(request, "The minutes of the item were saved")
             return redirect("panels:item", view.item.pk)

@@ -457,6 +457,7 @@ class ScorecardListApi(ApiView):
         ],
     )
     def post(self, request: Request) -> Response:
+        _refuse_non_reporters(request.user, "scorecards")  # the role first: a refused request is not read
         data = ScorecardRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         period_end = data.validated_data["period_end"]

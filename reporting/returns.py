@@ -59,7 +59,6 @@ from typing import Any
 
 from celery import Task
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -455,7 +454,8 @@ def quarterly_return_run(job_id: str, *, retry: Task | None = None) -> None:
             ("families_csv", made.families_csv),
             ("summary_pdf", made.summary_pdf),
         ):
-            getattr(quarterly_return, field).save(stem + FILE_SUFFIXES[field], ContentFile(content), save=False)
+            # The stem carries the version taken under the lock above: the name is this return's alone.
+            jobs.job_file_save(getattr(quarterly_return, field), stem + FILE_SUFFIXES[field], content)
         quarterly_return.save()
         job.result = {
             "return_id": quarterly_return.pk,

@@ -28,9 +28,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from adopters.selectors.flows import HOUSEHOLD_FLOWS
-from adoption import tenancy
+from adoption import audit, tenancy
 from adoption.forms import GovukForm
-from adoption.models import Organisation
+from adoption.models import AuditEvent, Organisation
 from adoption.periods import FinancialQuarter
 from adoption.spreadsheets import csv_cell
 from children.selectors.flows import CHILD_FLOWS
@@ -250,7 +250,8 @@ def _csv(table: list[Row], file_name: str) -> HttpResponse:
     writer.writerow([csv_cell(header) for header in headers])
 
     def figure(value: Decimal | int | None) -> str:
-        return csv_cell(None if value is None else number(value).replace(",", ""))
+        # rounded as on the page, but kept a number: a negative figure must not be neutralised as if it were text
+        return csv_cell(None if value is None else Decimal(number(value).replace(",", "")))
 
     for row in table:
         cells = [
@@ -324,6 +325,14 @@ def page(request: HttpRequest) -> HttpResponse:
     chosen = {"area": code, "to": quarter_code(to)}
     given = {name: str(value) for name, value in assumptions.as_dict().items() if value is not None}
     if request.GET.get("format") == "csv":
+        # The figures leave the service: an export, filed under the RAA (or the one LA) the forecast is of.
+        only_la = next(iter(area.la_ids)) if len(area.la_ids) == 1 else None
+        audit.record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORT,
+            object_type="reporting.sufficiency",
+            organisation_id=area.agency_id or only_la,
+        )
         return _csv(table, f"sufficiency-{code}-{quarter_code(to)}.csv")
     shown = SufficiencyForm(initial={**chosen, **given}, areas=areas, quarters=quarters)
     shown.show_defaults(reasons)

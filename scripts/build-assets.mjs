@@ -20,7 +20,7 @@ const result = sass.compile(join(root, "static", "scss", "main.scss"), {
 });
 writeFileSync(join(out, "css", "main.css"), result.css);
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
-for (const image of ["favicon.ico", "favicon.svg", "govuk-icon-mask.svg", "govuk-icon-180.png"]) {
+for (const image of ["favicon.ico", "favicon.svg", "govuk-icon-mask.svg", "govuk-icon-180.png", "govuk-crest.svg"]) {
   cpSync(join(govuk, "assets", "images", image), join(out, "govuk", "assets", "images", image));
 }
 console.log("Built front-end assets into build/static");

@@ -140,6 +140,11 @@ EXEMPT_PREFIXES: dict[str, str] = {
         "refused LA A's own (403); test_every_return_download_hides_another_las_return walks the downloads as LA "
         "A's manager against LA B's return, with LA A's own as the control."
     ),
+    "retention/": (
+        "Legal holds and disposals are kept by an LA's managers and administrators: LA A's social worker is refused "
+        "them (403, tests/test_role_matrix.py), and test_every_retention_page_hides_another_las_records walks them as "
+        "LA A's manager against LA B's hold and disposal request, with LA A's own as the control."
+    ),
     "support/": (
         "Adoption support belongs to an LA but only to its support roles: LA A's social worker is refused every "
         "list page (403) and gets 404 for every record, and test_every_support_page_hides_another_las_support "
@@ -737,6 +742,10 @@ def test_every_household_page_hides_another_agencys_households(
     assert client.get(route.url(own)).status_code in {403, 404}
     assert client.get(route.url(other)).status_code in {403, 404}
 
+    # The VAA's worker also advises its panel, so every step's page (the panel's and the decision's too) is theirs.
+    factories.MembershipFactory(
+        user=vaa_worker, organisation=household_other_agency.approving_agency, role=Role.PANEL_ADVISER
+    )
     client.force_login(vaa_worker)
     control = client.get(route.url(own))
     assert control.status_code == 200, f"{route.url(own)} with the VAA's own household answered {control.status_code}"
@@ -1085,3 +1094,79 @@ def test_every_return_download_hides_another_las_return(route, client, la_a, la_
     response = client.get(route.url({"return_id": other.pk}))
     assert response.status_code == 404, f"{route.route} with LA B's return answered {response.status_code}"
     assert la_b.name.encode() not in response.content
+
+
+# --- retention: walked as LA A's manager ---------------------------------------------------------------------------
+
+RETENTION_ROUTES = [r for r in ROUTES if r.route.startswith("retention/")]
+# Parameter -> (LA A's record, LA B's record): LA A's manager must get 404 for the second.
+RETENTION_PARAMETERS: dict[str, tuple[str, str]] = {
+    "hold_id": ("legal_hold_a", "legal_hold_b"),
+    "request_id": ("disposal_request_a", "disposal_request_b"),
+}
+
+
+def _legal_hold(child):
+    from adoption.models import LegalHold
+
+    return LegalHold.objects.create(
+        table_name="children_child",
+        object_id=child.pk,
+        organisation=child.responsible_la,
+        reason="An inquiry asked for the record",
+        placed_by=factories.UserFactory(),
+    )
+
+
+def _disposal_request(child):
+    from adoption.models import DisposalRequest
+
+    return DisposalRequest.objects.create(
+        table_name="children_child",
+        object_id=child.pk,
+        organisation=child.responsible_la,
+        reason="Past its retention date",
+        requested_by=factories.UserFactory(),
+    )
+
+
+@pytest.fixture
+def legal_hold_a(child_a_waiting):
+    return _legal_hold(child_a_waiting)
+
+
+@pytest.fixture
+def legal_hold_b(child_b_waiting):
+    return _legal_hold(child_b_waiting)
+
+
+@pytest.fixture
+def disposal_request_a(la_a):
+    return _disposal_request(factories.ChildFactory(responsible_la=la_a, first_name="Amelia", last_name="Ashdown"))
+
+
+@pytest.fixture
+def disposal_request_b(la_b):
+    return _disposal_request(factories.ChildFactory(responsible_la=la_b, first_name="Bertie", last_name="Brookes"))
+
+
+def test_the_retention_walk_sees_the_retention_pages():
+    assert {"retention/", "retention/holds/<int:hold_id>/release/"} <= {r.route for r in RETENTION_ROUTES}
+
+
+@pytest.mark.parametrize("route", RETENTION_ROUTES, ids=[r.route for r in RETENTION_ROUTES])
+def test_every_retention_page_hides_another_las_records(route, client, manager_a, request):
+    unknown = [p for p in route.parameters if p not in RETENTION_PARAMETERS]
+    assert not unknown, f"{route.route} takes {unknown}: add LA A's and LA B's records to RETENTION_PARAMETERS"
+    records = {name: request.getfixturevalue(name) for pair in RETENTION_PARAMETERS.values() for name in pair}
+    own = {p: records[RETENTION_PARAMETERS[p][0]].pk for p in route.parameters}
+    other = {p: records[RETENTION_PARAMETERS[p][1]].pk for p in route.parameters}
+    client.force_login(manager_a)
+    control = client.get(route.url(own))
+    assert control.status_code == 200, f"{route.url(own)} with LA A's own record answered {control.status_code}"
+    if not route.parameters:
+        assert "Brookes" not in control.content.decode(), f"{route.route} shows LA B's records"
+        return
+    response = client.get(route.url(other))
+    assert response.status_code == 404, f"{route.url(other)} (LA B's record) answered {response.status_code}"
+    assert client.post(route.url(other)).status_code in {404, 405}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from io import StringIO
@@ -62,3 +63,17 @@ def test_every_model_change_has_its_migration():
         call_command("makemigrations", "--check", "--dry-run", stdout=out)
     except SystemExit as exit_:
         pytest.fail(f"A model change has no migration (exit {exit_.code}):\n{out.getvalue()}")
+
+
+def test_the_production_static_files_collect_with_every_file_the_stylesheets_name(tmp_path, settings):
+    """The production storage (WhiteNoise's manifest) refuses a stylesheet that names a file the build did not copy,
+    which would stop the image from building; the development storage would not notice."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "css/main.css" in manifest["paths"]
+    assert "govuk/assets/images/govuk-crest.svg" in manifest["paths"]

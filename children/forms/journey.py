@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from adoption.concurrency import VERSION_FIELD, with_version
+from adoption.forms import VersionedForm
 from adoption.models import Organisation
 from children.codes import (
     CategoryOfNeed,
@@ -37,8 +39,9 @@ from children.models import (
 # --- the child's own record ------------------------------------------------------------------------------
 
 
-class ChildForm(GovukForm):
-    """A child's details. ``las`` given: a new child, with the LA chosen from the LAs the user sees."""
+class ChildForm(VersionedForm, GovukForm):
+    """A child's details. ``las`` given: a new child, with the LA chosen from the LAs the user sees; otherwise a
+    change to a child's record, which carries its version."""
 
     responsible_la = forms.ModelChoiceField(
         label="Responsible local authority",
@@ -78,10 +81,11 @@ class ChildForm(GovukForm):
 
     @classmethod
     def initial_for(cls, child: Child) -> dict[str, Any]:
-        initial: dict[str, Any] = {name: getattr(child, name) for name in cls.base_fields if name != "responsible_la"}
+        skip = ("responsible_la", VERSION_FIELD)
+        initial: dict[str, Any] = {name: getattr(child, name) for name in cls.base_fields if name not in skip}
         initial["has_disability"] = "yes" if child.has_disability else "no"
         initial["is_uasc"] = "yes" if child.is_uasc else "no"
-        return initial
+        return with_version(initial, child)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -305,7 +309,7 @@ class ProceedingsForm(GovukForm):
     final_hearing_on = date_field("Expected final hearing", required=False, help_text="If a date is listed.")
 
 
-class PermanenceReportForm(GovukForm):
+class PermanenceReportForm(VersionedForm, GovukForm):
     status = choice("Status", ChildPermanenceReport.Status.choices, radios=True)
     started_on = date_field("Date started", required=False)
     due_on = date_field("Date due", required=False)
@@ -313,6 +317,8 @@ class PermanenceReportForm(GovukForm):
 
     @staticmethod
     def initial_for(report: ChildPermanenceReport | None) -> dict[str, Any]:
+        """The CPR's values and version (the version of no report, before the first is saved)."""
         if report is None:
-            return {}
-        return {name: getattr(report, name) for name in ("status", "started_on", "due_on", "completed_on")}
+            return with_version({}, None)
+        names = ("status", "started_on", "due_on", "completed_on")
+        return with_version({name: getattr(report, name) for name in names}, report)

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from adopters.models import Household
+from adoption.forms import VersionedForm
 from children.forms.base import GovukForm, choice, date_field
 from children.models import Link, Match
 from children.services.matching import OUTCOMES_TO_RECORD
@@ -97,17 +98,17 @@ class MatchFromLinkForm(GovukForm):
     matched_on = _matched_on()
 
 
-class MatchReportsForm(GovukForm):
+class MatchReportsForm(VersionedForm, GovukForm):
     placement_report_status = choice("Adoption Placement Report", Match.ReportStatus.choices, radios=True)
     support_plan_status = choice("Adoption support plan", Match.ReportStatus.choices, radios=True)
 
 
-class MatchPanelForm(GovukForm):
+class MatchPanelForm(VersionedForm, GovukForm):
     panel_on = date_field("Date of the matching panel")
     panel_recommendation = choice("Recommendation", Match.Recommendation.choices, radios=True)
 
 
-class MatchDecisionForm(GovukForm):
+class MatchDecisionForm(VersionedForm, GovukForm):
     decided_on = date_field(
         "Date of the agency decision",
         help_text="The date of the match for every child (903 AD1 DATE_MATCH). For example, 27 3 2024",

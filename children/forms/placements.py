@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from adoption.forms import VersionedForm
 from adoption.models import User
 from children.forms.base import GovukForm, choice, date_field, yes_no
 from children.models import AdoptivePlacement, Disruption
@@ -75,7 +76,7 @@ class DisruptionForm(GovukForm):
     )
 
 
-class DisruptionMeetingForm(GovukForm):
+class DisruptionMeetingForm(VersionedForm, GovukForm):
     meeting_on = date_field("Date of the disruption meeting")
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from adoption.concurrency import with_version
+from adoption.forms import VersionedForm
 from children.forms.base import GovukForm, choice, date_field, text
 from children.models import (
     Child,
@@ -59,7 +61,7 @@ def _sibling_label(child: Child) -> str:
     return f"{child.full_name} ({prefix} {born.day} {born:%B %Y})" if born else child.full_name
 
 
-class SiblingGroupUpdateForm(GovukForm):
+class SiblingGroupUpdateForm(VersionedForm, GovukForm):
     name = _name_field()
     plan = choice("Plan", SiblingGroup.Plan.choices, radios=True)
     assessed_on = date_field("Date of the sibling assessment", required=False)
@@ -72,7 +74,8 @@ class SiblingGroupUpdateForm(GovukForm):
 
     @staticmethod
     def initial_for(group: SiblingGroup) -> dict[str, Any]:
-        return {name: getattr(group, name) for name in ("name", "plan", "assessed_on", "assessment_outcome")}
+        names = ("name", "plan", "assessed_on", "assessment_outcome")
+        return with_version({name: getattr(group, name) for name in names}, group)
 
 
 class SiblingGroupAddMemberForm(GovukForm):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from adopters.models import Household
 from adopters.services import household_follow_placements
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.models import AuditEvent
 from children import rules
 from children.codes import ADOPTION_REASONS, ReasonEpisodeCeased, ReasonNewEpisode
@@ -117,10 +117,12 @@ def child_create(*, actor: Any, responsible_la_id: int, **fields: Any) -> Child:
 
 
 @transaction.atomic
-def child_update(*, actor: Any, child_id: int, **fields: Any) -> Child:
-    """Change a child's own details (see ``CHILD_DETAIL_FIELDS``)."""
+def child_update(*, actor: Any, child_id: int, expected_version: str | None = None, **fields: Any) -> Child:
+    """Change a child's own details (see ``CHILD_DETAIL_FIELDS``); refused if the child's record is no longer
+    ``expected_version`` (``adoption.concurrency``)."""
     _only_detail_fields(fields)
     child = _child_for_write(actor, child_id)
+    concurrency.check_unchanged(expected_version, child)
     for name, value in fields.items():
         setattr(child, name, value)
     _check_unique_ids(child)
@@ -399,9 +401,12 @@ def permanence_report_record(
     started_on: date | None = None,
     due_on: date | None = None,
     completed_on: date | None = None,
+    expected_version: str | None = None,
 ) -> ChildPermanenceReport:
-    """Create or update the child's CPR (one per child)."""
+    """Create or update the child's CPR (one per child); refused if the CPR is no longer ``expected_version``
+    (its version is that of no report before the first is saved). Its writes all lock the child first."""
     child = _child_for_write(actor, child_id)
+    concurrency.check_unchanged(expected_version, child.permanence_reports.first())
     if status == ChildPermanenceReport.Status.COMPLETED and not completed_on:
         raise ValidationError({"completed_on": "Enter the date the CPR was completed"})
     if completed_on and started_on and completed_on < started_on:

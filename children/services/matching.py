@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from adopters.models import Availability, Household
 from adopters.selectors import families_for_matching, household_list
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent, Organisation
 from children import fees
@@ -327,9 +327,18 @@ def _close_links(actor: Any, child: Child, household: Household, matched_on: dat
 
 
 @transaction.atomic
-def match_update(*, actor: Any, match_id: int, placement_report_status: str, support_plan_status: str) -> Match:
-    """Where the Adoption Placement Report and the adoption support plan have got to."""
+def match_update(
+    *,
+    actor: Any,
+    match_id: int,
+    placement_report_status: str,
+    support_plan_status: str,
+    expected_version: str | None = None,
+) -> Match:
+    """Where the Adoption Placement Report and the adoption support plan have got to; refused if the match is no
+    longer ``expected_version`` (``adoption.concurrency``)."""
     match = _match_for_write(actor, match_id)
+    concurrency.check_unchanged(expected_version, match)
     match.placement_report_status, match.support_plan_status = placement_report_status, support_plan_status
     return _write(actor, match, _la_id(match), AuditEvent.Action.UPDATE)
 
@@ -340,9 +349,13 @@ def match_update(*, actor: Any, match_id: int, placement_report_status: str, sup
 
 
 @transaction.atomic
-def match_panel_record(*, actor: Any, match_id: int, panel_on: date, panel_recommendation: str) -> Match:
-    """The matching panel's date and recommendation, recorded by the panel's staff (the panels app calls this)."""
+def match_panel_record(
+    *, actor: Any, match_id: int, panel_on: date, panel_recommendation: str, expected_version: str | None = None
+) -> Match:
+    """The matching panel's date and recommendation, recorded by the panel's staff (the panels app calls this).
+    Refused if the match is no longer ``expected_version`` (``adoption.concurrency``)."""
     match = _match_for_write(actor, match_id, PANEL_WRITERS)
+    concurrency.check_unchanged(expected_version, match)
     if panel_on > timezone.localdate():
         raise ValidationError({"panel_on": "The date must be today or in the past"})
     if not panel_recommendation:
@@ -356,14 +369,16 @@ def match_panel_record(*, actor: Any, match_id: int, panel_on: date, panel_recom
 
 
 @transaction.atomic
-def match_decision_record(*, actor: Any, match_id: int, decided_on: date) -> Match:
+def match_decision_record(*, actor: Any, match_id: int, decided_on: date, expected_version: str | None = None) -> Match:
     """The agency decision maker's decision on the match (the panels app calls this when the ADM decides).
 
     The decision date is the match date: every child's placement takes it as ``matched_on`` (903 AD1
     DATE_MATCH; rule 333 the decision that the child should be placed for adoption is on or before it,
-    rule 331 the placement is on or after it), and the fee is the rate in force on it.
+    rule 331 the placement is on or after it), and the fee is the rate in force on it. Refused if the match is no
+    longer ``expected_version`` (``adoption.concurrency``).
     """
     match = _match_for_write(actor, match_id, DECISION_WRITERS)
+    concurrency.check_unchanged(expected_version, match)
     if match.panel_on and decided_on < match.panel_on:
         raise ValidationError({"decided_on": f"The decision must be on or after the panel ({_fmt(match.panel_on)})"})
     placements = list(match.placements.order_by("child_id"))

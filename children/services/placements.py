@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from adoption import tenancy
+from adoption import concurrency, tenancy
 from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent
 from children.models import AdoptivePlacement, Child, Disruption, FamilyFindingStatus, LearningAction, Match
@@ -206,16 +206,20 @@ def disruption_record(
 
 
 def _disruption_for_write(actor: Any, disruption_id: int) -> tuple[Disruption, Child]:
-    disruption = (
+    """The disruption and its child, both locked: the child first (as every write to the child's record takes
+    it), then the disruption read again under it, so what the service checks and saves is the stored row."""
+    found = (
         tenancy.scope_children(
             Disruption.objects.select_related("placement"), actor, la_field="placement__child__responsible_la"
         )
         .filter(pk=disruption_id)
         .first()
     )
-    if disruption is None:
+    if found is None:
         raise Http404("No such disruption.")
-    return disruption, _child_for_write(actor, disruption.placement.child_id)
+    child = _child_for_write(actor, found.placement.child_id)
+    disruption = Disruption.objects.select_for_update(of=("self",)).select_related("placement").get(pk=found.pk)
+    return disruption, child
 
 
 def _ended_on(disruption: Disruption) -> date:
@@ -225,8 +229,13 @@ def _ended_on(disruption: Disruption) -> date:
 
 
 @transaction.atomic
-def disruption_meeting_record(*, actor: Any, disruption_id: int, meeting_on: date) -> Disruption:
+def disruption_meeting_record(
+    *, actor: Any, disruption_id: int, meeting_on: date, expected_version: str | None = None
+) -> Disruption:
+    """The date of the disruption meeting; refused if the disruption is no longer ``expected_version``
+    (``adoption.concurrency``)."""
     disruption, child = _disruption_for_write(actor, disruption_id)
+    concurrency.check_unchanged(expected_version, disruption)
     ended_on = _ended_on(disruption)
     if meeting_on < ended_on:
         raise ValidationError(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.models import AuditEvent
 from children.models import (
     Child,
@@ -83,9 +83,12 @@ def sibling_group_update(
     assessed_on: date | None = None,
     assessment_outcome: str = "",
     name: str | None = None,
+    expected_version: str | None = None,
 ) -> SiblingGroup:
-    """Change the plan and sibling assessment, and the name when ``name`` is given (``None`` keeps it)."""
+    """Change the plan and sibling assessment, and the name when ``name`` is given (``None`` keeps it); refused if
+    the group is no longer ``expected_version`` (``adoption.concurrency``)."""
     group = _group_for_write(actor, group_id)
+    concurrency.check_unchanged(expected_version, group)
     if name is not None:
         group.name = _group_name(name)
     if assessed_on and assessed_on > timezone.localdate():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.urls import URLPattern, URLResolver, path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -41,6 +42,13 @@ class ImportInput(serializers.Serializer):
         default=False,
         help_text="true: only check the files and preview the changes; nothing is saved.",
     )
+
+    def validate_files(self, files: list[Any]) -> list[Any]:
+        """Refuse, before anything is stored, a file too big or that is not a 903 CSV or XML file at all."""
+        refusals = [message for upload in files if (message := reader.uploaded_file_refusal(upload))]
+        if refusals:
+            raise serializers.ValidationError(refusals)
+        return files
 
 
 class ProblemOutput(serializers.Serializer):
@@ -212,6 +220,8 @@ class ImportCreateApi(ApiView):
         examples=[answer_example("Queued", QUEUED_EXAMPLE, 202)],
     )
     def post(self, request: Request) -> Response:
+        if not importer.can_import(request.user):  # refused before the files are read
+            raise DjangoPermissionDenied("Your role cannot import children's records.")
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         la = _la_for(request.user, data.validated_data.get("la", ""))
@@ -230,6 +240,7 @@ class ImportDetailApi(ApiView):
         responses={
             200: ImportOutput,
             401: IMPORT_ERRORS[401],
+            403: IMPORT_ERRORS[403],
             404: OpenApiResponse(ERROR, description="No such import, or another LA's."),
         },
         examples=[answer_example("Imported, with one warning", DONE_EXAMPLE)],

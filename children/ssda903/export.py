@@ -37,6 +37,7 @@ from lac_validator.config import column_names
 from adopters.models import Applicant
 from adoption import audit, jobs, tenancy
 from adoption.models import AuditEvent, Job, Organisation
+from adoption.spreadsheets import csv_cell
 from children.codes import ADOPTION_REASONS
 from children.models import AdoptionDecision, AdoptivePlacement, Child, Episode, Sex
 from children.ssda903.validation import ADOPTION_TABLES, collection_year_label, collection_year_of, validate_tables
@@ -131,13 +132,15 @@ class Ssda903Tables:
     rows: dict[str, list[Row]]
 
     def csv(self) -> dict[str, str]:
-        """Each table as CSV text with the DfE column names, keyed by table name."""
+        """Each table as CSV text with the DfE column names, keyed by table name. Cells are neutralised like every
+        export's (a CHILD ID typed as ``=1+1`` must not run as a formula in a spreadsheet); 903 values never start
+        with a formula character, so a valid return is unchanged."""
         out: dict[str, str] = {}
         for table in ADOPTION_TABLES:
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\r\n")
             writer.writeheader()
-            writer.writerows(self.rows[table])
+            writer.writerows({column: csv_cell(value) for column, value in row.items()} for row in self.rows[table])
             out[table] = buffer.getvalue()
         return out
 
@@ -329,7 +332,8 @@ def ssda903_export_build(job: Job) -> jobs.JobOutput:
     writer = csv.writer(summary, lineterminator="\r\n")
     writer.writerow(["Table", "Row", "CHILD", "Rule", "Message"])
     for finding in findings:
-        writer.writerow([finding.table, finding.row + 1, finding.child, finding.rule, finding.message])
+        cells = (finding.table, finding.row + 1, finding.child, finding.rule, finding.message)
+        writer.writerow([csv_cell(value) for value in cells])
     files = {f"{table}.csv": text for table, text in csv_tables.items()}
     files["validation.csv"] = summary.getvalue()
     label = tables.year.label.replace("/", "-")

@@ -59,7 +59,7 @@ class ImportForm(forms.Form):
         label="903 files",
         help_text=(
             "The Header, Episodes, AD1 and PlacedAdoption CSV files (choose them together), or the one XML file. "
-            f"At most {reader.MAX_FILES} files and {reader.MAX_FILE_BYTES // (1024 * 1024)} MB each."
+            f"At most {reader.MAX_FILES} files and {reader.megabytes(reader.max_file_bytes())} each."
         ),
         error_messages={"required": "Choose the 903 files to import", "empty": "The file is empty"},
     )
@@ -71,6 +71,14 @@ class ImportForm(forms.Form):
         field.queryset = las
         if not self.is_bound and las.count() == 1:
             self.initial["la"] = las.first()
+
+    def clean_uploads(self) -> list[Any]:
+        """Refuse, before anything is stored, a file too big or that is not a 903 CSV or XML file at all."""
+        uploads = self.cleaned_data["uploads"]
+        refusals = [message for upload in uploads if (message := reader.uploaded_file_refusal(upload))]
+        if refusals:
+            raise ValidationError(refusals)
+        return uploads
 
 
 @login_required

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from lac_validator.config import column_names
 
 from children.codes import (
@@ -44,6 +45,22 @@ MAX_FILES = 8
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 50_000  # per table; a large LA's Episodes for a year is a few thousand rows
+# The largest file any upload of the service takes (setting ``UPLOAD_MAX_BYTES``); the 903 import keeps its own
+# lower limit per file on top of it.
+DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    """The largest 903 file accepted: the import's own limit, or the service's upload limit if that is lower."""
+    return min(MAX_FILE_BYTES, int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES)))
+
+
+def megabytes(size: int) -> str:
+    """A size limit as people say it: "10 MB" (or "512 KB" below a megabyte)."""
+    if size >= 1024 * 1024:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
+
 
 # The DfE's column names for each table (the validator's own configuration).
 COLUMNS: dict[str, tuple[str, ...]] = {table: tuple(column_names[table]) for table in ADOPTION_TABLES}
@@ -186,11 +203,10 @@ def read_upload(files: Sequence[tuple[str, bytes]]) -> Tables:
     if len(files) > MAX_FILES:
         tables.problems.append(Problem(FILE_SIZE, f"Upload at most {MAX_FILES} files at once"))
         return tables
-    too_big = [name for name, content in files if len(content) > MAX_FILE_BYTES]
-    for name in too_big:
-        tables.problems.append(
-            Problem(FILE_SIZE, f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", file=name)
-        )
+    for name, content in files:
+        problem = size_problem(name, len(content))
+        if problem is not None:
+            tables.problems.append(problem)
     if sum(len(content) for _name, content in files) > MAX_TOTAL_BYTES:
         tables.problems.append(
             Problem(FILE_SIZE, f"The files together are larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB")
@@ -222,6 +238,99 @@ def read_upload(files: Sequence[tuple[str, bytes]]) -> Tables:
     return tables
 
 
+def size_problem(name: str, size: int) -> Problem | None:
+    """A refusal for a file over the size limit (checked before the file is read)."""
+    limit = max_file_bytes()
+    if size > limit:
+        return Problem(
+            FILE_SIZE,
+            f"The file is larger than {megabytes(limit)}: upload each 903 table as its own CSV file, "
+            "or ask your system administrator about a larger return",
+            file=name,
+        )
+    return None
+
+
+# What a file that is not text starts with, and what to tell the person who uploaded it. Nothing here is
+# ever opened or expanded: a ZIP (an XLSX is one) could unpack to gigabytes.
+_NOT_TEXT: tuple[tuple[bytes, str], ...] = (
+    (
+        b"PK\x03\x04",
+        "The file is a spreadsheet workbook (XLSX) or a ZIP file, not CSV or XML. Open it in the spreadsheet program "
+        "and save each 903 table as 'CSV UTF-8 (comma delimited)', then upload those files",
+    ),
+    (
+        b"PK\x05\x06",
+        "The file is an empty ZIP file, not CSV or XML: upload the 903 CSV files or the 903 XML file themselves",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "The file is an older Excel workbook (XLS), not CSV. Open it in the spreadsheet program and save each 903 "
+        "table as 'CSV UTF-8 (comma delimited)', then upload those files",
+    ),
+    (b"%PDF", "The file is a PDF, not CSV or XML: upload the 903 files exported from your case management system"),
+    (
+        b"\x1f\x8b",
+        "The file is compressed (GZIP), not CSV or XML: upload the 903 CSV files or the 903 XML file themselves",
+    ),
+    (
+        b"7z\xbc\xaf\x27\x1c",
+        "The file is compressed (7-Zip), not CSV or XML: upload the 903 CSV files or the 903 XML file themselves",
+    ),
+    (
+        b"Rar!",
+        "The file is compressed (RAR), not CSV or XML: upload the 903 CSV files or the 903 XML file themselves",
+    ),
+)
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+NOT_TEXT_MESSAGE = "The file is not a text file: save it from the spreadsheet as 'CSV UTF-8 (comma delimited)'"
+NOT_UTF8_MESSAGE = (
+    "The file is not UTF-8 text (it may have been saved as 'CSV' or in another encoding): "
+    "open it and save it again as 'CSV UTF-8 (comma delimited)'"
+)
+UTF16_MESSAGE = (
+    "The file is saved as UTF-16 ('Unicode text'), not UTF-8: open it and save it again as "
+    "'CSV UTF-8 (comma delimited)'"
+)
+
+
+def content_problem(name: str, content: bytes) -> Problem | None:
+    """A refusal for a file that cannot be a 903 file at all (a workbook, an archive, a PDF, binary data,
+    text that is not UTF-8), judged from its bytes alone: nothing is unpacked or parsed."""
+    for signature, message in _NOT_TEXT:
+        if content.startswith(signature):
+            return Problem(FILE_ENCODING, message, file=name)
+    if content.startswith(_UTF16_MARKS):
+        return Problem(FILE_ENCODING, UTF16_MESSAGE, file=name)
+    if b"\x00" in content:
+        return Problem(FILE_ENCODING, NOT_TEXT_MESSAGE, file=name)
+    if file_kind(name, content) == "xml":
+        return None  # XML names its own encoding; the XML reader reports what it cannot read
+    try:
+        content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Problem(FILE_ENCODING, NOT_UTF8_MESSAGE, file=name)
+    return None
+
+
+def upload_refusal(name: str, size: int, content: bytes) -> str | None:
+    """Why an uploaded file is refused before anything is saved (too big, or not a 903 CSV or XML file at all),
+    as the message for the person uploading it; ``None`` if it may go on to be checked."""
+    problem = size_problem(name, size) or content_problem(name, content)
+    return f"{name}: {problem.message}" if problem is not None else None
+
+
+def uploaded_file_refusal(upload: Any) -> str | None:
+    """``upload_refusal`` for an uploaded file (name, size, read, seek): its size is checked before it is read."""
+    name = upload.name or "The file"
+    if (upload.size or 0) > max_file_bytes():
+        return upload_refusal(name, upload.size, b"")
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    return upload_refusal(name, len(content), content)
+
+
 def file_kind(name: str, content: bytes) -> str:
     lowered = name.lower()
     if lowered.endswith(".xml"):
@@ -235,22 +344,11 @@ def file_kind(name: str, content: bytes) -> str:
 
 
 def _decode(tables: Tables, name: str, content: bytes) -> str | None:
-    if b"\x00" in content:
-        tables.problems.append(
-            Problem(FILE_ENCODING, "The file is not a text file: save it from the spreadsheet as CSV UTF-8", file=name)
-        )
+    problem = content_problem(name, content)
+    if problem is not None:
+        tables.problems.append(problem)
         return None
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        tables.problems.append(
-            Problem(
-                FILE_ENCODING,
-                "The file is not UTF-8 text: open it and save it again as 'CSV UTF-8 (comma delimited)'",
-                file=name,
-            )
-        )
-        return None
+    return content.decode("utf-8-sig")
 
 
 def _identify(header: list[str]) -> tuple[str | None, list[str]]:
@@ -275,9 +373,17 @@ def _read_csv(tables: Tables, name: str, content: bytes) -> None:
     if text is None:
         return
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        # strict: a quoted value left open (a file cut short) is an error, not a value running to the end
+        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        tables.problems.append(Problem(FILE_UNREADABLE, f"The file cannot be read as CSV ({exc})", file=name))
+        tables.problems.append(
+            Problem(
+                FILE_UNREADABLE,
+                f"The file cannot be read as CSV ({exc}): a quoted value is not closed, so the file may be cut "
+                "short or damaged. Export it again from your case management system",
+                file=name,
+            )
+        )
         return
     numbered = [(number, line) for number, line in enumerate(lines, start=1) if any(cell.strip() for cell in line)]
     if not numbered:
@@ -348,6 +454,7 @@ def _read_csv(tables: Tables, name: str, content: bytes) -> None:
         )
         return
     tables.sources[table] = name
+    named_width = max(i for i, column in enumerate(header, start=1) if column)  # trailing blank names aside
     for number, line in data:
         if len(line) > len(header) and any(cell.strip() for cell in line[len(header) :]):
             tables.problems.append(
@@ -355,6 +462,20 @@ def _read_csv(tables: Tables, name: str, content: bytes) -> None:
                     ROW_SHAPE,
                     f"The row has {len(line)} values but the file has {len(header)} columns "
                     "(check for commas inside values)",
+                    file=name,
+                    table=table,
+                    row=number,
+                    child=line[header.index("CHILD")].strip() if len(line) > header.index("CHILD") else "",
+                )
+            )
+        elif len(line) < named_width:
+            # Every row of a 903 CSV has every column (blank ones as empty values between commas): a short row
+            # is a file cut off part-way, or a row edited by hand.
+            tables.problems.append(
+                Problem(
+                    ROW_SHAPE,
+                    f"The row has {len(line)} values but the file has {named_width} columns: the file may be cut "
+                    "short. Export it again from your case management system",
                     file=name,
                     table=table,
                     row=number,
@@ -392,6 +513,10 @@ def _read_xml(tables: Tables, name: str, content: bytes) -> None:
     """The DfE's 903 XML: one CHILD element per child, its HEADER (with AD1 fields and AD_PLACED
     decisions) and EPISODE elements. Read here rather than with the validator's reader, which lets
     one episode's end date leak into an open episode that omits DEC."""
+    problem = content_problem(name, content)
+    if problem is not None:
+        tables.problems.append(problem)
+        return
     head = content[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in content.upper():
         tables.problems.append(
@@ -401,7 +526,15 @@ def _read_xml(tables: Tables, name: str, content: bytes) -> None:
     try:
         root = ET.fromstring(content)  # noqa: S314  (see the import comment above)
     except ET.ParseError as exc:
-        tables.problems.append(Problem(FILE_UNREADABLE, f"The XML cannot be read: {exc}", file=name))
+        line, column = exc.position
+        tables.problems.append(
+            Problem(
+                FILE_UNREADABLE,
+                f"The XML cannot be read: it stops or breaks at line {line}, column {column + 1}, so the file may "
+                "be cut short or damaged. Export it again from your case management system",
+                file=name,
+            )
+        )
         return
     children = [element for element in root.iter("CHILD") if len(element)]
     if not children:

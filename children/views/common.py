@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from adoption.forms import GovukForm
+from adoption.forms import GovukForm, VersionedForm
 from children import services
 
 PAGE_SIZE = 25
@@ -40,6 +40,15 @@ def _form_response(request: HttpRequest, template: str, context: dict[str, Any])
     return render(request, template, context)
 
 
+def _service_kwargs(form: GovukForm) -> dict[str, Any]:
+    """The form's arguments for its service, with the record's version when the form edits an existing record
+    (so the service refuses a change to a record someone else changed since the page was opened)."""
+    kwargs = form.service_kwargs()
+    if isinstance(form, VersionedForm):
+        kwargs["expected_version"] = form.expected_version
+    return kwargs
+
+
 def _service_form_page(
     request: HttpRequest,
     form: GovukForm,
@@ -54,7 +63,7 @@ def _service_form_page(
     """A form page: on a valid POST call ``call(**kwargs)`` with the form's arguments, say ``done`` (and
     ``warn(result)``), then go to ``then`` (or ``then(result)``); on a refusal show the form again with its errors."""
     if request.method == "POST" and form.is_valid():
-        result = form.run(lambda: call(**form.service_kwargs()))
+        result = form.run(lambda: call(**_service_kwargs(form)))
         if not form.errors:
             messages.success(request, done)
             if warn and (warning := warn(result)):

@@ -18,7 +18,7 @@ from adopters.selectors import household_list
 from adoption import tenancy
 from children import forms, selectors, services
 from children.models import Child
-from children.views.common import GET_POST, _form_data, _form_response, _require_writer
+from children.views.common import GET_POST, _form_data, _form_response, _require_writer, _service_kwargs
 
 # --- recording an event ----------------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ EVENT_PAGES = [
         forms.ChildForm,
         services.child_update,
         "The child's details were saved",
-        initial=forms.ChildForm.initial_for,
+        initial=forms.ChildForm.initial_for,  # with the child's version: a change made since is not overwritten
     ),
     EventPage(
         "entered-care",
@@ -200,7 +200,7 @@ def record_event(request: HttpRequest, child_id: int, page: EventPage, **ids: in
     form = page.form(_form_data(request), initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            page.service(actor=request.user, child_id=child.pk, **ids, **form.service_kwargs())
+            page.service(actor=request.user, child_id=child.pk, **ids, **_service_kwargs(form))
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from adopters.selectors import families_for_matching
+from adoption.concurrency import VERSION_FIELD, with_version
+from adoption.forms import VersionedForm
 from children import fees, selectors, services
 from children.forms.base import GovukForm
 from children.forms.matching import (
@@ -324,7 +326,9 @@ def _match_form_view(
     def view(request: HttpRequest, match_id: int) -> HttpResponse:
         match = reads.match_get(actor=request.user, match_id=match_id)
         _require_writer(request)
-        initial = {name: getattr(match, name) for name in form_class.base_fields}
+        initial = {name: getattr(match, name) for name in form_class.base_fields if name != VERSION_FIELD}
+        if issubclass(form_class, VersionedForm):
+            initial = with_version(initial, match)
         names = ", ".join(p.child.full_name for p in match.placements.all())
         return _service_form_page(
             request,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from adoption import tenancy
+from adoption.concurrency import with_version
 from children import selectors, services
 from children.forms.base import GovukForm
 from children.forms.placements import (
@@ -183,7 +184,8 @@ def _disruption_form_page(
 def disruption_meeting(request: HttpRequest, disruption_id: int) -> HttpResponse:
     disruption = reads.disruption_get(actor=request.user, disruption_id=disruption_id)
     _require_writer(request)
-    form = DisruptionMeetingForm(_form_data(request), initial={"meeting_on": disruption.meeting_on})
+    initial = with_version({"meeting_on": disruption.meeting_on}, disruption)
+    form = DisruptionMeetingForm(_form_data(request), initial=initial)
     call = lambda **kwargs: services.disruption_meeting_record(  # noqa: E731
         actor=request.user, disruption_id=disruption.pk, **kwargs
     )

@@ -19,7 +19,7 @@ from children.journey import (
     stage_of,
 )
 from children.models import Child, SiblingGroup
-from children.views.common import GET_POST, _can_write, _form_data, _form_response, _require_writer
+from children.views.common import GET_POST, _can_write, _form_data, _form_response, _require_writer, _service_kwargs
 
 # --- sibling groups ------------------------------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ def _group_form_page(
     """A form page about a sibling group: on a valid POST call ``service``, then back to the group's page."""
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=request.user, group_id=group.pk, **form.service_kwargs())
+            service(actor=request.user, group_id=group.pk, **_service_kwargs(form))
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -8,7 +8,8 @@ from typing import Any, cast
 
 from django import forms
 
-from adoption.forms import GovukForm, choice, date_field, text, yes_no
+from adoption.concurrency import with_version
+from adoption.forms import GovukForm, VersionedForm, choice, date_field, text, yes_no
 from adoption.models import Organisation
 from adoption.periods import financial_year_label
 from children.models import Child
@@ -53,8 +54,9 @@ def child_label(child: Child) -> str:
     return f"{child.first_name} {child.last_name}{ref}"
 
 
-class ApplicationForm(GovukForm):
-    """A draft application: for which child, what work, from whom, for how much, when."""
+class ApplicationForm(VersionedForm, GovukForm):
+    """A draft application: for which child, what work, from whom, for how much, when. A change to a draft carries
+    the draft's version (``adoption.concurrency``)."""
 
     service_fields = {"la_id": "la", "child_id": "child"}
 
@@ -121,7 +123,7 @@ class ApplicationForm(GovukForm):
         def yes(value: bool) -> str:
             return "yes" if value else "no"
 
-        return {
+        initial = {
             "la": application.la_id,
             "child": application.child_id,
             "therapy": application.therapy,
@@ -135,6 +137,7 @@ class ApplicationForm(GovukForm):
             "ehc_plan": yes(application.ehc_plan),
             "intercountry": yes(application.intercountry),
         }
+        return with_version(initial, application)
 
 
 class ConfirmForm(GovukForm):

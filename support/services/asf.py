@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.models import ApiClient, AuditEvent, User
 from children.models import Child
 from support import access, asf_rules
@@ -188,9 +188,13 @@ def asf_application_create(
 
 
 @transaction.atomic
-def asf_application_update(*, actor: Any, application_id: int, **changes: Any) -> AsfApplication:
-    """Change a draft: its LA, child, request and any of ``DRAFT_FIELDS``. Only a draft can be changed."""
+def asf_application_update(
+    *, actor: Any, application_id: int, expected_version: str | None = None, **changes: Any
+) -> AsfApplication:
+    """Change a draft: its LA, child, request and any of ``DRAFT_FIELDS``. Only a draft can be changed. Refused if
+    the application is no longer ``expected_version`` (``adoption.concurrency``)."""
     application = _for_write(actor, application_id)
+    concurrency.check_unchanged(expected_version, application)
     if application.status != S.DRAFT:
         raise ValidationError(
             {"status": f"This application is {application.get_status_display().lower()}: only a draft can be changed"}
@@ -245,12 +249,17 @@ def asf_application_submit(*, actor: Any, application_id: int) -> AsfApplication
 
 
 @transaction.atomic
-def asf_application_save_and_submit(*, actor: Any, application_id: int | None = None, **fields: Any) -> AsfApplication:
-    """Create (or change) a draft and submit it, all or nothing: a refusal leaves no draft and no change behind."""
+def asf_application_save_and_submit(
+    *, actor: Any, application_id: int | None = None, expected_version: str | None = None, **fields: Any
+) -> AsfApplication:
+    """Create (or change) a draft and submit it, all or nothing: a refusal leaves no draft and no change behind.
+    A change is refused if the draft is no longer ``expected_version`` (``adoption.concurrency``)."""
     if application_id is None:
         application = asf_application_create(actor=actor, **fields)
     else:
-        application = asf_application_update(actor=actor, application_id=application_id, **fields)
+        application = asf_application_update(
+            actor=actor, application_id=application_id, expected_version=expected_version, **fields
+        )
     return asf_application_submit(actor=actor, application_id=application.pk)
 
 

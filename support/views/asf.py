@@ -197,7 +197,7 @@ def application_update(request: HttpRequest, application_id: int) -> HttpRespons
         _posted(request), las=las, children=children, initial=forms.ApplicationForm.initial_for(application)
     )
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         submit = request.POST.get("action") == "submit"
         service = services.asf_application_save_and_submit if submit else services.asf_application_update
         saved = form.run(lambda: service(actor=request.user, application_id=application.pk, **kwargs))

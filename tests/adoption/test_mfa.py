@@ -13,6 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from adoption.models import AuditEvent
 from tests.adoption.conftest import sign_in
+from tests.test_anonymous import url_of
+from tests.test_permission_matrix import ROUTES
 
 SETUP = "/sign-in/two-factor/setup/"
 VERIFY = "/sign-in/two-factor/"
@@ -167,3 +169,34 @@ def test_without_require_mfa_a_password_is_enough(client, social_worker_a):
     response = client.get("/")
     assert response.status_code == 200
     assert "Your work" in response.content.decode()
+
+
+# --- every page, walked: a password alone reaches none of them ----------------------------------------------------
+
+# The pages a password-only session may reach: signing out, the two-factor pages themselves, keeping the session
+# (its timer), and the health check (adoption.middleware.MfaRequiredMiddleware.EXEMPT_URL_NAMES).
+BEFORE_TWO_FACTOR = {"sign-out", "mfa-setup", "mfa-verify", "session-extend", "health"}
+GUARDED = [r for r in ROUTES if r.name not in BEFORE_TWO_FACTOR]
+
+
+def test_the_walk_leaves_out_only_the_two_factor_pages():
+    from adoption.middleware import MfaRequiredMiddleware
+
+    assert BEFORE_TWO_FACTOR == MfaRequiredMiddleware.EXEMPT_URL_NAMES
+    assert {r.name for r in ROUTES} >= BEFORE_TWO_FACTOR
+    assert len(GUARDED) > 100
+
+
+@pytest.mark.parametrize("route", GUARDED, ids=[r.route or "/" for r in GUARDED])
+def test_every_page_needs_the_second_factor(route, client, social_worker_a, mfa_on):
+    """Each page (the admin and the API called with a session too), asked for or posted to after a password only,
+    leads to setting up two-factor, or, once an authenticator is set up, to entering its code: never the page."""
+    url = url_of(route)
+    client.force_login(social_worker_a)  # signed in with a password: not verified
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302, f"{url} answered {response.status_code} before two-factor"
+        assert response["Location"] == SETUP, f"{url} sent a password-only session to {response['Location']}"
+    TOTPDevice.objects.create(user=social_worker_a, name="phone", confirmed=True)
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302
+        assert response["Location"] == VERIFY, f"{url} sent an unverified session to {response['Location']}"

@@ -18,20 +18,13 @@ the tests that run later still find it.
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 from pathlib import PurePosixPath
 
-import psutil
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from pypdf import PdfReader
 
 from adoption.celery import app as celery_app
@@ -41,7 +34,18 @@ from reporting.models import QuarterlyReturn
 from reporting.services import a1_report_request, quarterly_return_request
 from reporting.tasks import build_a1_report, build_quarterly_return
 from tests import factories
-from tests.workers import REDIS_URL, JobRunner, celery_worker, worker_environment
+from tests.workers import (
+    KILLABLE_MODE,
+    REDIS_URL,
+    JobRunner,
+    Killable,
+    backend_alive,
+    celery_worker,
+    holding,
+    killable_jobs,
+    until,
+    waiting_on_a_lock,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -132,74 +136,12 @@ def test_a1_report_job_runs_on_the_worker_once(job_runner, adoptions, la_a, mana
 # --- a worker killed in the middle of a quarterly return --------------------------------------------------------
 
 RETURN_YEAR, RETURN_QUARTER = 2025, 4  # January to March 2026
-KILL_TIMEOUT_SECONDS = 30
 
 
-@dataclass
-class Killable:
-    """Where the return is built: a prefork Celery worker's pool process (``REDIS_URL`` set), whose death the
-    worker reports and the broker answers by delivering the message again; or, without a broker, a plain
-    process running the task, whose message this test then delivers again by hand, as the broker would."""
-
-    mode: str
-    runner: JobRunner | None = None
-    process: subprocess.Popen | None = None
-
-    def start(self, job: Job, settings) -> None:
-        if self.runner is None:
-            code = "import django; django.setup(); from reporting.tasks import build_quarterly_return as t; t(%r)"
-            env = worker_environment(settings, REDIS_URL="")
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", code % str(job.pk)], cwd=django_settings.BASE_DIR, env=env
-            )
-        # With a worker, quarterly_return_request has already sent the message after its commit.
-
-    def kill(self) -> None:
-        if self.runner is not None:
-            assert self.runner.worker is not None
-            pool = psutil.Process(self.runner.worker.pid).children()
-            assert len(pool) == 1, f"expected one pool process, found {pool}"
-            pool[0].kill()
-        else:
-            assert self.process is not None
-            self.process.kill()
-            self.process.wait()
-
-    def redeliver(self, job: Job) -> Job:
-        if self.runner is not None:
-            return self.runner.wait_for_job(job)  # the worker has the message again, and a new pool process
-        build_quarterly_return(str(job.pk))
-        job.refresh_from_db()
-        return job
-
-
-@pytest.fixture(params=["celery-worker-prefork" if REDIS_URL else "process"])
-def killable(request, settings, tmp_path, monkeypatch) -> Iterator[Killable]:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    if request.param == "process":
-        monkeypatch.setattr(build_quarterly_return, "delay", lambda job_id: None)  # the test starts the process
-        yield Killable(mode="process")
-        return
-    with celery_worker(settings, tmp_path, pool="prefork") as runner:
-        yield Killable(mode="celery-worker", runner=runner)
-
-
-def _waiting_on_a_lock() -> list[int]:
-    """The database sessions (backend pids) of this database now waiting for a row lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _until(condition, what: str, timeout: float = KILL_TIMEOUT_SECONDS):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {timeout}s for {what}")
-        time.sleep(0.1)
-    return value
+@pytest.fixture(params=[KILLABLE_MODE])
+def killable(settings, tmp_path, monkeypatch) -> Iterator[Killable]:
+    with killable_jobs(settings, tmp_path, monkeypatch) as killable:
+        yield killable
 
 
 def test_a_worker_killed_in_the_middle_of_a_return_leaves_no_return_and_the_retry_completes_it(
@@ -213,12 +155,11 @@ def test_a_worker_killed_in_the_middle_of_a_return_leaves_no_return_and_the_retr
 
     # Another session holds LA A's row: the worker builds the return's rows, spreadsheet and PDF, then stops in
     # the transaction that would store them, waiting for that row, and is killed there.
-    blocker = connection.Database.connect(**connection.get_connection_params())
-    try:
-        blocker.cursor().execute("SELECT id FROM adoption_organisation WHERE id = %s FOR NO KEY UPDATE", [la_a.pk])
+    killable.hold(build_quarterly_return)
+    with holding("SELECT id FROM adoption_organisation WHERE id = %s FOR NO KEY UPDATE", [la_a.pk]):
         job = quarterly_return_request(actor=manager, organisation_id=la_a.pk, year=RETURN_YEAR, quarter=RETURN_QUARTER)
-        killable.start(job, settings)
-        [dying] = _until(_waiting_on_a_lock, "the worker to wait for LA A's row")
+        killable.start(build_quarterly_return, job)
+        [dying] = until(waiting_on_a_lock, "the worker to wait for LA A's row")
         job.refresh_from_db()
         assert (job.status, job.attempts) == (Job.Status.RUNNING, 1)
 
@@ -226,14 +167,11 @@ def test_a_worker_killed_in_the_middle_of_a_return_leaves_no_return_and_the_retr
 
         # The server ends the dead worker's session although its query is still waiting (and with it, the
         # job's lock): nothing it did is kept.
-        _until(lambda: dying not in _waiting_on_a_lock() and not _backend_alive(dying), "the session to end")
+        until(lambda: dying not in waiting_on_a_lock() and not backend_alive(dying), "the session to end")
         assert not QuarterlyReturn.objects.exists()
         assert not (settings.MEDIA_ROOT / "returns").exists()  # no file written either
-    finally:
-        blocker.rollback()
-        blocker.close()
 
-    job = killable.redeliver(job)
+    job = killable.redeliver(build_quarterly_return, job)
 
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert job.attempts == 2
@@ -245,9 +183,3 @@ def test_a_worker_killed_in_the_middle_of_a_return_leaves_no_return_and_the_retr
         PurePosixPath(getattr(made, field).name).name
         for field in ("xlsx", "children_csv", "families_csv", "summary_pdf")
     )
-
-
-def _backend_alive(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
-        return cursor.fetchone() is not None

@@ -79,7 +79,8 @@ def _execute_child(plan: ChildPlan, *, actor: Any, la: Organisation) -> list[Pro
             found.append(Problem(code[1] if code else REFUSED, f"{text}{what}", **where))
         return found
     except IntegrityError as exc:
-        logger.warning("903 import: integrity error for child %s: %s", plan.child, exc)
+        # The child's id and the error's kind only: the error's detail quotes the row's values.
+        logger.warning("903 import: integrity error for child id %s: %s", plan.child_id, type(exc).__name__)
         where = (step.row if step and step.row else plan.header).where()
         return [Problem(REFUSED, "The record could not be saved: it conflicts with what is recorded", **where)]
     return []

@@ -42,7 +42,10 @@ def import_job_list(*, actor: Any) -> QuerySet[Job]:
 
 
 def import_job_get(*, actor: Any, job_id: Any) -> Job:
-    """An import job of an LA the actor sees; 404 for anything else (including other kinds of job)."""
+    """An import job of an LA the actor sees; 404 for anything else (including other kinds of job). Only those who
+    may import read an import's preview and result (403 for the other roles)."""
+    if not can_import(actor):
+        raise PermissionDenied("Your role cannot import children's records.")
     job = import_job_list(actor=actor).filter(pk=job_id).first()
     if job is None:
         raise Http404("No such import.")
@@ -145,7 +148,14 @@ def _job_inputs(job: Job) -> list[tuple[str, bytes]]:
 
 
 def import_work(job: Job) -> jobs.JobOutput:
-    """A job's work: check and preview, apply a confirmed preview, or both (see ``job.params['phase']``)."""
+    """A job's work: check and preview, apply a confirmed preview, or both (see ``job.params['phase']``).
+
+    The files are read and checked here; the plan is made and carried out in ``JobOutput.store``, in the
+    transaction that marks the job finished, so the children's records change exactly when the job succeeds.
+    A worker killed before that commit leaves no record of the import, and the message delivered again finds
+    the records as they were and applies the same plan (had the records been kept, the run again would find
+    nothing to change and the job would show an import that changed nothing).
+    """
     phase = job.params.get("phase", PHASE_PREVIEW)
     actor = _job_actor(job)
     la = job.organisation
@@ -154,6 +164,7 @@ def import_work(job: Job) -> jobs.JobOutput:
         raise PermissionDenied("Whoever asked for this import can no longer import for this local authority.")
     jobs.job_progress(job, 5)
     dfe: DfeCheck | None
+    expected_digest: str | None = None
     if phase == PHASE_APPLY:
         preview = Job.objects.get(pk=job.params["preview_job_id"], organisation=la, kind=Job.Kind.SSDA903_IMPORT)
         tables = reader.read_upload(_job_inputs(preview))
@@ -162,17 +173,18 @@ def import_work(job: Job) -> jobs.JobOutput:
             preview.result.get("collection_year", ""),
             preview.result.get("dfe_rules_not_run", []),
         )
+        expected_digest = preview.result["plan_digest"]
         jobs.job_progress(job, 30)
-        report = run_import(
-            actor=actor, la=la, tables=tables, dfe=dfe, phase=phase, expected_digest=preview.result["plan_digest"]
-        )
     else:
         tables = reader.read_upload(_job_inputs(job))
         jobs.job_progress(job, 15)
         dfe = dfe_findings(tables, la) if tables.rows["Header"] or tables.rows["Episodes"] else None
         jobs.job_progress(job, 60)
-        report = run_import(actor=actor, la=la, tables=tables, dfe=dfe, phase=phase)
-    result = report.result()
-    if phase == PHASE_APPLY:
-        result["preview_job_id"] = job.params["preview_job_id"]
-    return jobs.JobOutput(result=result)
+
+    def store(finishing: Job) -> None:
+        report = run_import(actor=actor, la=la, tables=tables, dfe=dfe, phase=phase, expected_digest=expected_digest)
+        finishing.result = report.result()
+        if phase == PHASE_APPLY:
+            finishing.result["preview_job_id"] = job.params["preview_job_id"]
+
+    return jobs.JobOutput(result={}, store=store)
