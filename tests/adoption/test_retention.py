@@ -550,7 +550,7 @@ def test_the_flush_between_transactional_tests_still_empties_kept_tables(migrati
     factories.HouseholdFactory(approving_agency=la_a.raa)
     with pytest.raises(IntegrityError, match=REFUSED):
         Child.objects.filter(pk=child.pk).delete()
-    # As the suite's own flush between transactional tests does: the migrations' rows come back from the
-    # serialized copy, not from post_migrate (which would make them again under new ids).
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    # As the suite's own flush between transactional tests does: the id sequences kept, and the migrations' rows
+    # put back from the serialized copy (under their own ids), not made again by post_migrate.
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
     assert not Child.objects.exists() and not Household.objects.exists()
