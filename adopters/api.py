@@ -47,7 +47,7 @@ ERROR_WORDS = {
 
 def _errors(*codes: int, **words: str) -> dict[int, OpenApiResponse]:
     """The error responses of an operation; ``e404="..."`` (and so on) says what a code means there."""
-    return {code: OpenApiResponse(ERROR, description=words.get(f"e{code}", ERROR_WORDS[code])) for code in codes}
+    return api.error_responses(ERROR_WORDS, *codes, **words)
 
 
 _REFUSAL = workflow.refusal(Household.Status.STAGE_1, Household.Route.STANDARD, Action.RECORD_DECISION)

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -41,6 +41,12 @@ def paginated(name: str, results: serializers.Serializer) -> Any:
             "results": results,
         },
     )
+
+
+def error_responses(words: dict[int, str], *codes: int, **overrides: str) -> dict[int, OpenApiResponse]:
+    """An operation's error answers in the one error shape, each described by an app's ``words`` for that code;
+    ``e404="..."`` (and so on) says what a code means for this operation instead."""
+    return {code: OpenApiResponse(ERROR, description=overrides.get(f"e{code}", words[code])) for code in codes}
 
 
 def answer_example(title: str, value: Any, status: int = 200) -> OpenApiExample:

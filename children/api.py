@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import api, tenancy
-from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
+from adoption.api import Pagination, answer_example, error_responses, page_example, paginated
 from adoption.api_conventions import ApiView, etag_of
 from adoption.codes import Ethnicity
 from adoption.models import ApiClient, Organisation
@@ -57,7 +57,7 @@ ERROR_WORDS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ERROR, description=ERROR_WORDS[code]) for code in codes}
+    return error_responses(ERROR_WORDS, *codes)
 
 
 def refused_example(field: str, words: str) -> OpenApiExample:

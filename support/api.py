@@ -33,7 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import api
-from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
+from adoption.api import Pagination, answer_example, error_responses, page_example, paginated
 from adoption.api_conventions import ApiView
 from adoption.models import Organisation
 from support import access, asf_rules
@@ -61,7 +61,7 @@ ERROR_WORDS = {
 
 
 def _errors(*codes: int, **words: str) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ERROR, description=words.get(f"e{code}", ERROR_WORDS[code])) for code in codes}
+    return error_responses(ERROR_WORDS, *codes, **words)
 
 
 # --- output --------------------------------------------------------------------------------------------------

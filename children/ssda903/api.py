@@ -17,10 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import tenancy
-from adoption.api import answer_example
+from adoption.api import ERROR, answer_example
 from adoption.api_conventions import ApiView
 from adoption.models import Job, Organisation
-from children.api import ERROR
 from children.ssda903 import importer, reader
 
 
