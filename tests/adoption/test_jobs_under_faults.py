@@ -186,7 +186,10 @@ def test_a_pdf_job_killed_before_it_is_marked_done_leaves_no_file_and_the_retry_
         killable.start(kind.task, job)
         kill_while_waiting(killable)
         job.refresh_from_db()
-        assert (job.status, job.attempts, job.file.name, job.result) == (Job.Status.RUNNING, 1, "", {})
+        # The worker takes its message again as soon as the pool process dies: by now that second delivery may
+        # have claimed the job (attempt 2) and be waiting on the same row. Either way nothing is stored yet.
+        assert (job.status, job.file.name, job.result) == (Job.Status.RUNNING, "", {})
+        assert job.attempts in (1, 2)
         assert media_files(settings) == files_before
         assert records() == made_before
 
