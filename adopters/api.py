@@ -419,9 +419,9 @@ class HouseholdListApi(HouseholdApi):
             overdue=found["overdue"],
             sort=found["ordering"],
         )
-        paginator = api.Pagination()
-        page: list | None = paginator.paginate_queryset(households, request, view=self)
-        return paginator.get_paginated_response(HouseholdListOutput(page, many=True, context={"today": today}).data)
+        return api.page_answer(
+            self, request, households, lambda page: HouseholdListOutput(page, many=True, context={"today": today}).data
+        )
 
 
 def _representation(request: Request, household_id: int) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -28,6 +30,22 @@ class Pagination(pagination.PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as exc:
             raise exceptions.ValidationError({self.page_query_param: [str(exc.detail)]}) from exc
+
+
+def filtered(filterset: type[Any], request: Request, queryset: Any) -> Any:
+    """``queryset`` narrowed by the request's filters (a django-filter ``FilterSet``); a filter that is not valid is
+    a 400 naming its field."""
+    filters = filterset(request.query_params, queryset=queryset)
+    if not filters.is_valid():
+        raise exceptions.ValidationError(filters.errors)
+    return filters.qs
+
+
+def page_answer(view: Any, request: Request, rows: Any, serialize: Callable[[list[Any]], Any]) -> Response:
+    """One page of ``rows`` in the list shape (``paginated``); ``serialize`` turns the page's rows into their JSON."""
+    paginator = Pagination()
+    page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serialize(page or []))
 
 
 def paginated(name: str, results: serializers.Serializer) -> Any:

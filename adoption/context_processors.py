@@ -71,6 +71,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if matches:
         max(matches, key=lambda item: len(item["href"]))["active"] = True
     context["navigation"] = items
+    # Panels' staff pages (members' appraisals): asked for only by the panels' navigation, so a callable the
+    # template calls when it needs the answer.
+    context["panel_staff"] = lambda: bool(tenancy.raa_ids_with_roles(user, tenancy.PANEL_RECORDERS))
     membership = user.memberships.filter(is_active=True).select_related("organisation").first()
     context["current_organisation"] = membership.organisation.name if membership else ""
     return context

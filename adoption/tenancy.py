@@ -54,6 +54,27 @@ DECISION_RECORDERS = frozenset({Role.ADM, Role.PANEL_ADVISER})
 # administrators who keep the records read it too.
 SUPPORT_WRITERS = frozenset({Role.SUPPORT_SOCIAL_WORKER, Role.MANAGER})
 SUPPORT_READERS = SUPPORT_WRITERS | {Role.ADMINISTRATOR}
+# Reports, returns and scorecards: managers, ADMs and administrators ask for them and read them.
+REPORT_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.ADM})
+# Ofsted's Annex A list of adopters is asked for by the approving agency's managers and assessing social workers.
+ADOPTER_LIST_ROLES = frozenset({Role.MANAGER, Role.ASSESSING_SOCIAL_WORKER})
+
+# Who may read a job (its page, its file) once it is queued: those whose role may ask for that kind of job, so a
+# file built for a manager (a scorecard, Annex A) is not a download for every role of the LA. The requesting
+# services check the same sets. An LA's API client reads the jobs its API operations give it (its scopes decide).
+JOB_READERS: dict[str, frozenset[str]] = {
+    "a1_report": REPORT_ROLES,
+    "quarterly_return": REPORT_ROLES,
+    "scorecard": REPORT_ROLES,
+    "board_report": REPORT_ROLES,
+    "data_pack": REPORT_ROLES,
+    "ssda903_import": JOURNEY_ROLES,
+    "ssda903_export": JOURNEY_ROLES,
+    "annex_a_list_10": JOURNEY_ROLES,
+    "annex_a_list_11": ADOPTER_LIST_ROLES,
+    # An agenda pack is read only through the panels' pages, which check the meeting's members.
+    "agenda_pack": frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -164,8 +185,11 @@ def visible_las(actor: Any) -> QuerySet[Organisation]:
 
 
 def scope_jobs(queryset: QuerySet, actor: Any) -> QuerySet:
-    """Jobs about an LA the actor sees; a job over a whole RAA needs RAA membership."""
+    """Jobs about an LA the actor sees, of a kind the actor's role may read (``JOB_READERS``); a job over a whole
+    RAA needs RAA membership."""
     scope = scope_for(actor)
+    if not isinstance(actor, ApiClient):
+        queryset = queryset.filter(kind__in=[kind for kind, roles in JOB_READERS.items() if roles & scope.roles])
     # A job over several LAs (a scorecard of an RAA's LAs, or of all those its requester reports on) is filed under
     # one organisation, but shows only to those who see every one of its LAs, and every agency whose families it
     # counts. An agenda pack is read only through the panels' pages, which check the meeting's members.

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import api, tenancy
-from adoption.api import Pagination, answer_example, error_responses, page_example, paginated
+from adoption.api import answer_example, error_responses, filtered, page_answer, page_example, paginated
 from adoption.api_conventions import ApiView, etag_of
 from adoption.codes import Ethnicity
 from adoption.models import ApiClient, Organisation
@@ -250,13 +250,8 @@ class ChildListApi(ChildrenApiView):
         examples=[page_example("A page with one child", CHILD_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        filters = ChildApiFilter(request.query_params, queryset=selectors.child_list(actor=request.user))
-        if not filters.is_valid():
-            raise serializers.ValidationError(filters.errors)
-        children = filters.qs
-        paginator = Pagination()
-        page: list | None = paginator.paginate_queryset(children, request, view=self)
-        return paginator.get_paginated_response(ChildOutput(page, many=True).data)
+        children = filtered(ChildApiFilter, request, selectors.child_list(actor=request.user))
+        return page_answer(self, request, children, lambda page: ChildOutput(page, many=True).data)
 
     @extend_schema(
         operation_id="children_create",

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption.api import Pagination, answer_example, page_example, paginated
+from adoption.api import answer_example, filtered, page_answer, page_example, paginated
 from children.api import ChildrenApiView, errors
 from children.models import AdoptivePlacement, Match, SiblingGroup
 from children.selectors import api as api_selectors
@@ -31,19 +31,6 @@ PAGE_PARAMETERS = [
 
 def _codes(choices: list[tuple[str, str]]) -> str:
     return "; ".join(f"`{code}` ({label})" for code, label in choices) + "."
-
-
-def _filtered(filterset: type[django_filters.FilterSet], request: Request, queryset: Any) -> Any:
-    filters = filterset(request.query_params, queryset=queryset)
-    if not filters.is_valid():
-        raise serializers.ValidationError(filters.errors)
-    return filters.qs
-
-
-def _page(view: ChildrenApiView, request: Request, rows: Any, output: type[serializers.Serializer]) -> Response:
-    paginator = Pagination()
-    page: list | None = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
 
 
 class ChildRef(serializers.Serializer):
@@ -105,8 +92,8 @@ class SiblingGroupListApi(ChildrenApiView):
         examples=[page_example("A page with one sibling group", GROUP_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        groups = _filtered(SiblingGroupFilter, request, api_selectors.sibling_group_list(actor=request.user))
-        return _page(self, request, groups, SiblingGroupOutput)
+        groups = filtered(SiblingGroupFilter, request, api_selectors.sibling_group_list(actor=request.user))
+        return page_answer(self, request, groups, lambda page: SiblingGroupOutput(page, many=True).data)
 
 
 class SiblingGroupDetailApi(ChildrenApiView):
@@ -201,8 +188,8 @@ class MatchListApi(ChildrenApiView):
         examples=[page_example("A page with one match", MATCH_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        matches = _filtered(MatchFilter, request, match_list(actor=request.user)).distinct()
-        return _page(self, request, matches, MatchOutput)
+        matches = filtered(MatchFilter, request, match_list(actor=request.user)).distinct()
+        return page_answer(self, request, matches, lambda page: MatchOutput(page, many=True).data)
 
 
 class MatchDetailApi(ChildrenApiView):
@@ -287,8 +274,8 @@ class PlacementListApi(ChildrenApiView):
         examples=[page_example("A page with one placement", PLACEMENT_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        placements = _filtered(PlacementFilter, request, api_selectors.placement_list(actor=request.user))
-        return _page(self, request, placements, PlacementOutput)
+        placements = filtered(PlacementFilter, request, api_selectors.placement_list(actor=request.user))
+        return page_answer(self, request, placements, lambda page: PlacementOutput(page, many=True).data)
 
 
 class PlacementDetailApi(ChildrenApiView):

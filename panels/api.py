@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import audit, tenancy
-from adoption.api import ERROR, Pagination, answer_example, page_example, paginated
+from adoption.api import ERROR, answer_example, filtered, page_answer, page_example, paginated
 from adoption.api_conventions import ApiView
 from adoption.models import AuditEvent
 from children.models import AdoptivePlacement, Child, Link, SiblingGroupMember
@@ -319,12 +319,10 @@ class PanelItemListApi(ApiView):
         examples=[page_example("A page with one match", ITEM_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        filters = PanelItemFilter(request.query_params, queryset=panel_item_list(actor=request.user))
-        if not filters.is_valid():
-            raise serializers.ValidationError(filters.errors)
-        paginator = Pagination()
-        page: list | None = paginator.paginate_queryset(filters.qs, request, view=self)
-        return paginator.get_paginated_response(PanelItemOutput(page, many=True, context={"actor": request.user}).data)
+        items = filtered(PanelItemFilter, request, panel_item_list(actor=request.user))
+        return page_answer(
+            self, request, items, lambda page: PanelItemOutput(page, many=True, context={"actor": request.user}).data
+        )
 
 
 class PanelItemDetailApi(ApiView):

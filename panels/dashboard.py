@@ -274,7 +274,10 @@ class AppraisalsDue:
     due: list[PanelMember]  # due in the next 8 weeks
 
 
-def appraisals_due(*, actor: Any, today: date) -> AppraisalsDue:
+def appraisals_due(*, actor: Any, today: date) -> AppraisalsDue | None:
+    """None for the panel roles that do not read members' appraisals (members, ADMs)."""
+    if not selectors.may_write_panels(actor):
+        return None
     found = selectors.appraisals(actor=actor, today=today)
     until = today + LOOK_AHEAD
     due = [m for m in found.scheduled if m.next_appraisal_due <= until]  # type: ignore[attr-defined]
@@ -291,7 +294,7 @@ class Dashboard:
     minutes_overdue: list[MinutesOverdue]
     decisions: DueAndOverdue
     notifications: DueAndOverdue
-    appraisals: AppraisalsDue
+    appraisals: AppraisalsDue | None
 
     @property
     def quorum_at_risk(self) -> int:

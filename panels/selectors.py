@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -185,8 +186,14 @@ class Appraisals:
 
 
 def appraisals(*, actor: Any, today: date) -> Appraisals:
-    """Appraisals of the members on the list today, due and overdue."""
-    members = list(member_list(actor=actor, today=today).filter(on_list(today)).order_by("name", "id"))
+    """Appraisals of the members on the list today, due and overdue: for the panels' staff (advisers and managers)
+    of the members' RAAs; 403 for the other panel roles, who do not read members' appraisals."""
+    raa_ids = panel_raa_ids(actor, PANEL_WRITERS)
+    if not raa_ids:
+        raise PermissionDenied("Members' appraisals are seen by the panel advisers and managers of the RAA.")
+    members = list(
+        member_list(actor=actor, today=today).filter(on_list(today), raa_id__in=raa_ids).order_by("name", "id")
+    )
     # member_list annotates the open appraisal's due date; a member without one has None.
     annotated = ((m.pk, getattr(m, "next_appraisal_due", None)) for m in members)
     due: dict[int, date] = {pk: day for pk, day in annotated if day is not None}

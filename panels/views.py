@@ -117,16 +117,20 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     member = selectors.member_get(actor=request.user, member_id=member_id)
     attendances = list(member.attendances.all())
+    can_write = selectors.may_write_panels(request.user, raa_id=member.raa_id)
+    # A member's appraisals are for the panel's staff and the member themselves, not for the other members.
+    sees_appraisals = can_write or (member.user_id is not None and member.user_id == request.user.pk)
     return render(
         request,
         "panels/member_detail.html",
         {
             "member": member,
-            "appraisals": member.appraisals.all(),
+            "sees_appraisals": sees_appraisals,
+            "appraisals": member.appraisals.all() if sees_appraisals else [],
             "attendances": attendances,
             "attended": sum(1 for a in attendances if a.attended),
             "today": timezone.localdate(),
-            "can_write": selectors.may_write_panels(request.user, raa_id=member.raa_id),
+            "can_write": can_write,
         },
     )
 

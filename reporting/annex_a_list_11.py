@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from adopters.models import Applicant, Household
 from adoption import audit, jobs, tenancy
-from adoption.models import AuditEvent, Job, Organisation, Role, User
+from adoption.models import AuditEvent, Job, Organisation, User
 from adoption.spreadsheets import xlsx_sheet
 from children.models import AdoptivePlacement, EarlyPermanencePlacement, PermanenceOutcome
 from children.ssda903.annex_a import ETHNICITY, GENDER, WINDOW_DAYS
@@ -61,7 +61,7 @@ HEADERS: tuple[str, ...] = (
 SHEET_TITLE = "List 11 - Adopters"
 
 # Who may ask for the list: managers and assessing social workers of the approving agency itself.
-REQUESTERS = (Role.MANAGER, Role.ASSESSING_SOCIAL_WORKER)
+REQUESTERS = tuple(sorted(tenancy.ADOPTER_LIST_ROLES))
 
 # The template's list 11 disability codes are a) Yes and b) No only: "not known" is left empty
 # rather than guessed as "b) No".

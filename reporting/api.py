@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import audit, tenancy
-from adoption.api import Pagination, answer_example, error_responses, page_example, paginated
+from adoption.api import answer_example, error_responses, filtered, page_answer, page_example, paginated
 from adoption.api_conventions import ATTACHMENT_HEADER, ApiView
 from adoption.models import ApiClient, AuditEvent, Job, Organisation
 from reporting import returns, services
@@ -210,13 +210,6 @@ RETURN_EXAMPLE = {
 }
 
 
-def _filtered(filter_class: type[django_filters.FilterSet], request: Request, queryset: QuerySet) -> QuerySet:
-    filters = filter_class(request.query_params, queryset=queryset)
-    if not filters.is_valid():
-        raise serializers.ValidationError(filters.errors)
-    return filters.qs
-
-
 class ReturnListApi(ApiView):
     @extend_schema(
         operation_id="returns_list",
@@ -243,11 +236,10 @@ class ReturnListApi(ApiView):
         examples=[page_example("A page with one return", RETURN_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        found = _filtered(ReturnFilter, request, return_list(actor=request.user))
-        paginator = Pagination()
-        page: list | None = paginator.paginate_queryset(found, request, view=self)
-        rows = [_return_row(r, request) for r in page or []]
-        return paginator.get_paginated_response(ReturnOutput(rows, many=True).data)
+        found = filtered(ReturnFilter, request, return_list(actor=request.user))
+        return page_answer(
+            self, request, found, lambda page: ReturnOutput([_return_row(r, request) for r in page], many=True).data
+        )
 
 
 class ReturnDetailApi(ApiView):
@@ -412,11 +404,12 @@ class ScorecardListApi(ApiView):
         examples=[page_example("A page with one scorecard", SCORECARD_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        found = _filtered(ScorecardFilter, request, scorecard_list(actor=request.user))
-        paginator = Pagination()
-        page: list | None = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(
-            ScorecardOutput([_scorecard_row(job, request) for job in page or []], many=True).data
+        found = filtered(ScorecardFilter, request, scorecard_list(actor=request.user))
+        return page_answer(
+            self,
+            request,
+            found,
+            lambda page: ScorecardOutput([_scorecard_row(j, request) for j in page], many=True).data,
         )
 
     @extend_schema(

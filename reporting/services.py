@@ -12,12 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from adoption import audit, jobs, tenancy
-from adoption.models import ApiClient, ApiScope, AuditEvent, Job, Organisation, Role
+from adoption.models import ApiClient, ApiScope, AuditEvent, Job, Organisation
 from adoption.periods import FinancialQuarter
 from reporting.measures import a1
 from reporting.pdf import render_pdf
 
-REPORT_ROLES = (Role.MANAGER, Role.ADMINISTRATOR, Role.ADM)
+REPORT_ROLES = tuple(sorted(tenancy.REPORT_ROLES))
 
 
 def reporting_las(actor: Any) -> list[Organisation]:

@@ -33,7 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import api
-from adoption.api import Pagination, answer_example, error_responses, page_example, paginated
+from adoption.api import answer_example, error_responses, filtered, page_answer, page_example, paginated
 from adoption.api_conventions import ApiView
 from adoption.models import Organisation
 from support import access, asf_rules
@@ -298,18 +298,19 @@ class AsfApplicationListApi(AsfApi):
         parameters=LIST_PARAMETERS,
         responses={
             200: paginated("PaginatedAsfApplicationList", AsfApplicationOutput(many=True)),
-            **_errors(400, 401, e400="A filter or the page is not valid: `extra.fields` says which."),
+            **_errors(
+                400,
+                401,
+                403,
+                e400="A filter or the page is not valid: `extra.fields` says which.",
+                e403="The actor's role does not work on adoption support.",
+            ),
         },
         examples=[page_example("A page with one application", APPLICATION_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        found = selectors.asf_application_list(actor=request.user)
-        filters = AsfApplicationFilter(request.query_params, queryset=found)
-        if not filters.is_valid():
-            raise serializers.ValidationError(filters.errors)
-        paginator = Pagination()
-        page: list | None = paginator.paginate_queryset(filters.qs, request, view=self)
-        return paginator.get_paginated_response(AsfApplicationOutput(page, many=True).data)
+        found = filtered(AsfApplicationFilter, request, selectors.asf_application_list(actor=request.user))
+        return page_answer(self, request, found, lambda page: AsfApplicationOutput(page, many=True).data)
 
     @extend_schema(
         operation_id="asf_applications_create",

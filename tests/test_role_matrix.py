@@ -11,43 +11,13 @@ decided here the day it is added.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from adoption.models import Job, Role
-from tests import factories
-from tests.test_permission_matrix import (  # noqa: F401  (the fixtures below are the records the walk fills in)
-    ROUTES,
-    Route,
-    adoptive_placement_a,
-    applicant_raa,
-    asf_application_a,
-    assessment_a,
-    check_raa,
-    child_a_waiting,
-    disposal_request_a,
-    disruption_a,
-    early_permanence_a,
-    household_raa,
-    import_job_a,
-    job_a,
-    learning_action_a,
-    legal_hold_a,
-    life_story_work_a,
-    link_a,
-    match_a,
-    panel_business_a,
-    panel_item_raa,
-    panel_meeting_raa,
-    panel_member_raa,
-    panel_paper_raa,
-    sibling_group_a,
-    support_plan_a,
-    support_request_a,
-)
+from adoption.models import Role
+from tests.test_permission_matrix import ROUTES, Route
+from tests.walk_records import *  # noqa: F403  (the records the walk fills in, and the nine users)
 
 SW = Role.SOCIAL_WORKER
 FF = Role.FAMILY_FINDER
@@ -92,8 +62,10 @@ ADMINISTRATORS = frozenset({ADMIN})
 ALLOWED: dict[str, frozenset[Role]] = {
     # Shared pages
     "home": EVERYONE,
-    "job-detail": EVERYONE,
-    "job-download": EVERYONE,
+    # The fixture job is an A1 scorecard report: read by those who may ask for one (every kind:
+    # tests/adoption/test_job_readers.py).
+    "job-detail": REPORTERS,
+    "job-download": REPORTERS,
     "api-docs": EVERYONE,
     # API clients of the LA
     "api-client-create": ADMINISTRATORS,
@@ -188,7 +160,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "adopters:waiting": EVERYONE,
     # Panels
     "panels:appraisal": PANEL_STAFF,
-    "panels:appraisals": PANEL_READERS,
+    "panels:appraisals": PANEL_STAFF,
     "panels:attendance": PANEL_STAFF,
     "panels:confirm": PANEL_STAFF,
     "panels:dashboard": PANEL_READERS,
@@ -278,7 +250,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "reporting:sufficiency": REPORTERS,
     # The API, called with a session: the same roles as the pages (an ASF list is empty for other roles)
     "api-asf-applications-detail": SUPPORT_READERS,
-    "api-asf-applications-list": EVERYONE,
+    "api-asf-applications-list": SUPPORT_READERS,
     "api-asf-applications-submit": SUPPORT_WRITERS,
     "api-children-detail": EVERYONE,
     "api-children-events": EVERYONE,
@@ -320,6 +292,7 @@ NOT_ROLE_PAGES: dict[str, str] = {
     "health": "The health check is public and shows no records (tests/test_anonymous.py).",
     "api-schema": "The OpenAPI schema describes operations and holds no records (tests/test_anonymous.py).",
     "panels:feedback-form": "Adopters open the feedback form from a one-off link, without an account.",
+    "panels:feedback-link": "The one-off link itself, which leads to the feedback form.",
 }
 NOT_ROLE_PREFIXES: dict[str, str] = {
     "admin/": "The Django admin is for is_staff support staff, not for a role (test_permission_matrix.py).",
@@ -371,60 +344,6 @@ def _record_for(route: Route, parameter: str) -> str:
         if parameter in ROUTE_RECORDS[prefix]:
             return ROUTE_RECORDS[prefix][parameter]
     return RECORDS[parameter]
-
-
-@pytest.fixture
-def quarterly_return_a(la_a):
-    from reporting.models import QuarterlyReturn
-
-    made = QuarterlyReturn(
-        organisation=la_a, period_start=date(2025, 4, 1), period_end=date(2025, 6, 30), version=1, summary={}
-    )
-    for field in ("xlsx", "children_csv", "families_csv", "summary_pdf"):
-        getattr(made, field).save(f"return-{field}", ContentFile(b"return"), save=False)
-    made.save()
-    return made
-
-
-@pytest.fixture
-def scorecard_job_a(la_a):
-    job = Job.objects.create(
-        kind=Job.Kind.SCORECARD,
-        organisation=la_a,
-        status=Job.Status.QUEUED,
-        params={"la_ids": [la_a.pk], "period_end": "2025-03-31"},
-    )
-    job.file.save("scorecard.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
-    job.status = Job.Status.SUCCEEDED
-    job.save()
-    return job
-
-
-@pytest.fixture
-def panel_meeting_with_pack(request):
-    meeting = request.getfixturevalue("panel_meeting_raa")
-    job = Job.objects.create(kind=Job.Kind.AGENDA_PACK, organisation=meeting.raa, status=Job.Status.QUEUED)
-    job.file.save("pack.pdf", ContentFile(b"%PDF-1.4 pack"), save=False)
-    job.status = Job.Status.SUCCEEDED
-    job.save()
-    meeting.pack_job = job
-    meeting.save(update_fields=["pack_job"])
-    return meeting
-
-
-@pytest.fixture
-def api_client_record_a(api_client_a):
-    return api_client_a[0]
-
-
-@pytest.fixture
-def role_users(la_a, raa) -> dict[Role, object]:
-    users = {}
-    for role in Role:
-        user = factories.staff(la_a, role, username=f"{role.value}.walk")
-        factories.MembershipFactory(user=user, organisation=raa, role=role)
-        users[role] = user
-    return users
 
 
 def _left_out(route: Route) -> str | None:

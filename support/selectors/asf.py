@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -152,7 +153,10 @@ def asf_application_list(
     therapy: str = "",
     child_id: int | None = None,
 ) -> QuerySet[AsfApplication]:
-    """The applications of the LAs whose support the actor works on, newest first, filtered."""
+    """The applications of the LAs whose support the actor works on, newest first, filtered; 403 for a role that
+    works on no LA's support (not an empty list, which would say "none")."""
+    if not access.may_see_support(actor):
+        raise PermissionDenied("Adoption support is seen by the support workers and managers of the LA.")
     found = _scoped(actor).select_related("la", "child", "created_by")
     if la_id is not None:
         found = found.filter(la_id=la_id)

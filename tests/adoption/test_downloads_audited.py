@@ -11,43 +11,8 @@ from __future__ import annotations
 import pytest
 
 from adoption.models import AuditEvent, Role
-from tests.test_role_matrix import (  # noqa: F401  (the records the walk fills in)
-    ALLOWED,
-    LITERALS,
-    RECORDS,
-    WALKED,
-    _record_for,
-    adoptive_placement_a,
-    api_client_record_a,
-    applicant_raa,
-    asf_application_a,
-    assessment_a,
-    check_raa,
-    child_a_waiting,
-    disposal_request_a,
-    disruption_a,
-    early_permanence_a,
-    household_raa,
-    import_job_a,
-    job_a,
-    learning_action_a,
-    legal_hold_a,
-    life_story_work_a,
-    link_a,
-    match_a,
-    panel_business_a,
-    panel_item_raa,
-    panel_meeting_raa,
-    panel_meeting_with_pack,
-    panel_member_raa,
-    panel_paper_raa,
-    quarterly_return_a,
-    role_users,
-    scorecard_job_a,
-    sibling_group_a,
-    support_plan_a,
-    support_request_a,
-)
+from tests.test_role_matrix import ALLOWED, LITERALS, WALKED, _record_for
+from tests.walk_records import *  # noqa: F403  (the records the walk fills in, and the nine users)
 
 FILE_ACTIONS = {AuditEvent.Action.DOWNLOAD, AuditEvent.Action.EXPORT}
 # The role a page is walked as: the first of these the table lets in.

@@ -101,6 +101,33 @@ def test_appraisals_overdue_due_and_not_scheduled(client, raa, panel_adviser, fr
     assert "Left Already" not in body
 
 
+def test_members_appraisals_are_for_the_panels_staff_and_the_member_themselves(client, raa, adm, frozen_today):
+    from adoption.models import Role
+
+    chair_user = factories.staff(raa, Role.PANEL_MEMBER, username="chair.member")
+    chair = member(raa, "Chair Person", R.CHAIR, user=chair_user)
+    PanelAppraisal.objects.create(member=chair, due_on=date(2025, 5, 31))
+    other = member(raa, "Other Member", R.INDEPENDENT)
+    PanelAppraisal.objects.create(member=other, due_on=date(2025, 4, 30))
+
+    # A panel member reads the list and the members' pages, but not the others' appraisals.
+    client.force_login(chair_user)
+    assert client.get("/panels/appraisals/").status_code == 403
+    listing = client.get("/panels/").content.decode()
+    assert "Other Member" in listing and "Next appraisal" not in listing and "30 Apr 2025" not in listing
+    assert "/panels/appraisals/" not in client.get("/panels/dashboard/").content.decode()
+    others_page = client.get(f"/panels/members/{other.pk}/").content.decode()
+    assert "Other Member" in others_page and "Appraisals" not in others_page and "30 Apr 2025" not in others_page
+    own_page = client.get(f"/panels/members/{chair.pk}/").content.decode()
+    assert "Appraisals" in own_page and "31 May 2025" in own_page
+
+    # The ADM reads the panel's pages, not its members' appraisals either.
+    client.force_login(adm)
+    assert client.get("/panels/appraisals/").status_code == 403
+    board = client.get("/panels/dashboard/").content.decode()
+    assert "Appraisals overdue" not in board
+
+
 def test_recording_an_appraisal_done_schedules_the_next(client, raa, panel_adviser, frozen_today):
     late = member(raa, "Late Appraisal", R.INDEPENDENT)
     PanelAppraisal.objects.create(member=late, due_on=date(2025, 5, 31))

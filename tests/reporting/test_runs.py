@@ -118,7 +118,7 @@ def test_runs_are_paged(client, la_a, manager_a):
         _job(la_a, Job.Kind.A1_REPORT, by=manager_a)
     client.force_login(manager_a)
     first = client.get(URL, {"kind": "a1_report"}).content.decode()
-    assert "53 reports" in first and len(_rows(first)) == 50 and "Page 1 of 2" in first
+    assert "53 reports, page 1 of 2" in first and len(_rows(first)) == 50
     assert 'href="?kind=a1_report&amp;page=2"' in first
     second = client.get(URL, {"kind": "a1_report", "page": 2}).content.decode()
     assert len(_rows(second)) == 3

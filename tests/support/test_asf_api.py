@@ -183,15 +183,17 @@ def test_a_draft_for_a_child_the_worker_cannot_see_is_refused(client, frozen_tod
     assert body["extra"]["fields"] == {"child": ["Choose a child whose record you can see"]}
 
 
-def test_the_raa_manager_sees_both_las_and_a_family_finder_none(
+def test_the_raa_manager_sees_both_las_and_a_family_finder_is_refused(
     client, frozen_today, amelia, bertie, support_a, support_b, manager, family_finder
 ):
     application(amelia, support_a)
     application(bertie, support_b)
     client.force_login(manager)
     assert client.get(LIST).json()["count"] == 2
+    # A role that works on no LA's support is refused, not told there is none.
     client.force_login(family_finder)
-    assert client.get(LIST).json()["count"] == 0
+    body = assert_error_shape(client.get(LIST), 403)
+    assert body["message"] == "Adoption support is seen by the support workers and managers of the LA."
 
 
 def test_a_support_worker_of_two_las_names_the_la(client, frozen_today, la_a, la_b, amelia):
