@@ -265,8 +265,10 @@ def early_permanence_b(child_b_waiting):
 
 
 def _finished_job(la):
-    job = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=la, status=Job.Status.QUEUED)
-    job.file.save(f"A1-{la.pk}.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    """A finished 903 export of ``la``: a file the LA's social workers may read (who reads which kind of job:
+    tests/adoption/test_job_readers.py)."""
+    job = Job.objects.create(kind=Job.Kind.SSDA903_EXPORT, organisation=la, status=Job.Status.QUEUED)
+    job.file.save(f"903-{la.pk}.zip", ContentFile(b"PK test"), save=False)
     job.status = Job.Status.SUCCEEDED
     job.save()
     return job
@@ -773,6 +775,10 @@ PUBLIC_PANEL_ROUTES: dict[str, str] = {
         "The attendee feedback form is opened from a one-off link by adopters, who have no account: the "
         "unguessable token is the key, it shows no names, and tests/panels/test_feedback.py checks an unknown "
         "token gets 404 and a used or expired one no form."
+    ),
+    "panels/feedback/": (
+        "The feedback form the one-off link leads to: the link's token, kept in the session that opened it, is the "
+        "key; without one it is 404 (tests/panels/test_feedback.py)."
     ),
 }
 PANEL_ROUTES = [r for r in ROUTES if r.route.startswith("panels/") and r.route not in PUBLIC_PANEL_ROUTES]

@@ -62,10 +62,10 @@ ADMINISTRATORS = frozenset({ADMIN})
 ALLOWED: dict[str, frozenset[Role]] = {
     # Shared pages
     "home": EVERYONE,
-    # The fixture job is an A1 scorecard report: read by those who may ask for one (every kind:
+    # The fixture job is a 903 export: read by those who may ask for one (every kind:
     # tests/adoption/test_job_readers.py).
-    "job-detail": REPORTERS,
-    "job-download": REPORTERS,
+    "job-detail": JOURNEY,
+    "job-download": JOURNEY,
     "api-docs": EVERYONE,
     # API clients of the LA
     "api-client-create": ADMINISTRATORS,

@@ -108,9 +108,9 @@ def test_several_memberships_add_up(la_a, la_b, child_a, child_b):
 
 
 def test_jobs_follow_the_organisation_they_are_about(social_worker_a, family_finder, la_a, la_b, raa):
-    job_a = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=la_a)
-    job_b = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=la_b)
-    job_raa = Job.objects.create(kind=Job.Kind.A1_REPORT, organisation=raa)
+    job_a = Job.objects.create(kind=Job.Kind.SSDA903_EXPORT, organisation=la_a)
+    job_b = Job.objects.create(kind=Job.Kind.SSDA903_EXPORT, organisation=la_b)
+    job_raa = Job.objects.create(kind=Job.Kind.SSDA903_EXPORT, organisation=raa)
     assert set(tenancy.scope_jobs(Job.objects.all(), social_worker_a)) == {job_a}
     assert set(tenancy.scope_jobs(Job.objects.all(), family_finder)) == {job_a, job_b, job_raa}
 
