@@ -32,7 +32,6 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-012345678
     python manage.py collectstatic --no-input
 USER adoption
 EXPOSE 8000
-# The access log names the path, never the query string or the referrer (a search by name is ?q=<name>, and the
-# referrer of the next page repeats it): address, time, method, path, status, size, duration and the request id that
-# the app's own log lines carry.
-CMD ["gunicorn", "adoption.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s %({x-request-id}o)s"]
+# gunicorn logs through the app's LOGGING and its privacy filter (adoption/gunicorn_conf.py): the access line names the
+# path, never the query string, the referrer or a feedback link's token.
+CMD ["gunicorn", "adoption.wsgi", "--config", "python:adoption.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -9,6 +9,7 @@ from django import forms
 from adopters.models import Applicant, Availability, Check, Household, Review
 from adopters.workflow import Action
 from adoption.codes import Ethnicity
+from adoption.concurrency import VERSION_FIELD, with_version
 from adoption.forms import GovukForm, VersionedForm, choice, date_field, text, yes_no
 
 H = Household
@@ -325,12 +326,22 @@ class PauseEndForm(GovukForm):
     ended_on = date_field("Date the assessment resumed")
 
 
-class ParStatusForm(GovukForm):
+class HouseholdFieldForm(VersionedForm, GovukForm):
+    """A page changing one of the household's own fields: it shows the field as stored, with the household's
+    version (``adoption.concurrency``), so a change someone else made since is not overwritten."""
+
+    @classmethod
+    def initial_for(cls, household: H) -> dict[str, Any]:
+        names = [name for name in cls.base_fields if name != VERSION_FIELD]
+        return with_version({name: getattr(household, name) for name in names}, household)
+
+
+class ParStatusForm(HouseholdFieldForm):
     service_fields = {"status": "par_status"}
     par_status = choice("Prospective Adopter's Report", H.ParStatus.choices, radios=True)
 
 
-class ExtensionForm(GovukForm):
+class ExtensionForm(HouseholdFieldForm):
     service_fields = {"reason": "stage2_extension_reason"}
     stage2_extension_reason = _reason("Reason stage 2 needs more than four months")
 

@@ -434,8 +434,11 @@ def _decide(household: Household, on: date, details: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def par_status_record(*, actor: Any, household_id: int, status: str) -> Household:
+def par_status_record(*, actor: Any, household_id: int, status: str, expected_version: str | None = None) -> Household:
+    """The state of the Prospective Adopter's Report; refused if the household's record is no longer
+    ``expected_version`` (``adoption.concurrency``)."""
     household = _household_for_write(actor, household_id)
+    concurrency.check_unchanged(expected_version, household)
     if household.status != S.STAGE_2:
         raise ValidationError({"par_status": "The Prospective Adopter's Report is written during stage 2"})
     household.par_status = status
@@ -443,8 +446,13 @@ def par_status_record(*, actor: Any, household_id: int, status: str) -> Househol
 
 
 @transaction.atomic
-def stage2_extension_record(*, actor: Any, household_id: int, reason: str) -> Household:
+def stage2_extension_record(
+    *, actor: Any, household_id: int, reason: str, expected_version: str | None = None
+) -> Household:
+    """The reason stage 2 needs more than four months; refused if the household's record is no longer
+    ``expected_version`` (``adoption.concurrency``)."""
     household = _household_for_write(actor, household_id)
+    concurrency.check_unchanged(expected_version, household)
     if household.status != S.STAGE_2:
         raise ValidationError({"stage2_extension_reason": "Stage 2 can only be extended while it is under way"})
     if not reason.strip():

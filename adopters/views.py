@@ -415,11 +415,20 @@ def _simple_form(
     about: str = "",
     **form_kwargs: Any,
 ) -> HttpResponse:
-    """A page whose form's cleaned data are the service's keyword arguments (beside actor and household)."""
+    """A page whose form's cleaned data are the service's keyword arguments (beside actor and household).
+
+    A form that changes one of the household's own fields (``forms.HouseholdFieldForm``) shows it as stored and
+    carries the household's version, which goes to the service: a change made by someone else since is refused.
+    """
     household = selectors.household_get(actor=request.user, household_id=household_id, record_read=False)
+    if issubclass(form_class, forms.HouseholdFieldForm):
+        form_kwargs["initial"] = form_class.initial_for(household)
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        call = lambda: service(actor=request.user, household_id=household.pk, **form.service_kwargs())  # noqa: E731
+        kwargs = form.service_kwargs()
+        if isinstance(form, forms.HouseholdFieldForm):
+            kwargs["expected_version"] = form.expected_version
+        call = lambda: service(actor=request.user, household_id=household.pk, **kwargs)  # noqa: E731
         if _run(form, call, request=request, done=f"Saved: {title[0].lower()}{title[1:]}"):
             return redirect(_detail(household.pk))
     return _form_page(request, form, title=title, household=household, about=about)

@@ -17,12 +17,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.fields.files import FieldFile
+
+M = TypeVar("M", bound=models.Model)
 
 # The name of the hidden form field that carries the version.
 VERSION_FIELD = "version"
@@ -67,6 +70,17 @@ def version_of(*records: models.Model | None) -> str:
     data = [_values(record) for record in records]
     canonical = json.dumps(data, cls=_Encoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def in_pk_order(rows: Iterable[M]) -> list[M]:
+    """The rows of a set an edit page changes (a meeting's invitations), in one order for :func:`version_of`.
+
+    By primary key, so the same rows give the same version however the page or the service fetched them (a
+    prefetched list, a locked queryset); a row added to the set or taken out of it gives another version. A page
+    passes them after the record they belong to (``version_of(meeting, *in_pk_order(meeting.attendances.all()))``);
+    a service passes the same set locked (``select_for_update()``), having locked the record they belong to first.
+    """
+    return sorted(rows, key=lambda row: row.pk)
 
 
 def with_version(initial: dict[str, Any] | None, *records: models.Model | None) -> dict[str, Any]:

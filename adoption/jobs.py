@@ -11,7 +11,8 @@ transaction commits, at names that belong to the job alone (``job_file_save``): 
 takes its files with it, and a file left by a worker killed between writing it and committing is
 replaced by the next attempt, never kept beside it. A job whose work (or storing it) raises is tried
 again, after a pause that doubles each time (``JOB_RETRY_SECONDS``), up to ``JOB_MAX_ATTEMPTS``
-attempts; then it fails.
+attempts; then it fails. An error that trying again cannot mend (``NOT_RETRIED``: a paper that is not a PDF, an
+asker who has lost access) fails the job at once, so its reason is shown now rather than after the pauses.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from celery import Task
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import IntegrityError, connection, transaction
@@ -38,6 +40,15 @@ from adoption import audit
 from adoption.models import AuditEvent, Job, Organisation, User
 
 logger = logging.getLogger(__name__)
+
+
+class JobCannotSucceed(Exception):
+    """Raised by a job's work when trying again would fail the same way; its message says why, in words the asker
+    can act on."""
+
+
+# Errors a new try cannot mend: the job fails at once with its reason.
+NOT_RETRIED: tuple[type[BaseException], ...] = (JobCannotSucceed, PermissionDenied, ValidationError)
 
 
 @dataclass(frozen=True)
@@ -195,7 +206,7 @@ def job_run(
         except Exception as exc:
             logger.exception("job %s failed (attempt %s)", job_id, job.attempts)
             error = f"{type(exc).__name__}: {exc}"[:2000]
-            if retry is not None and job.attempts < settings.JOB_MAX_ATTEMPTS:
+            if retry is not None and job.attempts < settings.JOB_MAX_ATTEMPTS and not isinstance(exc, NOT_RETRIED):
                 retry_in = retry_delay(job.attempts)
                 Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, progress=0, error=error)
             else:

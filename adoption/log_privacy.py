@@ -9,10 +9,16 @@ them. Three ways it could, each closed here for every logger (the filter sits on
   id (``children.child#42``), never its ``str()``, which is often a name; an exception argument as its type alone;
 * **exception messages**: a database error quotes the row it refused, a validation error the value it rejected, so a
   traceback keeps its frames and the exception's type, and the message is withheld.
+
+One credential is masked the same way: the token of a one-off feedback link (``/panels/feedback/<token>/``), the only
+secret the service puts in a path. The page exchanges it for the session at once, but the request that carries it is
+logged by Django (a 404 for an unknown one) and by gunicorn's access log, which goes through this filter too
+(adoption.gunicorn_conf).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import traceback
@@ -31,6 +37,21 @@ _QUERY = re.compile(r"(?P<path>(?:[a-z][a-z0-9+.-]*://[^\s\"'/?#]+)?/[^\s\"'?#]*
 
 def without_query_strings(text: str) -> str:
     return _QUERY.sub(lambda m: m.group("path") + QUERY_REMOVED, text)
+
+
+TOKEN_REMOVED = "(token removed)"  # noqa: S105 (what replaces a token, not one)
+# The feedback link's route (panels.urls, mounted at /panels/): the segment after it is the token. The form's own
+# address, "/panels/feedback/" with nothing after it, is left as it is.
+_LINK_TOKEN = re.compile(r"(?P<route>/panels/feedback/)[^/\s\"'?#]+")
+
+
+def without_link_tokens(text: str) -> str:
+    return _LINK_TOKEN.sub(lambda m: m.group("route") + TOKEN_REMOVED, text)
+
+
+def masked(text: str) -> str:
+    """``text`` without query strings or link tokens."""
+    return without_link_tokens(without_query_strings(text))
 
 
 def safe_argument(value: Any) -> Any:
@@ -68,18 +89,22 @@ class PersonalDataFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, dict):
-            record.args = {key: safe_argument(value) for key, value in record.args.items()}
+            # A copy of the same class: gunicorn's access log passes a dict whose lookups are case-insensitive and
+            # answer "-" for a missing atom, which a plain dict would not.
+            args = copy.copy(record.args)
+            args.update({key: safe_argument(value) for key, value in record.args.items()})
+            record.args = args
         elif record.args:
             record.args = tuple(safe_argument(value) for value in record.args)
         try:
             message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit the message: keep the message alone
+        except (TypeError, ValueError, KeyError):  # arguments that do not fit the message: keep the message alone
             message = str(record.msg)
-        record.msg = without_query_strings(message)
+        record.msg = masked(message)
         record.args = None
         if record.exc_info and record.exc_info[0] is not None:
             # Formatters print exc_text when it is set, so every handler after this one prints this version.
             record.exc_text = traceback_without_messages(record.exc_info)  # type: ignore[arg-type]
         if record.stack_info:
-            record.stack_info = without_query_strings(record.stack_info)
+            record.stack_info = masked(record.stack_info)
         return True

@@ -160,7 +160,7 @@ def feedback_invite(request: HttpRequest, item_id: int) -> HttpResponse:
         )
         if made is not None:
             created, token = made
-            link = request.build_absolute_uri(reverse("panels:feedback-form", args=[token]))
+            link = request.build_absolute_uri(reverse("panels:feedback-link", args=[token]))
             return render(
                 request,
                 "panels/feedback/invite_link.html",
@@ -193,11 +193,38 @@ def _meeting_words(answer: AttendeeFeedback) -> str:
     return f"Adoption panel on {_day(meeting.held_on)} at {meeting.place}"
 
 
+# The link's token is a credential: kept out of the address bar, the browser's history, the next page's Referer and
+# the access log (adoption.log_privacy masks it in the one request that carries it). Its first GET puts it in the
+# visitor's session and redirects to an address without it, where the form is shown and posted.
+SESSION_FEEDBACK_TOKEN = "panels.feedback_token"  # noqa: S105 (a session key's name)
+
+
+def _see_other(url: str) -> HttpResponse:
+    """A 303: the browser fetches ``url`` with a GET (Django has no shortcut for it)."""
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def feedback_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: checks the token (404 for one nobody was sent), keeps it in the session, and sends the
+    visitor on to the form's own address."""
+    feedback.feedback_by_token(token)
+    request.session.cycle_key()  # a session id planted before the link was opened does not get the token
+    request.session[SESSION_FEEDBACK_TOKEN] = token
+    return _see_other(reverse("panels:feedback-form"))
+
+
 @never_cache
 @GET_POST
-def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
-    """The public form (no account): a one-off link's questions. It names the panel's date and place, nothing
-    about the child or the family."""
+def feedback_form(request: HttpRequest) -> HttpResponse:
+    """The public form (no account): the questions of the one-off link opened in this session. It names the panel's
+    date and place, nothing about the child or the family."""
+    token = request.session.get(SESSION_FEEDBACK_TOKEN)
+    if not isinstance(token, str):
+        return render(request, "panels/feedback/no_link.html", {"link_days": feedback.FEEDBACK_LINK_DAYS}, status=404)
     answer = feedback.feedback_by_token(token)
     context: dict[str, Any] = {
         "panel": _meeting_words(answer),

@@ -6,12 +6,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 
 from adopters.models import Household
 from adoption.concurrency import with_version
 from adoption.forms import GovukForm, VersionedForm, choice, date_field, text, yes_no
 from adoption.models import Organisation, User
+from adoption.uploads import size_in_words, upload_max_bytes
 from panels.models import AgendaItem, Decision, Gender, PanelMember, PanelRole, PaperKind, Recommendation
 
 
@@ -167,7 +167,9 @@ class MeetingForm(VersionedForm, _RaaForm):
         return kwargs
 
 
-class InviteForm(GovukForm):
+class InviteForm(VersionedForm, GovukForm):
+    """Who is invited; it carries the version of the meeting and its invitations (``adoption.concurrency``)."""
+
     members = _members_field(
         "Members invited", help_text="Members on the central list on the date of the meeting. Untick to withdraw."
     )
@@ -246,9 +248,6 @@ class AgendaItemUpdateForm(VersionedForm, GovukForm):
     presenting_worker = text("Presenting social worker", required=False, width="20")
 
 
-# The largest paper taken (setting ``UPLOAD_MAX_BYTES``, the service's limit for every upload).
-DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
-
 # What a file that is not a PDF starts with, and what it is. Nothing is opened or unpacked to tell: a ZIP (a Word
 # or Excel file is one) could expand to gigabytes.
 _NOT_PDF: tuple[tuple[bytes, str], ...] = (
@@ -261,16 +260,6 @@ _NOT_PDF: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "a picture (PNG)"),
     (b"\xff\xd8\xff", "a picture (JPEG)"),
 )
-
-
-def paper_max_bytes() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
-
-
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size // (1024 * 1024)} MB"
-    return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
 
 
 class PaperForm(GovukForm):
@@ -287,7 +276,7 @@ class PaperForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["upload"].help_text = (
-            f"A PDF smaller than {_size_text(paper_max_bytes())}. "
+            f"A PDF smaller than {size_in_words(upload_max_bytes())}. "
             "A new version replaces the current one, which is kept."
         )
 
@@ -295,10 +284,10 @@ class PaperForm(GovukForm):
         """Refuse, before anything is stored, a file too big or that is plainly not a PDF (judged by its first
         bytes: nothing is opened). The service reads the PDF itself to count its pages."""
         upload = self.cleaned_data["upload"]
-        limit = paper_max_bytes()
+        limit = upload_max_bytes()  # the service's one upload limit (setting UPLOAD_MAX_BYTES)
         if (upload.size or 0) > limit:
             raise forms.ValidationError(
-                f"The file is larger than {_size_text(limit)}: save the paper as a smaller PDF (for example with "
+                f"The file is larger than {size_in_words(limit)}: save the paper as a smaller PDF (for example with "
                 "'Reduce file size' or without scanned pages in colour) and upload it again"
             )
         upload.seek(0)

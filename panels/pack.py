@@ -35,8 +35,9 @@ PAGE_NUMBERS_TEMPLATE = "panels/pack/page_numbers.pdf.html"
 CONTENTS_ANCHOR = "contents"  # the id of the contents page's heading in the front matter
 
 
-class AgendaPackError(Exception):
-    """The pack cannot be built; the message says why in words a panel adviser can act on."""
+class AgendaPackError(jobs.JobCannotSucceed):
+    """The pack cannot be built; the message says why in words a panel adviser can act on (and building it again
+    would not mend it, so the job is not retried)."""
 
 
 # --- who may ask for and read a pack ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from adopters.workflow import Action as HouseholdAction
 from adoption import audit, concurrency, tenancy
 from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent, Membership, Organisation
+from adoption.uploads import size_in_words, upload_max_bytes
 from adoption.working_days import add_working_days
 from children.models import Child, Disruption, EarlyPermanencePlacement, Link, Match
 from children.services import adoption_decision_record
@@ -287,12 +288,25 @@ def _members_for(meeting: PanelMeeting, member_ids: Iterable[int], field: str) -
     return wanted
 
 
+def _attendances_for_write(meeting: PanelMeeting, expected_version: str | None) -> dict[int, PanelAttendance]:
+    """The meeting's invitations and attendances, locked (the meeting is locked first), by member; refused if the
+    meeting and these rows are no longer ``expected_version`` (``adoption.concurrency``): the page that chose the
+    members started from other invitations or another attendance."""
+    rows = concurrency.in_pk_order(PanelAttendance.objects.select_for_update().filter(meeting=meeting))
+    concurrency.check_unchanged(expected_version, meeting, *rows)
+    return {row.member_id: row for row in rows}
+
+
 @transaction.atomic
-def panel_meeting_invite(*, actor: Any, meeting_id: int, member_ids: Iterable[int]) -> PanelMeeting:
-    """Set who is invited. Someone no longer invited who attended stays recorded as attending."""
+def panel_meeting_invite(
+    *, actor: Any, meeting_id: int, member_ids: Iterable[int], expected_version: str | None = None
+) -> PanelMeeting:
+    """Set who is invited. Someone no longer invited who attended stays recorded as attending. Refused if the
+    meeting or its invitations are no longer ``expected_version`` (``adoption.concurrency``)."""
     meeting: PanelMeeting = _for_write(actor, PanelMeeting, meeting_id)
+    _refuse_once_minutes_final(meeting)  # the record stands: the database keeps it (adoption.retention)
+    rows = _attendances_for_write(meeting, expected_version)
     invited = _members_for(meeting, member_ids, "members")
-    rows = {a.member_id: a for a in PanelAttendance.objects.select_for_update().filter(meeting=meeting)}
     for member_id, row in rows.items():
         if member_id in invited or row.attended:
             if row.invited != (member_id in invited):
@@ -320,15 +334,19 @@ def _snapshot(row: PanelAttendance) -> None:
 
 
 @transaction.atomic
-def panel_attendance_record(*, actor: Any, meeting_id: int, member_ids: Iterable[int]) -> PanelMeeting:
-    """Record who attended (invited or not), from the day of the meeting. The quorum is then checked on them."""
+def panel_attendance_record(
+    *, actor: Any, meeting_id: int, member_ids: Iterable[int], expected_version: str | None = None
+) -> PanelMeeting:
+    """Record who attended (invited or not), from the day of the meeting. The quorum is then checked on them.
+    Refused if the meeting or its attendances are no longer ``expected_version`` (``adoption.concurrency``)."""
     meeting: PanelMeeting = _for_write(actor, PanelMeeting, meeting_id)
+    _refuse_once_minutes_final(meeting)  # the record stands: the database keeps it (adoption.retention)
+    rows = _attendances_for_write(meeting, expected_version)
     if meeting.held_on > timezone.localdate():
         raise ValidationError(
             {"members": f"Attendance can be recorded from the day of the meeting, {_fmt(meeting.held_on)}"}
         )
     came = _members_for(meeting, member_ids, "members")
-    rows = {a.member_id: a for a in PanelAttendance.objects.select_for_update().filter(meeting=meeting)}
     for member_id, row in rows.items():
         if not row.invited and member_id not in came:
             row.delete()
@@ -368,6 +386,13 @@ def _meeting_settings(meeting: PanelMeeting) -> PanelSettings:
 def _minutes_final(meeting: PanelMeeting) -> bool:
     minutes = MeetingMinutes.objects.filter(meeting=meeting).first()
     return minutes is not None and minutes.status == MinutesStatus.FINAL
+
+
+def _refuse_once_minutes_final(meeting: PanelMeeting) -> None:
+    if _minutes_final(meeting):
+        raise ValidationError(
+            {"members": "The minutes of this meeting are final: who was invited and who attended stands"}
+        )
 
 
 def _unconfirm(meeting: PanelMeeting) -> None:
@@ -587,13 +612,12 @@ def agenda_item_remove(*, actor: Any, item_id: int) -> PanelMeeting:
 
 # --- papers ------------------------------------------------------------------------------------------------
 
-PAPER_MAX_BYTES = 20 * 1024 * 1024
-
 
 def _pdf_pages(upload: UploadedFile) -> int:
     """The number of pages of an uploaded PDF; a clear refusal for anything else."""
-    if upload.size is not None and upload.size > PAPER_MAX_BYTES:
-        raise ValidationError({"file": "The file must be smaller than 20 MB"})
+    limit = upload_max_bytes()  # the service's one upload limit
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError({"file": f"The file is larger than {size_in_words(limit)}"})
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)

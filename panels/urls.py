@@ -43,7 +43,8 @@ urlpatterns: list[URLPattern] = [
     # quality and attendee feedback (feedback_views):
     path("items/<int:item_id>/ratings/", feedback_views.item_ratings, name="item-ratings"),
     path("items/<int:item_id>/feedback/invite/", feedback_views.feedback_invite, name="feedback-invite"),
-    path("feedback/<str:token>/", feedback_views.feedback_form, name="feedback-form"),
+    path("feedback/", feedback_views.feedback_form, name="feedback-form"),
+    path("feedback/<str:token>/", feedback_views.feedback_link, name="feedback-link"),
     path("quality/", feedback_views.quality_report, name="quality-report"),
     # dashboard and the report to panel (dashboard_views):
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),

@@ -291,10 +291,12 @@ def _members_page(
     meeting = _meeting_for_write(request, meeting_id)
     members = list(selectors.members_on_list(raa_id=meeting.raa_id, on=meeting.held_on))
     initial = {"members": [a.member_id for a in meeting.attendances.all() if chosen(a)]}
+    # The version of the meeting and all its invitations and attendances: a change made since is not overwritten.
+    initial = concurrency.with_version(initial, meeting, *concurrency.in_pk_order(meeting.attendances.all()))
     form = form_class(request.POST or None, initial=initial, members=members)
     if request.method == "POST" and form.is_valid():
-        ids = form.cleaned_data["members"]
-        if form.run(lambda: save(actor=request.user, meeting_id=meeting.pk, member_ids=ids)):
+        kwargs = {"member_ids": form.cleaned_data["members"], "expected_version": form.expected_version}
+        if form.run(lambda: save(actor=request.user, meeting_id=meeting.pk, **kwargs)):
             saved = selectors.meeting_get(actor=request.user, meeting_id=meeting.pk, record_read=False)
             verdict = selectors.meeting_quorum(saved)
             if verdict.result.is_quorate:

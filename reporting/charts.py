@@ -4,17 +4,26 @@ assistive technology on a page).
 A chart is drawn inside ``with Chart(name, size) as figure:``; on leaving the block it is laid out and its SVG is
 ``chart.svg``. A PDF shows it as an image (``data_uri``); a page puts it inline (``inline_svg``), because the
 site's content security policy refuses the inline styles matplotlib writes its colours and lines with.
+
+Drawing takes most of a page's time (a few hundred milliseconds a chart), so a page's chart is drawn once for its data
+points and kept in the cache (``cached_inline_svg``; Redis in production, shared by every web process).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import logging
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from types import TracebackType
 
 import matplotlib
+from django.core.cache import cache
 from matplotlib.figure import Figure
+
+logger = logging.getLogger(__name__)
 
 matplotlib.use("Agg")  # no display: charts are drawn for pages and files only
 
@@ -98,3 +107,39 @@ def inline_svg(svg: str, *, chart_id: str, title: str, description: str) -> str:
     root.insert(0, description_element)
     root.insert(0, title_element)
     return ET.tostring(root, encoding="unicode")
+
+
+# A chart drawn for a page is kept this long; its key changes with its data, so this only bounds the cache's size.
+CHART_CACHE_SECONDS = 24 * 60 * 60
+# Part of every key: raise it when the way a page's chart is drawn changes, so no page shows one drawn the old way.
+CHART_DRAWING_VERSION = 1
+
+
+def chart_cache_key(*, chart_id: str, title: str, description: str, data: object) -> str:
+    """The key of a chart drawn from ``data``: a hash of everything the chart shows. A changed figure is a new key,
+    and two areas whose figures are the same share one chart (it shows nothing else)."""
+    shown = repr((CHART_DRAWING_VERSION, matplotlib.__version__, chart_id, title, description, data))
+    return f"chart:{chart_id}:{hashlib.sha256(shown.encode()).hexdigest()}"
+
+
+def cached_inline_svg(*, chart_id: str, title: str, description: str, data: object, draw: Callable[[], str]) -> str:
+    """``inline_svg`` of the chart ``draw`` draws from ``data``, drawn only when the cache does not hold it already.
+
+    ``data`` must be every value the drawing depends on, with a ``repr`` that is the same in every process (numbers,
+    dates, strings, tuples, lists and dataclasses of them). A cache that cannot be reached costs the drawing, never
+    the page.
+    """
+    key = chart_cache_key(chart_id=chart_id, title=title, description=description, data=data)
+    try:
+        svg = cache.get(key)
+    except Exception:  # the cache's server is down: draw it, as if the cache were empty
+        logger.warning("chart cache unreachable: drawing %s", chart_id, exc_info=True)
+        svg = None
+    if isinstance(svg, str):
+        return svg
+    svg = inline_svg(draw(), chart_id=chart_id, title=title, description=description)
+    try:
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    except Exception:
+        logger.warning("chart cache unreachable: %s not kept", chart_id, exc_info=True)
+    return svg

@@ -153,8 +153,10 @@ trap 'exit 130' INT TERM
 "$BIN/celery" -A adoption worker --loglevel=INFO --concurrency="$LOAD_CELERY_CONCURRENCY" \
     --hostname "load-$$@%h" >"$OUT/worker.log" 2>&1 &
 STARTED+=($!)
-"$BIN/gunicorn" adoption.wsgi --bind "127.0.0.1:$PORT" --workers "$LOAD_WEB_WORKERS" \
-    --access-logfile "$OUT/access.log" --error-logfile "$OUT/server.log" &
+# gunicorn logs through the app's LOGGING (adoption/gunicorn_conf.py): the access lines on stdout, its own and the app's
+# other lines on stderr.
+"$BIN/gunicorn" adoption.wsgi --config python:adoption.gunicorn_conf --bind "127.0.0.1:$PORT" \
+    --workers "$LOAD_WEB_WORKERS" >"$OUT/access.log" 2>"$OUT/server.log" &
 STARTED+=($!)
 
 for _ in $(seq 60); do

@@ -28,6 +28,8 @@ PUBLIC: dict[str, str] = {
     "admin/logout/": "Signing out of the admin, then back to its sign-in.",
     "panels/feedback/<str:token>/": "Adopters open the attendee feedback form from a one-off link without an "
     "account: the unguessable token is the key and an unknown one is 404 (tests/panels/test_feedback.py).",
+    "panels/feedback/": "The feedback form the one-off link leads to: it shows a form only to the session that opened "
+    "a link, and 404 to anyone else (tests/panels/test_feedback.py).",
 }
 
 # A value for each kind of URL parameter: anonymous requests must be refused before any record is looked up.
@@ -108,7 +110,7 @@ def test_the_public_pages_are_public(route, client):
     url = url_of(found)
     response = client.post(url) if route == "sign-out/" else client.get(url)
     if route.startswith("panels/feedback/"):
-        assert response.status_code == 404  # an unknown token
+        assert response.status_code == 404  # an unknown token, or no link opened
         return
     assert response.status_code in {200, 301, 302}, f"{url} answered {response.status_code}"
     if response.status_code in {301, 302}:

@@ -63,18 +63,21 @@ def collect(model: type[models.Model], pk: int) -> Rows:
     return dict(found)
 
 
-def referenced(rows: Rows, tables: frozenset[str] | set[str]) -> set[tuple[str, int]]:
-    """The records of ``tables`` that the rows refer to (a hold on a child covers its placements in a family's
-    disposal too)."""
-    out: set[tuple[str, int]] = set()
-    for model, ids in rows.items():
-        for field in model._meta.concrete_fields:
-            target = field.related_model if field.many_to_one or field.one_to_one else None
-            if target is None or target == "self" or target._meta.db_table not in tables:  # type: ignore[union-attr]
-                continue
-            values = model._base_manager.filter(pk__in=ids).values_list(field.attname, flat=True)
-            out.update((target._meta.db_table, value) for value in values if value is not None)  # type: ignore[union-attr]
-    return out
+def holds_over(keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The records on legal hold among the rows and the records they are part of (a hold on a child covers its
+    placements in a family's disposal too): the database's own reading, the one its delete guard makes."""
+    if not keys:
+        return set()
+    tables, ids = zip(*sorted(keys), strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT h.table_name, h.object_id FROM unnest(%s::text[], %s::bigint[]) AS x(t, i) "
+            "CROSS JOIN LATERAL adoption_retention_lineage(x.t, x.i) AS l "
+            "JOIN adoption_legalhold h ON h.table_name = l.record_table AND h.object_id = l.record_id "
+            "WHERE h.released_at IS NULL",
+            [list(tables), list(ids)],
+        )
+        return {(table, pk) for table, pk in cursor.fetchall()}
 
 
 def as_table_rows(rows: Rows) -> set[tuple[str, int]]:

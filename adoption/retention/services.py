@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from adoption import audit
 from adoption.models import AuditEvent, DisposalRequest, DisposedRow, LegalHold, RetentionRecord
-from adoption.retention import KEPT_TABLES, KINDS, disposal, kind_label, selectors
+from adoption.retention import KEPT_TABLES, disposal, kind_label, selectors
 
 
 def _name(table_name: str, object_id: int) -> str:
@@ -46,11 +46,18 @@ def _refuse_unless_disposable(record: RetentionRecord) -> None:
         raise ValidationError(
             {"__all__": f"{name} is kept until {_when(record.due_on)}: it cannot be disposed of before then"}
         )
-    if LegalHold.objects.filter(
-        table_name=record.table_name, object_id=record.object_id, released_at__isnull=True
-    ).exists():
+    held = disposal.holds_over({(record.table_name, record.object_id)})
+    if (record.table_name, record.object_id) in held:
         raise ValidationError(
             {"__all__": f"{name} is on legal hold: it cannot be disposed of until the hold is released"}
+        )
+    if held:  # a match is part of its family's record and of its children's
+        owner = _name(*min(held))
+        raise ValidationError(
+            {
+                "__all__": f"{owner} is on legal hold and {name} is part of its record: it cannot be disposed of until "
+                "the hold is released"
+            }
         )
 
 
@@ -148,16 +155,14 @@ def disposal_approve(*, actor: Any, request_id: int) -> DisposalRequest:
             raise ValidationError(
                 {"__all__": f"{_name(table, pk)} is part of this record and is kept {until}: nothing was disposed of"}
             )
-    covered = every_row | disposal.referenced(rows, set(KINDS))
-    held = LegalHold.objects.filter(released_at__isnull=True, table_name__in={t for t, _ in covered})
-    for hold in held:
-        if (hold.table_name, hold.object_id) in covered:
-            raise ValidationError(
-                {
-                    "__all__": f"{_name(hold.table_name, hold.object_id)} is on legal hold and this disposal would "
-                    "remove part of it: nothing was disposed of"
-                }
-            )
+    held = disposal.holds_over(every_row)  # on a row, or on a record a row is part of (the guard's own reading)
+    if held:
+        raise ValidationError(
+            {
+                "__all__": f"{_name(*min(held))} is on legal hold and this disposal would remove part of it: "
+                "nothing was disposed of"
+            }
+        )
 
     request.status = DisposalRequest.Status.APPROVED
     request.decided_by, request.decided_at = actor, timezone.now()

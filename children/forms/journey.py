@@ -242,7 +242,9 @@ class _WithHousehold(GovukForm):
         return kwargs
 
 
-class MatchForm(_WithHousehold):
+class MatchForm(VersionedForm, _WithHousehold):
+    """The current match, to record the child moving in; it carries the match's version (``adoption.concurrency``)."""
+
     matched_on = date_field("Date of the match decision", help_text="The agency decision maker's decision.")
     household = _household_field()
     placed_on = date_field(
@@ -255,16 +257,18 @@ class MatchForm(_WithHousehold):
 
     @staticmethod
     def initial_for(placement: AdoptivePlacement | None) -> dict[str, Any]:
-        """The current match, so the date the child moves in can be added to it."""
+        """The current match, so the date the child moves in can be added to it, with its version (the version
+        of no match before the first is recorded)."""
         if placement is None:
-            return {}
-        return {
+            return with_version({}, None)
+        initial = {
             "matched_on": placement.matched_on,
             "household": placement.household_id,
             "placed_on": placement.placed_on,
             "with_foster_carers": "yes" if placement.with_foster_carers else "no",
             "moved_in_with_carers_on": placement.moved_in_with_carers_on,
         }
+        return with_version(initial, placement)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

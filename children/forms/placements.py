@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from adoption.concurrency import with_version
 from adoption.forms import VersionedForm
 from adoption.models import User
 from children.forms.base import GovukForm, choice, date_field, yes_no
@@ -15,8 +16,9 @@ from children.models import AdoptivePlacement, Disruption
 # --- the children move in -----------------------------------------------------------------------------------------
 
 
-class PlacementForm(GovukForm):
-    """The children of a match moving in; with siblings, which of them (all by default)."""
+class PlacementForm(VersionedForm, GovukForm):
+    """The children of a match moving in; with siblings, which of them (all by default). It carries the version of
+    the match's placements (``adoption.concurrency``)."""
 
     placed_on = date_field("Date the children moved in with the family")
     children = forms.TypedMultipleChoiceField(
@@ -59,10 +61,15 @@ class PlacementForm(GovukForm):
         return kwargs
 
 
-class AdoptionApplicationForm(GovukForm):
+class AdoptionApplicationForm(VersionedForm, GovukForm):
     applied_on = date_field(
         "Date the adopters applied for the adoption order", help_text="The date the court received the application."
     )
+
+    @staticmethod
+    def initial_for(placement: AdoptivePlacement | None) -> dict[str, Any]:
+        """The date already recorded (to correct it), with the version of the child's current placement."""
+        return with_version({"applied_on": placement.adoption_applied_on if placement else None}, placement)
 
 
 # --- disruptions --------------------------------------------------------------------------------------------------

@@ -508,13 +508,19 @@ def adoptive_placement_record(
     placed_on: date | None = None,
     with_foster_carers: bool = False,
     moved_in_with_carers_on: date | None = None,
+    expected_version: str | None = None,
 ) -> AdoptivePlacement:
     """The match with an adoptive family and, when it has happened, the child moving in.
 
     Recording ``placed_on`` on an existing match (same date of match) completes it rather than
-    adding another.
+    adding another. Refused if the child's current match is no longer ``expected_version``
+    (``adoption.concurrency``; the version of no match before the first): a move someone else recorded since
+    the page was opened is not overwritten. Its writes all lock the child first.
     """
     child = _child_for_write(actor, child_id)
+    if expected_version is not None:
+        current_match = child.adoptive_placements.filter(ended_on__isnull=True).order_by("-matched_on").first()
+        concurrency.check_unchanged(expected_version, current_match)
     # Which households a family finder may match with belongs to matching;
     # here the household only has to exist.
     if household_id is not None and not Household.objects.filter(pk=household_id).exists():

@@ -57,13 +57,23 @@ def placement_record(
     with_foster_carers: bool = False,
     moved_in_with_carers_on: date | None = None,
     child_ids: Collection[int] | None = None,
+    expected_version: str | None = None,
 ) -> list[AdoptivePlacement]:
     """The children of a match move in with the family: all who have not yet, or those in ``child_ids``.
 
-    Siblings who move in on different days are recorded one call a day, each naming its children.
+    Siblings who move in on different days are recorded one call a day, each naming its children. Refused if
+    the match's placements are no longer ``expected_version`` (``adoption.concurrency``): someone else recorded
+    a move (or ended a placement) after the page was opened.
     """
     match = _match_for_write(actor, match_id)
-    waiting = list(match.placements.filter(ended_on__isnull=True, placed_on__isnull=True).order_by("child_id"))
+    # Every child first, in one order, then the family (locked by each child's service): the order any one
+    # child's service takes them in, so two writes about siblings wait for each other rather than deadlock.
+    # All the match's children, not only those still to move in: the version covers every placement of it.
+    for child_id in sorted(set(match.placements.values_list("child_id", flat=True))):
+        _child_for_write(actor, child_id)
+    placements = concurrency.in_pk_order(match.placements.select_for_update(of=("self",)))
+    concurrency.check_unchanged(expected_version, *placements)
+    waiting = sorted((p for p in placements if p.ended_on is None and p.placed_on is None), key=lambda p: p.child_id)
     if child_ids is not None:
         unknown = set(child_ids) - {p.child_id for p in waiting}
         if unknown:
@@ -77,10 +87,6 @@ def placement_record(
                 else "Every child of this match has moved in"
             }
         )
-    # Every child first, in one order, then the family (locked by each child's service): the order any one
-    # child's service takes them in, so two writes about siblings wait for each other rather than deadlock.
-    for placement in waiting:
-        _child_for_write(actor, placement.child_id)
     placed = [
         adoptive_placement_record(
             actor=actor,
@@ -152,13 +158,19 @@ def _current_placement(child: Child, field: str) -> AdoptivePlacement:
 
 
 @transaction.atomic
-def adoption_application_record(*, actor: Any, child_id: int, applied_on: date) -> AdoptivePlacement:
-    """The adopters applied to the court for the adoption order.
+def adoption_application_record(
+    *, actor: Any, child_id: int, applied_on: date, expected_version: str | None = None
+) -> AdoptivePlacement:
+    """The adopters applied to the court for the adoption order (or the date is corrected).
 
     An application before the child has lived with them for 10 weeks is recorded as it happened; the
     page warns (``children.selectors.placements.early_application_warning``), it does not refuse.
+    Refused if the child's current placement is no longer ``expected_version`` (``adoption.concurrency``).
     """
-    child = _child_for_write(actor, child_id)
+    child = _child_for_write(actor, child_id)  # every write to the child's placements locks the child first
+    if expected_version is not None:
+        current = child.adoptive_placements.filter(ended_on__isnull=True, placed_on__isnull=False)
+        concurrency.check_unchanged(expected_version, current.order_by("-placed_on").first())
     placement = _current_placement(child, "applied_on")
     if placement.placed_on and applied_on < placement.placed_on:
         raise ValidationError(

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.http import require_http_methods
 
 from adoption.models import Organisation
+from adoption.uploads import size_in_words
 from children.ssda903 import importer, reader
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -59,7 +60,7 @@ class ImportForm(forms.Form):
         label="903 files",
         help_text=(
             "The Header, Episodes, AD1 and PlacedAdoption CSV files (choose them together), or the one XML file. "
-            f"At most {reader.MAX_FILES} files and {reader.megabytes(reader.max_file_bytes())} each."
+            f"At most {reader.MAX_FILES} files and {size_in_words(reader.max_file_bytes())} each."
         ),
         error_messages={"required": "Choose the 903 files to import", "empty": "The file is empty"},
     )

@@ -25,9 +25,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from lac_validator.config import column_names
 
+from adoption.uploads import size_in_words, upload_max_bytes
 from children.codes import (
     CategoryOfNeed,
     LegalStatus,
@@ -42,24 +42,15 @@ from children.ssda903.validation import ADOPTION_TABLES
 
 # --- limits ----------------------------------------------------------------------------------------
 MAX_FILES = 8
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# Each file is held to the service's one upload limit (setting ``UPLOAD_MAX_BYTES``: adoption.uploads); the files of
+# one import together to this.
 MAX_TOTAL_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 50_000  # per table; a large LA's Episodes for a year is a few thousand rows
-# The largest file any upload of the service takes (setting ``UPLOAD_MAX_BYTES``); the 903 import keeps its own
-# lower limit per file on top of it.
-DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
 def max_file_bytes() -> int:
-    """The largest 903 file accepted: the import's own limit, or the service's upload limit if that is lower."""
-    return min(MAX_FILE_BYTES, int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES)))
-
-
-def megabytes(size: int) -> str:
-    """A size limit as people say it: "10 MB" (or "512 KB" below a megabyte)."""
-    if size >= 1024 * 1024:
-        return f"{size // (1024 * 1024)} MB"
-    return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
+    """The largest 903 file accepted: the service's upload limit."""
+    return upload_max_bytes()
 
 
 # The DfE's column names for each table (the validator's own configuration).
@@ -209,7 +200,7 @@ def read_upload(files: Sequence[tuple[str, bytes]]) -> Tables:
             tables.problems.append(problem)
     if sum(len(content) for _name, content in files) > MAX_TOTAL_BYTES:
         tables.problems.append(
-            Problem(FILE_SIZE, f"The files together are larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB")
+            Problem(FILE_SIZE, f"The files together are larger than {size_in_words(MAX_TOTAL_BYTES)}")
         )
     if tables.problems:
         return tables
@@ -244,7 +235,7 @@ def size_problem(name: str, size: int) -> Problem | None:
     if size > limit:
         return Problem(
             FILE_SIZE,
-            f"The file is larger than {megabytes(limit)}: upload each 903 table as its own CSV file, "
+            f"The file is larger than {size_in_words(limit)}: upload each 903 table as its own CSV file, "
             "or ask your system administrator about a larger return",
             file=name,
         )

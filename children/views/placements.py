@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from adoption import tenancy
-from adoption.concurrency import with_version
+from adoption.concurrency import in_pk_order, with_version
 from children import selectors, services
 from children.forms.base import GovukForm
 from children.forms.placements import (
@@ -73,7 +73,8 @@ def placement_record(request: HttpRequest, match_id: int) -> HttpResponse:
         "title": "Record the children moving in with the family",
         "intro": "Brothers and sisters who move in on different days: record each day for the children who moved.",
     }
-    form = PlacementForm(_form_data(request), waiting=waiting)
+    # The version of every placement of the match: a move recorded by someone else since is not overwritten.
+    form = PlacementForm(_form_data(request), waiting=waiting, initial=with_version(None, *in_pk_order(children)))
     call = lambda **kwargs: services.placement_record(actor=request.user, match_id=match.pk, **kwargs)  # noqa: E731
     back = reverse("children:placements")
     return _service_form_page(
@@ -98,8 +99,8 @@ def _placement_about(request: HttpRequest, child: Child) -> tuple[AdoptivePlacem
 def adoption_application(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_get(actor=request.user, child_id=child_id)
     _require_writer(request)
-    _placement, about = _placement_about(request, child)
-    form = AdoptionApplicationForm(_form_data(request))
+    placement, about = _placement_about(request, child)
+    form = AdoptionApplicationForm(_form_data(request), initial=AdoptionApplicationForm.initial_for(placement))
     call = lambda **kwargs: services.adoption_application_record(actor=request.user, child_id=child.pk, **kwargs)  # noqa: E731
     page = {"title": "Record the application for the adoption order", "intro": ""}
     then = reverse("children:detail", args=[child.pk])

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from adoption.forms import GovukForm, date_field
+from adoption.forms import GovukForm, VersionedForm, date_field
 from adoption.models import Organisation, User
 from support.selectors.life_story import STATE_FILTERS, Kind
 
@@ -67,7 +67,7 @@ class FilterForm(forms.Form):
         }
 
 
-class ScheduleForm(GovukForm):
+class ScheduleForm(VersionedForm, GovukForm):
     service_fields = {"worker_id": "worker"}
 
     due_on = date_field("Due by")
@@ -78,18 +78,18 @@ class ScheduleForm(GovukForm):
         _set_workers(self, workers, "Not allocated yet")
 
 
-class StartForm(GovukForm):
+class StartForm(VersionedForm, GovukForm):
     started_on = date_field("Date it started")
 
 
-class CompleteForm(GovukForm):
+class CompleteForm(VersionedForm, GovukForm):
     completed_on = date_field(
         "Date it was done",
         help_text="The day it was given to the family or put on the child's file. For example, 27 3 2024",
     )
 
 
-class WorkerForm(GovukForm):
+class WorkerForm(VersionedForm, GovukForm):
     service_fields = {"worker_id": "worker"}
 
     worker = _worker_field(required=False)

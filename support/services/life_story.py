@@ -28,7 +28,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from adoption import audit, tenancy
+from adoption import audit, concurrency, tenancy
 from adoption.dates import in_words as _fmt
 from adoption.models import AuditEvent
 from adoption.working_days import add_working_days
@@ -96,11 +96,18 @@ def _work_for_write(actor: Any, work_id: int) -> LifeStoryWork:
 
 @transaction.atomic
 def life_story_work_schedule(
-    *, actor: Any, child_id: int, kind: str, due_on: date | None = None, worker_id: int | None = None
+    *,
+    actor: Any,
+    child_id: int,
+    kind: str,
+    due_on: date | None = None,
+    worker_id: int | None = None,
+    expected_version: str | None = None,
 ) -> LifeStoryWork:
     """Schedule a placed child's life story book or later life letter (or move its due date, change its worker).
 
-    Without ``due_on`` the house rule sets it (:func:`default_due_on`).
+    Without ``due_on`` the house rule sets it (:func:`default_due_on`). Refused if the record is no longer
+    ``expected_version`` (``adoption.concurrency``; the version of no record before it is first scheduled).
     """
     child = _child_for_write(actor, child_id)
     if kind not in Kind.values:
@@ -111,6 +118,7 @@ def life_story_work_schedule(
             {"child": f"{child.full_name} is not placed for adoption: life story work is for placed children"}
         )
     work = LifeStoryWork.objects.select_for_update().filter(child=child, kind=kind).first()
+    concurrency.check_unchanged(expected_version, work)
     action = AuditEvent.Action.UPDATE if work else AuditEvent.Action.CREATE
     work = work or LifeStoryWork(child=child, kind=kind)
     if work.completed_on is not None:
@@ -130,9 +138,14 @@ def life_story_work_schedule(
 
 
 @transaction.atomic
-def life_story_work_start(*, actor: Any, work_id: int, started_on: date) -> LifeStoryWork:
-    """Record the day the work started (or correct it, until it is done)."""
+def life_story_work_start(
+    *, actor: Any, work_id: int, started_on: date, expected_version: str | None = None
+) -> LifeStoryWork:
+    """Record the day the work started (or correct it, until it is done).
+
+    Refused if the record is no longer ``expected_version`` (``adoption.concurrency``)."""
     work = _work_for_write(actor, work_id)
+    concurrency.check_unchanged(expected_version, work)
     if work.completed_on is not None:
         raise ValidationError({"started_on": f"{_what(work)} was done on {_fmt(work.completed_on)}"})
     _not_future("started_on", started_on, "date it started")
@@ -141,9 +154,14 @@ def life_story_work_start(*, actor: Any, work_id: int, started_on: date) -> Life
 
 
 @transaction.atomic
-def life_story_work_complete(*, actor: Any, work_id: int, completed_on: date) -> LifeStoryWork:
-    """Record the day the work was done (given to the family, or placed on the child's file)."""
+def life_story_work_complete(
+    *, actor: Any, work_id: int, completed_on: date, expected_version: str | None = None
+) -> LifeStoryWork:
+    """Record the day the work was done (given to the family, or placed on the child's file).
+
+    Refused if the record is no longer ``expected_version`` (``adoption.concurrency``)."""
     work = _work_for_write(actor, work_id)
+    concurrency.check_unchanged(expected_version, work)
     if work.started_on is None:
         raise ValidationError({"completed_on": "Record the date the work started before recording it done"})
     _not_future("completed_on", completed_on, "date it was done")
@@ -156,9 +174,14 @@ def life_story_work_complete(*, actor: Any, work_id: int, completed_on: date) ->
 
 
 @transaction.atomic
-def life_story_work_allocate(*, actor: Any, work_id: int, worker_id: int | None) -> LifeStoryWork:
-    """Give the work to a support social worker or manager of the child's LA, or to no one (``None``)."""
+def life_story_work_allocate(
+    *, actor: Any, work_id: int, worker_id: int | None, expected_version: str | None = None
+) -> LifeStoryWork:
+    """Give the work to a support social worker or manager of the child's LA, or to no one (``None``).
+
+    Refused if the record is no longer ``expected_version`` (``adoption.concurrency``)."""
     work = _work_for_write(actor, work_id)
+    concurrency.check_unchanged(expected_version, work)
     _check_worker(worker_id, work.child.responsible_la_id)
     work.worker_id = worker_id
     return _save(actor, work, la_id=work.child.responsible_la_id, action=AuditEvent.Action.UPDATE)

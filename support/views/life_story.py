@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from adoption.forms import GovukForm
+from adoption.concurrency import with_version
+from adoption.forms import GovukForm, VersionedForm
 from support import access
 from support.forms import life_story as forms
 from support.models import LifeStoryWork
@@ -140,9 +141,10 @@ def life_story_schedule(request: HttpRequest, child_id: int, kind: str) -> HttpR
         adoption_order_on=child.adoption_order_on,  # type: ignore[attr-defined]
     )
     initial = {"due_on": record.due_on if record else default, "worker": record.worker_id if record else None}
+    initial = with_version(initial, record)  # a change made by someone else since is not overwritten
     form = forms.ScheduleForm(request.POST or None, initial=initial, workers=selectors.workers(child.responsible_la_id))
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = {**form.service_kwargs(), "expected_version": form.expected_version}
         saved = form.run(
             lambda: services.life_story_work_schedule(actor=request.user, child_id=child.pk, kind=kind, **kwargs),
         )
@@ -176,10 +178,14 @@ def _work_step(
     **extra: Any,
 ) -> HttpResponse:
     """A form page for one step of a record: on a valid POST, ``save`` is called with the form's data and the
-    child's page is shown with ``done(saved)``; otherwise the form again (with the service's refusal)."""
+    child's page is shown with ``done(saved)``; otherwise the form again (with the service's refusal). The form
+    carries the record's version in its ``initial`` (a change made by someone else since the page was opened is
+    not overwritten: ``adoption.concurrency``), which goes to ``save``."""
     back = _child_back(work.child_id)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
+        if isinstance(form, VersionedForm):
+            kwargs["expected_version"] = form.expected_version
         saved = form.run(lambda: save(actor=request.user, work_id=work.pk, **kwargs))
         if saved is not None:
             messages.success(request, done(saved))
@@ -195,7 +201,7 @@ def life_story_start(request: HttpRequest, work_id: int) -> HttpResponse:
     return _work_step(
         request,
         work,
-        forms.StartForm(request.POST or None, initial={"started_on": work.started_on}),
+        forms.StartForm(request.POST or None, initial=with_version({"started_on": work.started_on}, work)),
         save=services.life_story_work_start,
         done=lambda saved: f"The {what} is in progress",
         title=f"Record when the {what} started",
@@ -210,7 +216,7 @@ def life_story_complete(request: HttpRequest, work_id: int) -> HttpResponse:
     return _work_step(
         request,
         work,
-        forms.CompleteForm(request.POST or None, initial={"completed_on": work.completed_on}),
+        forms.CompleteForm(request.POST or None, initial=with_version({"completed_on": work.completed_on}, work)),
         save=services.life_story_work_complete,
         done=lambda saved: f"The {what} is done",
         title=f"Record the {what} done",
@@ -233,7 +239,7 @@ def life_story_worker(request: HttpRequest, work_id: int) -> HttpResponse:
     return _work_step(
         request,
         work,
-        forms.WorkerForm(request.POST or None, initial={"worker": work.worker_id}, workers=workers),
+        forms.WorkerForm(request.POST or None, initial=with_version({"worker": work.worker_id}, work), workers=workers),
         save=services.life_story_work_allocate,
         done=done,
         title=f"Who is doing the {what}",

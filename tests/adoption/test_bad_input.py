@@ -17,12 +17,14 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from adoption.models import Job, JobInput
 from children.models import Child
 from children.ssda903 import reader
+from panels import services as panel_services
 from panels.models import AgendaPaper, PaperKind
 from tests.panels.test_agenda import add, at, awaiting_panel, pdf
 from tests.panels.test_agenda import panel as panel  # the fixture, for the papers' tests
@@ -181,11 +183,15 @@ def test_the_903_reader_refuses_each_hostile_file_with_a_plain_message(case, bom
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(settings):
+    """The 903 import's limit per file is the service's one upload limit (UPLOAD_MAX_BYTES), as for panel papers."""
     settings.UPLOAD_MAX_BYTES = 20 * 1024 * 1024
-    over = [("episodes.csv", b"x" * (reader.MAX_FILE_BYTES + 1))]
+    over = [("episodes.csv", b"x" * (20 * 1024 * 1024 + 1))]
     (problem,) = reader.read_upload(over).problems
     assert (problem.rule, problem.file) == (reader.FILE_SIZE, "episodes.csv")
-    assert problem.message.startswith("The file is larger than 10 MB: upload each 903 table as its own CSV file")
+    assert problem.message.startswith("The file is larger than 20 MB: upload each 903 table as its own CSV file")
+    # 11 MB is within it (the import once had a lower limit of its own, 10 MB).
+    within = reader.read_upload([("episodes.csv", b"x" * (11 * 1024 * 1024))]).problems
+    assert not [p for p in within if p.message.startswith("The file is larger than")]
     settings.UPLOAD_MAX_BYTES = 2048
     (problem,) = reader.read_upload([("header.csv", GOOD_HEADER.encode() * 40)]).problems
     assert problem.message.startswith("The file is larger than 2 KB")
@@ -389,4 +395,15 @@ def test_a_panel_paper_over_the_size_limit_is_refused(client, raa, panel, panel_
             reverse("panels:paper-upload", args=[item.pk]), {"kind": PaperKind.PAR, "title": "", "upload": paper}
         )
     assert "The file is larger than 600 bytes: save the paper as a smaller PDF" in _page_text(response)
+    assert not AgendaPaper.objects.exists()
+
+
+def test_the_paper_service_holds_to_the_same_one_upload_limit(raa, panel, panel_adviser, settings):
+    """Whatever calls it (not only the page's form), the service refuses a paper over UPLOAD_MAX_BYTES, in MB."""
+    item = add(panel_adviser, panel, awaiting_panel(raa))
+    settings.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    big = SimpleUploadedFile("par.pdf", b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
+    with at(date(2026, 11, 23)), pytest.raises(ValidationError) as refused:
+        panel_services.agenda_paper_upload(actor=panel_adviser, item_id=item.pk, kind=PaperKind.PAR, upload=big)
+    assert refused.value.message_dict == {"file": ["The file is larger than 2 MB"]}
     assert not AgendaPaper.objects.exists()

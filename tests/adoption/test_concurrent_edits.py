@@ -13,7 +13,7 @@ import re
 import threading
 import time as time_module
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from html.parser import HTMLParser
 from typing import Any
@@ -27,13 +27,14 @@ from django.test import Client
 from django.urls import reverse
 
 from adopters.models import Applicant, Check, Household
-from adoption.concurrency import RECORD_CHANGED_MESSAGE, VERSION_FIELD, RecordChanged, version_of
+from adoption.concurrency import RECORD_CHANGED_MESSAGE, VERSION_FIELD, RecordChanged, in_pk_order, version_of
 from adoption.models import AuditEvent, Role
 from children import services as child_services
-from children.models import Child, ChildPermanenceReport, Disruption, Match, SiblingGroup
-from panels.models import AgendaItem, PanelAppraisal, PanelMeeting, PanelMember
-from support.models import AsfApplication
+from children.models import AdoptivePlacement, Child, ChildPermanenceReport, Disruption, Match, SiblingGroup
+from panels.models import AgendaItem, PanelAppraisal, PanelAttendance, PanelMeeting, PanelMember
+from support.models import AsfApplication, LifeStoryWork
 from tests import factories
+from tests.adopters.conftest import household_at
 from tests.children.conftest import date_fields, enter_care
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,12 @@ class Case:
     first: Any  # a user
     second: Any
     stored: Callable[[], Any]
+    # Ids the setup made, for what people type: "{ann}" in a typed value is the id named "ann" here.
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+# What a person types in a field: one value, or the ticked boxes of a set of checkboxes (in the page's order).
+Typed = dict[str, str | list[str]]
 
 
 @dataclass(frozen=True)
@@ -143,11 +150,26 @@ class EditPage:
 
     id: str
     setup: Callable[[pytest.FixtureRequest], Case]
-    first_types: dict[str, str]
+    first_types: Typed
     first_stored: Any
-    second_types: dict[str, str]
+    second_types: Typed
     second_stored: Any
     extra: dict[str, str] | None = None  # a button's name and value, where the page has more than one
+    # What the reloaded page shows after the first save, where it is not what the first person typed: a page that
+    # records an event (the children moving in) offers what is left to record rather than the first one's values.
+    reloaded: Typed | None = None
+
+
+def submitted(typed_values: Typed | None, case: Case) -> dict[str, list[str]]:
+    """Typed values as the browser submits them (a list per name), with the ids of ``case`` filled in."""
+
+    def value(text: str) -> str:
+        return text.format_map({name: str(pk) for name, pk in case.ids.items()}) if case.ids else text
+
+    return {
+        name: [value(v) for v in typed_value] if isinstance(typed_value, list) else [value(typed_value)]
+        for name, typed_value in (typed_values or {}).items()
+    }
 
 
 def _pair(organisation, role: Role, name: str) -> tuple[Any, Any]:
@@ -314,6 +336,124 @@ def _asf_draft(request: pytest.FixtureRequest) -> Case:
     return Case(reverse("support:asf-update", args=[draft.pk]), one, two, stored)
 
 
+# --- the last pages given a version: the children moving in, the PAR, invitations and attendance, life story work
+
+
+def _ready_child(actor, la, first_name: str) -> Child:
+    """A child in care with a decision and a placement order: ready to be matched and to move in."""
+    child = factories.ChildFactory(
+        responsible_la=la, first_name=first_name, last_name="Nwosu", date_of_birth=date(2020, 2, 2)
+    )
+    enter_care(actor, child)
+    child_services.adoption_decision_record(actor=actor, child_id=child.pk, decided_on=date(2022, 6, 1))
+    child_services.placement_order_record(actor=actor, child_id=child.pk, made_on=date(2022, 9, 1), court="Leeds")
+    return child
+
+
+def _family(raa):
+    return factories.HouseholdFactory(approving_agency=raa, name="Okafor household", approved_on=date(2023, 9, 1))
+
+
+def _move_in(request: pytest.FixtureRequest) -> Case:
+    """Three brothers and sisters matched together; they move in on different days."""
+    la_a, raa = request.getfixturevalue("la_a"), request.getfixturevalue("raa")
+    one, two = _pair(raa, Role.FAMILY_FINDER, "ff")
+    children = [_ready_child(one, la_a, name) for name in ("Ada", "Ben", "Cal")]
+    group = child_services.sibling_group_create(actor=one, name="Nwosu siblings", child_ids=[c.pk for c in children])
+    match = child_services.match_record(
+        actor=one, household_id=_family(raa).pk, matched_on=date(2023, 10, 2), group_id=group.pk
+    )
+
+    def stored() -> tuple[tuple[str, date | None], ...]:
+        placements = AdoptivePlacement.objects.filter(match=match).order_by("child__first_name")
+        return tuple((p.child.first_name, p.placed_on) for p in placements.select_related("child"))
+
+    ids = {c.first_name.lower(): c.pk for c in children}
+    return Case(reverse("children:placement-record", kwargs={"match_id": match.pk}), one, two, stored, ids)
+
+
+def _child_placement_page(name: str, stored_field: str, *, placed: bool) -> Callable[[pytest.FixtureRequest], Case]:
+    """A page about the child's current match (``placed``: the child has moved in)."""
+
+    def setup(request: pytest.FixtureRequest) -> Case:
+        la_a, raa = request.getfixturevalue("la_a"), request.getfixturevalue("raa")
+        one, two = _pair(la_a, Role.SOCIAL_WORKER, "sw")
+        child = _ready_child(one, la_a, "Cara")
+        placement = child_services.adoptive_placement_record(
+            actor=one,
+            child_id=child.pk,
+            matched_on=date(2023, 10, 2),
+            household_id=_family(raa).pk,
+            placed_on=date(2023, 11, 1) if placed else None,
+        )
+        stored = lambda: getattr(AdoptivePlacement.objects.get(pk=placement.pk), stored_field)  # noqa: E731
+        return Case(reverse(f"children:{name}", kwargs={"child_id": child.pk}), one, two, stored)
+
+    return setup
+
+
+def _household_field(stored_field: str) -> Callable[[pytest.FixtureRequest], Case]:
+    def setup(request: pytest.FixtureRequest) -> Case:
+        raa = request.getfixturevalue("raa")
+        one, two = _pair(raa, Role.ASSESSING_SOCIAL_WORKER, "asw")
+        household = household_at(Household.Status.STAGE_2, raa)
+        stored = lambda: getattr(Household.objects.get(pk=household.pk), stored_field)  # noqa: E731
+        page = "adopters:par" if stored_field == "par_status" else "adopters:extension"
+        return Case(reverse(page, args=[household.pk]), one, two, stored)
+
+    return setup
+
+
+def _meeting_members(name: str, held_on: date, flag: str) -> Callable[[pytest.FixtureRequest], Case]:
+    """A meeting's invitations or attendance: three members on the list, no one chosen yet."""
+
+    def setup(request: pytest.FixtureRequest) -> Case:
+        raa = request.getfixturevalue("raa")
+        one, two = _pair(raa, Role.PANEL_ADVISER, "pa")
+        members = {
+            key: PanelMember.objects.create(raa=raa, name=full, roles=roles, on_list_from=date(2024, 1, 1))
+            for key, full, roles in (
+                ("ann", "Ann Adams", ["chair"]),
+                ("ben", "Ben Brown", ["vice_chair"]),
+                ("cat", "Cat Clark", ["independent"]),
+            )
+        }
+        meeting = PanelMeeting.objects.create(raa=raa, held_on=held_on, starts_at=time(10, 0), place="Warwick")
+
+        def stored() -> list[str]:
+            rows = PanelAttendance.objects.filter(meeting=meeting, **{flag: True}).order_by("member__name")
+            return [row.member.name for row in rows.select_related("member")]
+
+        ids = {key: member.pk for key, member in members.items()}
+        return Case(reverse(f"panels:{name}", args=[meeting.pk]), one, two, stored, ids)
+
+    return setup
+
+
+def _life_story(name: str, stored_field: str, **work: Any) -> Callable[[pytest.FixtureRequest], Case]:
+    """A placed child's life story book, scheduled (and as far on as ``work`` says)."""
+
+    def setup(request: pytest.FixtureRequest) -> Case:
+        la_a = request.getfixturevalue("la_a")
+        one, two = _pair(la_a, Role.SUPPORT_SOCIAL_WORKER, "support")
+        child = factories.ChildFactory(responsible_la=la_a, first_name="Poppy")
+        factories.AdoptivePlacementFactory(
+            child=child, household__approving_agency=la_a.raa, matched_on=date(2025, 1, 6), placed_on=date(2025, 1, 6)
+        )
+        book = LifeStoryWork.objects.create(
+            child=child, kind=LifeStoryWork.Kind.LIFE_STORY_BOOK, due_on=date(2025, 7, 6), **work
+        )
+
+        def stored() -> Any:
+            value = getattr(LifeStoryWork.objects.select_related("worker").get(pk=book.pk), stored_field)
+            return value.username if stored_field == "worker" and value else value
+
+        url = reverse(f"support:{name}", args=[child.pk if name.startswith("life-story-schedule") else book.pk])
+        return Case(url, one, two, stored, {"one": one.pk, "two": two.pk})
+
+    return setup
+
+
 EDIT_PAGES = [
     EditPage("child details", _child_details, {"first_name": "Amelie"}, "Amelie", {"first_name": "Emilia"}, "Emilia"),
     EditPage(
@@ -426,6 +566,95 @@ EDIT_PAGES = [
         "Bright Paths Therapy",
         extra={"action": "draft"},
     ),
+    EditPage(
+        "children moving in",
+        _move_in,
+        {**date_fields("placed_on", date(2023, 11, 1)), "children": ["{ada}"]},
+        (("Ada", date(2023, 11, 1)), ("Ben", None), ("Cal", None)),
+        {**date_fields("placed_on", date(2023, 11, 8)), "children": ["{ben}"]},
+        (("Ada", date(2023, 11, 1)), ("Ben", date(2023, 11, 8)), ("Cal", None)),
+        reloaded={"children": ["{ben}", "{cal}"]},  # Ada has moved in: the page offers the other two
+    ),
+    EditPage(
+        "match or move",
+        _child_placement_page("match", "placed_on", placed=False),
+        date_fields("placed_on", date(2023, 11, 1)),
+        date(2023, 11, 1),
+        date_fields("placed_on", date(2023, 11, 8)),
+        date(2023, 11, 8),
+    ),
+    EditPage(
+        "adoption application",
+        _child_placement_page("adoption-application", "adoption_applied_on", placed=True),
+        date_fields("applied_on", date(2024, 1, 15)),
+        date(2024, 1, 15),
+        date_fields("applied_on", date(2024, 1, 22)),
+        date(2024, 1, 22),
+    ),
+    EditPage(
+        "PAR status",
+        _household_field("par_status"),
+        {"par_status": "in_progress"},
+        "in_progress",
+        {"par_status": "quality_assurance"},
+        "quality_assurance",
+    ),
+    EditPage(
+        "stage 2 extension",
+        _household_field("stage2_extension_reason"),
+        {"stage2_extension_reason": "Awaiting the second applicant's medical"},
+        "Awaiting the second applicant's medical",
+        {"stage2_extension_reason": "A court case in the family"},
+        "A court case in the family",
+    ),
+    EditPage(
+        "meeting invitations",
+        _meeting_members("invite", date(2025, 7, 15), "invited"),
+        {"members": ["{ann}", "{ben}"]},
+        ["Ann Adams", "Ben Brown"],
+        {"members": ["{ann}", "{cat}"]},
+        ["Ann Adams", "Cat Clark"],
+    ),
+    EditPage(
+        "meeting attendance",
+        _meeting_members("attendance", date(2025, 6, 10), "attended"),
+        {"members": ["{ann}", "{ben}"]},
+        ["Ann Adams", "Ben Brown"],
+        {"members": ["{ann}", "{cat}"]},
+        ["Ann Adams", "Cat Clark"],
+    ),
+    EditPage(
+        "life story schedule",
+        _life_story("life-story-schedule-book", "due_on"),
+        date_fields("due_on", date(2025, 7, 31)),
+        date(2025, 7, 31),
+        date_fields("due_on", date(2025, 8, 29)),
+        date(2025, 8, 29),
+    ),
+    EditPage(
+        "life story started",
+        _life_story("life-story-start", "started_on"),
+        date_fields("started_on", date(2025, 6, 2)),
+        date(2025, 6, 2),
+        date_fields("started_on", date(2025, 6, 9)),
+        date(2025, 6, 9),
+    ),
+    EditPage(
+        "life story done",
+        _life_story("life-story-complete", "completed_on", started_on=date(2025, 5, 1)),
+        date_fields("completed_on", date(2025, 6, 20)),
+        date(2025, 6, 20),
+        date_fields("completed_on", date(2025, 6, 27)),
+        date(2025, 6, 27),
+    ),
+    EditPage(
+        "life story worker",
+        _life_story("life-story-worker", "worker"),
+        {"worker": "{one}"},
+        "support.one",
+        {"worker": "{two}"},
+        "support.two",
+    ),
 ]
 
 
@@ -438,35 +667,38 @@ def _signed_in(user) -> Client:
 @pytest.mark.parametrize("page", EDIT_PAGES, ids=[page.id for page in EDIT_PAGES])
 def test_the_second_of_two_saves_is_refused_and_keeps_what_was_typed(request, page: EditPage):
     case = page.setup(request)
+    first_types, second_types = submitted(page.first_types, case), submitted(page.second_types, case)
+    extra = submitted(page.extra, case)
     first, second = _signed_in(case.first), _signed_in(case.second)
     first_form, second_form = edit_form(first.get(case.url)), edit_form(second.get(case.url))
     assert first_form[VERSION_FIELD] == second_form[VERSION_FIELD]
 
-    saved = first.post(case.url, typed(first_form, {**page.first_types, **(page.extra or {})}))
+    saved = first.post(case.url, {**first_form, **first_types, **extra})
     assert saved.status_code == 302, error_summary(saved)
     assert case.stored() == page.first_stored
 
-    refused = second.post(case.url, typed(second_form, {**page.second_types, **(page.extra or {})}))
+    refused = second.post(case.url, {**second_form, **second_types, **extra})
     assert refused.status_code == 200
     assert error_summary(refused) == f"There is a problem {RECORD_CHANGED_MESSAGE}"
     assert re.search(r"<title>\s*Error: ", refused.content.decode())  # the page title says so too
     assert case.stored() == page.first_stored  # the first person's change stands
     shown = edit_form(refused)
-    for name, value in page.second_types.items():
-        assert shown[name] == [value], name  # what the second person typed is still in the form
+    for name, value in second_types.items():
+        assert shown[name] == value, name  # what the second person typed is still in the form
     assert shown[VERSION_FIELD] == second_form[VERSION_FIELD]  # still the version they started from
 
     # Saving the same form again is refused again: they have not seen the first person's change yet.
-    again = second.post(case.url, typed(shown, page.extra or {}))
+    again = second.post(case.url, {**shown, **extra})
     assert RECORD_CHANGED_MESSAGE in error_summary(again)
     assert case.stored() == page.first_stored
 
     # Reloaded, the page shows the record as it is now; their change then saves.
     reloaded = edit_form(second.get(case.url))
     assert reloaded[VERSION_FIELD] != second_form[VERSION_FIELD]
-    for name, value in page.first_types.items():
-        assert reloaded[name] == [value], name
-    resaved = second.post(case.url, typed(reloaded, {**page.second_types, **(page.extra or {})}))
+    now_shown = first_types if page.reloaded is None else submitted(page.reloaded, case)
+    for name, value in now_shown.items():
+        assert reloaded[name] == value, name
+    resaved = second.post(case.url, {**reloaded, **second_types, **extra})
     assert resaved.status_code == 302, error_summary(resaved)
     assert case.stored() == page.second_stored
 
@@ -476,7 +708,7 @@ def test_one_person_saving_the_page_is_not_refused(request, page: EditPage):
     case = page.setup(request)
     browser = _signed_in(case.first)
     form = edit_form(browser.get(case.url))
-    saved = browser.post(case.url, typed(form, {**page.first_types, **(page.extra or {})}))
+    saved = browser.post(case.url, {**form, **submitted(page.first_types, case), **submitted(page.extra, case)})
     assert saved.status_code == 302, error_summary(saved)
     assert case.stored() == page.first_stored
 
@@ -513,6 +745,39 @@ def test_the_version_changes_with_any_stored_value_and_only_then():
     assert version_of(None) != version_of(child)  # a record that does not exist yet has a version of its own
 
 
+def test_the_version_of_a_set_of_rows_changes_with_the_set_and_not_with_the_order_it_was_read_in(raa):
+    """A page that edits a set of rows (a meeting's invitations) versions the record and the rows, by primary key."""
+    meeting = PanelMeeting.objects.create(raa=raa, held_on=date(2025, 7, 15), starts_at=time(10, 0), place="Warwick")
+    members = [
+        PanelMember.objects.create(raa=raa, name=name, roles=["chair"], on_list_from=date(2024, 1, 1))
+        for name in ("Ann Adams", "Ben Brown", "Cat Clark")
+    ]
+    for member in members[:2]:
+        PanelAttendance.objects.create(meeting=meeting, member=member)
+    rows = PanelAttendance.objects.filter(meeting=meeting)
+
+    def version() -> str:
+        return version_of(PanelMeeting.objects.get(pk=meeting.pk), *in_pk_order(rows.order_by("member__name")))
+
+    started_from = version()
+    assert version_of(meeting, *in_pk_order(rows.order_by("-member__name"))) == started_from
+    assert version_of(meeting) != started_from  # the rows are part of it
+
+    added = PanelAttendance.objects.create(meeting=meeting, member=members[2])
+    assert version() != started_from
+    added.delete()
+    assert version() == started_from
+    rows.filter(member=members[1]).delete()
+    assert version() != started_from
+    PanelAttendance.objects.create(meeting=meeting, member=members[1])  # the same member again: a new row
+    assert version() != started_from
+    rows.filter(member=members[0]).update(attended=True)  # a bulk update, no save()
+    changed = version()
+    assert changed != started_from
+    PanelMeeting.objects.filter(pk=meeting.pk).update(place="Rugby")  # the meeting itself
+    assert version() != changed
+
+
 # --- the check holds the row: two saves at the same moment ----------------------------------------------------------
 
 
@@ -546,6 +811,48 @@ def test_a_save_waiting_for_the_row_is_refused_once_the_other_save_commits(la_a)
     assert not waiting.is_alive()
     assert isinstance(outcome["result"], RecordChanged)
     assert Child.objects.get(pk=child.pk).first_name == "Amelie"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migration_data_reloaded_after_module")
+def test_a_move_recorded_while_another_is_being_written_waits_for_it_and_is_refused(request):
+    """Two people record the same child moving in at the same moment: the second waits for the first's children
+    and placements, then sees that the child has moved in; it does not write its own date over the first one's."""
+    case = _move_in(request)
+    ada = AdoptivePlacement.objects.get(child_id=case.ids["ada"])
+    started_from = version_of(*in_pk_order(AdoptivePlacement.objects.filter(match_id=ada.match_id)))
+    outcome: dict[str, Any] = {}
+
+    def second_save() -> None:
+        try:
+            child_services.placement_record(
+                actor=case.second,
+                match_id=ada.match_id,
+                placed_on=date(2023, 11, 8),
+                child_ids=[ada.child_id],
+                expected_version=started_from,
+            )
+            outcome["result"] = "saved"
+        except ValidationError as error:
+            outcome["result"] = error
+        finally:
+            connections.close_all()
+
+    waiting = threading.Thread(target=second_save)
+    with transaction.atomic():
+        child_services.placement_record(
+            actor=case.first,
+            match_id=ada.match_id,
+            placed_on=date(2023, 11, 1),
+            child_ids=[ada.child_id],
+            expected_version=started_from,
+        )
+        waiting.start()
+        _wait_until_a_query_waits_for_a_lock()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive()
+    assert isinstance(outcome["result"], RecordChanged)
+    assert case.stored() == (("Ada", date(2023, 11, 1)), ("Ben", None), ("Cal", None))
 
 
 def _wait_until_a_query_waits_for_a_lock() -> None:

@@ -403,6 +403,8 @@ PERSONAS: dict[str, list[str | None]] = {
 }
 # Pages whose form is shown once a choice is made in the address (the kind of agenda item).
 QUERIES = {"panels:item-add": "?kind=approval"}
+# Pages reached only through another address first, as a visitor would (the feedback form, through its emailed link).
+VIA = {"panels:feedback-form": ("panels:feedback-link", "token")}
 # Pages with no form to post for any of their users, or that a fuzzer cannot reach on its own; why, for each.
 _READ_ONLY = "a page to read (lists, records, reports, files): its search and filter forms are GET forms, fuzzed above"
 _BUTTON = "a button that posts nothing but itself (confirm, move, remove, build, submit, revoke, sign out)"
@@ -494,10 +496,11 @@ NO_FORM: dict[str, str] = {
             "retention-disposal-approve",
             "retention-disposal-refuse",
             "retention-hold-release",
-            "support:life-story-schedule-book",
         ],
         _NO_DEMO_RECORD,
     ),
+    "panels:feedback-link": "the emailed link: it puts its token in the session and sends the visitor on to the form "
+    "(panels:feedback-form, fuzzed there)",
     "mfa-verify": "the second step of signing in, only between the password and the code (its own tests post to it)",
 }
 
@@ -595,6 +598,9 @@ def test_posting_generated_data_to_every_page_gives_no_server_error_and_a_refusa
                 client.logout()
             else:
                 client.force_login(demo_region[username])
+            if name in VIA:
+                via, argument = VIA[name]
+                client.get(reverse(via, kwargs={argument: objects[argument]()}))
             response = client.get(path)
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                 page_forms = _page_forms(response.content.decode(), path)

@@ -277,7 +277,9 @@ def test_an_import_killed_in_the_middle_saves_nothing_and_the_retry_applies_it_a
         killable.start(ssda903_import_run, job)
         kill_while_waiting(killable)
         job.refresh_from_db()
-        assert (job.status, job.attempts, job.result) == (Job.Status.RUNNING, 1, {})
+        # As for the PDFs: the worker's own redelivery may already have claimed the job (attempt 2) and be waiting.
+        assert (job.status, job.result) == (Job.Status.RUNNING, {})
+        assert job.attempts in (1, 2)
         assert records() == made_before  # no child, episode, decision or history row of the import
         assert journeys(la_other) == journeys_before
 

@@ -2,8 +2,9 @@
 
 Logs are kept longer and read by more people than the records. The test works a child's record the way a social worker
 does (signs in, opens it, searches by name, posts forms with the name, meets errors) and reads everything the service's
-logging wrote, formatted as the service formats it. Production's access log (gunicorn's, configured in the Dockerfile)
-is rendered for a search by name in the same way.
+logging wrote, formatted as the service formats it. gunicorn's own logs (its access and error logs, configured by
+adoption/gunicorn_conf.py wherever gunicorn is started) are written for a search by name and a feedback link's token
+in the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import logging.config
 import re
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,9 +26,10 @@ from django.core.servers.basehttp import WSGIRequestHandler
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from gunicorn.config import Config
-from gunicorn.glogging import Logger as GunicornLogger
+from gunicorn.app.wsgiapp import WSGIApplication
 
+from adoption.log_privacy import PersonalDataFilter
+from adoption.request_context import RequestContextLogFilter
 from children import selectors as child_selectors
 from tests import factories
 from tests.adoption.conftest import sign_in
@@ -150,42 +154,151 @@ def test_sql_with_its_parameters_is_never_logged():
     assert logging.getLogger("django.db.backends").getEffectiveLevel() >= logging.INFO
 
 
+def test_a_feedback_links_token_is_masked_in_the_apps_log_lines(client, log_output, raa, panel_adviser, child_a):
+    from panels import feedback
+    from tests.panels.conftest import meeting
+    from tests.panels.test_feedback import match_item
+
+    matching = match_item(meeting(raa), raa, child_a)
+    _record, token = feedback.feedback_invite(actor=panel_adviser, item_id=matching.pk, respondent="adopter")
+    assert client.get(f"/panels/feedback/{token}/").status_code == 303
+    _runserver_logs_request(f"GET /panels/feedback/{token}/ HTTP/1.1", 303)
+    unknown = "ZmFrZS10b2tlbi10aGF0LW5vYm9keS13YXMtc2VudC0xMjM0"
+    assert client.get(f"/panels/feedback/{unknown}/", {"q": FIRST}).status_code == 404
+    _runserver_logs_request(f"GET /panels/feedback/{unknown}/?q={FIRST} HTTP/1.1", 404)
+    assert client.get("/panels/feedback/").status_code == 200  # the form's own address: nothing to mask
+
+    written = log_output.getvalue()
+    assert '"GET /panels/feedback/(token removed)/ HTTP/1.1" 303' in written
+    assert "Not Found: /panels/feedback/(token removed)/" in written
+    assert '"GET /panels/feedback/(token removed)/?(query removed) HTTP/1.1" 404' in written
+    assert token not in written and unknown not in written
+    assert _personal_data_in(written) == []
+
+
+def test_the_log_filter_masks_the_token_segment_only():
+    from adoption.log_privacy import masked
+
+    assert masked("GET /panels/feedback/abc-DEF_123/ 303") == "GET /panels/feedback/(token removed)/ 303"
+    assert masked("https://h.example/panels/feedback/abc?x=1") == (
+        "https://h.example/panels/feedback/(token removed)?(query removed)"
+    )
+    assert masked("GET /panels/feedback/ 200") == "GET /panels/feedback/ 200"
+    assert masked("POST /panels/items/7/feedback/invite/ 200") == "POST /panels/items/7/feedback/invite/ 200"
+
+
+# --- gunicorn: started by the Dockerfile, docker-compose.yml and scripts/load.sh, always with its config -------------
+
+GUNICORN_CONFIG = "python:adoption.gunicorn_conf"
+
+
 def _dockerfile_command() -> list[str]:
     dockerfile = Path(settings.BASE_DIR, "Dockerfile").read_text()
     (line,) = [line for line in dockerfile.splitlines() if line.startswith("CMD ")]
     return json.loads(line.removeprefix("CMD "))
 
 
-def test_the_production_access_log_has_no_query_string_or_referrer():
-    command = _dockerfile_command()
-    assert command[0] == "gunicorn"
-    access_format = command[command.index("--access-logformat") + 1]
-    config = Config()
-    config.set("access_log_format", access_format)
-    gunicorn_log = GunicornLogger(config)
-    search = f"/children/?q={FIRST}+{LAST}&born={BORN}"
+def _gunicorn_commands() -> dict[str, list[str]]:
+    """Each place that starts gunicorn, and its command line (from ``gunicorn`` on)."""
+    base = Path(settings.BASE_DIR)
+    compose = base.joinpath("docker-compose.yml").read_text()
+    script = base.joinpath("scripts", "load.sh").read_text().replace("\\\n", " ")
+    found = {"Dockerfile": _dockerfile_command()}
+    for name, text in (("docker-compose.yml", compose), ("scripts/load.sh", script)):
+        lines = [line for line in text.splitlines() if re.search(r"gunicorn\"? adoption\.wsgi", line)]
+        assert len(lines) == 1, f"{name} starts gunicorn {len(lines)} times"
+        found[name] = lines[0][lines[0].index("gunicorn") :].split()
+    return found
+
+
+def test_every_place_that_starts_gunicorn_gives_it_the_config():
+    for place, command in _gunicorn_commands().items():
+        assert command[0].strip('"') == "gunicorn", place
+        assert command[command.index("--config") + 1] == GUNICORN_CONFIG, place
+        # A log file or format given on the command line would bypass the config's filtered handlers.
+        assert not {"--access-logfile", "--error-logfile", "--access-logformat", "--log-config"} & set(command), place
+
+
+@pytest.fixture
+def gunicorn_log(monkeypatch):
+    """gunicorn's logger, configured as the Dockerfile's command configures it (its config module loaded by gunicorn
+    itself). Setting it up reconfigures this process's logging, which the fixture puts back as Django set it."""
+    monkeypatch.setattr(sys, "argv", _dockerfile_command())
+    monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
+    application = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]")
+    assert application.cfg.logconfig_dict  # the config module was read
+    try:
+        yield application.cfg.logger_class(application.cfg)
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+
+
+def _configured(logger: logging.Logger) -> list[logging.Handler]:
+    """The handlers logging's configuration gave ``logger`` (pytest adds capturing handlers of its own)."""
+    return [handler for handler in logger.handlers if type(handler) is logging.StreamHandler]
+
+
+def _filters(handler: logging.Handler) -> set[type]:
+    return {type(f) for f in handler.filters}
+
+
+def test_gunicorns_error_log_goes_through_the_apps_handler_and_filter(gunicorn_log):
+    (handler,) = _configured(gunicorn_log.error_log)
+    assert handler in logging.getLogger().handlers and handler in logging.getLogger("django").handlers  # the app's
+    assert {PersonalDataFilter, RequestContextLogFilter} <= _filters(handler)
+    written = io.StringIO()
+    handler.setStream(written)
+
+    # What a worker logs when the app raises outside Django's handling: the request's whole URI and the traceback.
+    token = "q0Jr6pW1cS4mV8yTz2Xb5nK7hL9dF3gA6eR1uY0iO4w"
+    try:
+        raise ValueError(f"cannot read {FIRST} {LAST}, born {BORN}")
+    except ValueError:
+        gunicorn_log.exception("Error handling request %s", f"/panels/feedback/{token}/?q={FIRST}+{LAST}")
+    gunicorn_log.warning("Invalid request from ip=10.0.0.7: Invalid HTTP Version: 'GET /children/?q=%s'", LAST)
+
+    lines = written.getvalue()
+    assert re.search(
+        r"ERROR gunicorn\.error \[-\] Error handling request /panels/feedback/\(token removed\)/\?\(query removed\)\n"
+        r"Traceback \(most recent call last\):",
+        lines,
+    )
+    assert "ValueError: (message withheld: it may hold personal data)" in lines
+    assert "WARNING gunicorn.error [-] Invalid request from ip=10.0.0.7" in lines
+    assert token not in lines and _personal_data_in(lines) == []
+
+
+def _access_line(gunicorn_log, handler: logging.Handler, raw_uri: str, status: str) -> str:
+    written = io.StringIO()
+    handler.setStream(written)
+    path, _, query = raw_uri.partition("?")
     environ = {
         "REMOTE_ADDR": "10.0.0.7",
         "REQUEST_METHOD": "GET",
-        "RAW_URI": search,
-        "PATH_INFO": "/children/",
-        "QUERY_STRING": search.split("?", 1)[1],
+        "RAW_URI": raw_uri,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_REFERER": f"https://adoption.example.org{search}",
+        "HTTP_REFERER": f"https://adoption.example.org/children/?q={FIRST}+{LAST}",
         "HTTP_USER_AGENT": "Mozilla/5.0",
     }
     request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
-    response = SimpleNamespace(
-        status="200 OK", sent=5120, headers=[("X-Request-ID", "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b")]
-    )
+    response = SimpleNamespace(status=status, sent=5120, headers=[("X-Request-ID", "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b")])
+    gunicorn_log.access(response, request, environ, timedelta(milliseconds=42))
+    return written.getvalue()
 
-    atoms = gunicorn_log.atoms(response, request, environ, timedelta(milliseconds=42))
-    line = access_format % gunicorn_log.atoms_wrapper_class(atoms)
 
-    assert '"GET /children/ HTTP/1.1" 200 5120' in line
-    assert "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b" in line  # the request id, to find the app's lines for it
-    assert _personal_data_in(line) == []
-    assert "?" not in line
+def test_gunicorns_access_log_has_no_query_string_referrer_or_link_token(gunicorn_log):
+    (handler,) = _configured(gunicorn_log.access_log)
+    assert PersonalDataFilter in _filters(handler)
+
+    search = _access_line(gunicorn_log, handler, f"/children/?q={FIRST}+{LAST}&born={BORN}", "200 OK")
+    request_id = "3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b"  # to find the app's own lines for the request
+    assert re.fullmatch(rf'10\.0\.0\.7 \[[^]]+\] "GET /children/ HTTP/1\.1" 200 5120 0\.042000 {request_id}\n', search)
+    token = "q0Jr6pW1cS4mV8yTz2Xb5nK7hL9dF3gA6eR1uY0iO4w"
+    link = _access_line(gunicorn_log, handler, f"/panels/feedback/{token}/", "303 See Other")
+    assert '"GET /panels/feedback/(token removed)/ HTTP/1.1" 303 5120' in link
+    assert token not in link and "?" not in search + link and _personal_data_in(search + link) == []
 
 
 # Converters that can only carry ids; any other parameter must be one of these, none of which is personal data.

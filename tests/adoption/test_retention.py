@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+import pghistory.models
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,20 +17,42 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 
-from adopters.models import Applicant, Household
+from adopters.models import Applicant, Availability, Check, Household, Review
 from adoption.models import AuditEvent, DisposalRequest, DisposedRow, LegalHold, RetentionRecord, Role
-from adoption.retention import services
+from adoption.retention import KEPT_TABLES, services
 from children.models import (
     AdoptionDecision,
     AdoptivePlacement,
     Child,
+    ChildPermanenceReport,
+    Disruption,
+    EarlyPermanencePlacement,
+    Episode,
+    FamilyFindingStatus,
+    Featuring,
+    LearningAction,
+    Link,
     Match,
     PeriodOfCare,
     PermanenceOutcome,
     PlacementOrder,
+    ProceedingsTracking,
 )
 from panels import services as panel_services
-from panels.models import AgendaItem, MeetingMinutes, PanelMeeting, Recommendation
+from panels.models import (
+    AgendaItem,
+    AgendaPaper,
+    AttendeeFeedback,
+    MeetingMinutes,
+    MinutesStatus,
+    PanelAttendance,
+    PanelMeeting,
+    PanelMember,
+    PanelRole,
+    PaperRating,
+    Recommendation,
+)
+from support.models import AsfApplication, AssessmentOfNeed, LifeStoryWork, SupportPlan, SupportRequest
 from tests import factories
 
 REFUSED = "can only be removed by an approved disposal"
@@ -537,6 +560,338 @@ def test_every_retention_page_hides_another_las_holds_and_requests(client, manag
     assert LegalHold.objects.get(pk=other["hold_id"]).released_at is None
     assert DisposalRequest.objects.get(pk=other["request_id"]).status == DisposalRequest.Status.PENDING
     assert Child.objects.filter(pk=third.pk).exists()
+
+
+# --- every row of a record, and holds on the records a row is part of -------------------------------------------------
+
+# Rows that refer to a kept record without being part of it: a child's membership of a sibling group is the current
+# grouping (a child is taken out of a group as plans change; the audit trail keeps who and when).
+NOT_KEPT = {"children_siblinggroupmember"}
+
+
+def _whole_record(child: Child, raa, staff) -> dict[str, object]:
+    """One row of every kind that is part of a child's, its family's or a panel's record, around ``child`` (placed
+    with a family in 1916); the panel met in 1916 and its minutes are final."""
+    placement = AdoptivePlacement.objects.get(child=child)
+    family = placement.household
+    period = child.periods_of_care.get()
+    disruption = Disruption.objects.create(placement=placement, reason=Disruption.Reason.OTHER)
+    request = SupportRequest.objects.create(
+        la=child.responsible_la,
+        family_name="The Okafors",
+        child=child,
+        household=family,
+        requested_by="Mrs Okafor",
+        requester=SupportRequest.Requester.ADOPTIVE_PARENT,
+        received_on=date(1916, 6, 1),
+        topic="settling",
+    )
+    assessment = AssessmentOfNeed.objects.create(request=request, started_on=date(1916, 6, 2))
+    meeting = _meeting(raa, date(1916, 11, 1))
+    member = PanelMember.objects.create(
+        raa=raa, name="Chloe Chair", roles=[PanelRole.CHAIR], on_list_from=date(1915, 1, 1)
+    )
+    item = _item(meeting, child)
+    paper = AgendaPaper.objects.create(
+        item=item,
+        kind="cpr",
+        title="Child's Permanence Report",
+        file="panel-papers/test.pdf",
+        original_name="cpr.pdf",
+        pages=1,
+        size=100,
+        received_at="1916-10-20T10:00Z",
+        uploaded_by=staff,
+    )
+    MeetingMinutes.objects.create(
+        meeting=meeting,
+        status=MinutesStatus.FINAL,
+        finalised_on=date(1916, 11, 8),
+        sent_to_adm_on=date(1916, 11, 8),
+    )
+    applicant = factories.ApplicantFactory(household=family)
+    return {
+        # The child's.
+        "period of care": period,
+        "episode": Episode.objects.create(
+            period=period,
+            started_on=period.started_on,
+            reason_new_episode="S",
+            legal_status="E1",
+            category_of_need="N1",
+            placement_type="A3",
+        ),
+        "family finding status": FamilyFindingStatus.objects.create(
+            child=child, status=FamilyFindingStatus.Status.ACTIVE, status_from=date(1915, 6, 1)
+        ),
+        "featuring": Featuring.objects.create(
+            child=child, channel=Featuring.Channel.EXCHANGE_DAY, featured_on=date(1915, 7, 1)
+        ),
+        "early permanence": EarlyPermanencePlacement.objects.create(
+            child=child, kind="ffa", household=family, started_on=date(1915, 8, 1), ended_on=date(1916, 1, 1)
+        ),
+        "proceedings": ProceedingsTracking.objects.create(
+            child=child, stage="care_proceedings", stage_from=date(1915, 2, 1)
+        ),
+        "CPR": ChildPermanenceReport.objects.create(child=child),
+        "link": Link.objects.create(
+            child=child,
+            household=family,
+            origin=Link.Origin.AGENCY,
+            started_on=date(1915, 9, 1),
+            outcome=Link.Outcome.MATCHED,
+            outcome_on=date(1915, 12, 1),
+        ),
+        "disruption": disruption,
+        "learning action": LearningAction.objects.create(
+            disruption=disruption, action="Share the health reports earlier", owner=staff, due_on=date(1917, 1, 1)
+        ),
+        "support request": request,
+        "assessment of need": assessment,
+        "support plan": SupportPlan.objects.create(
+            assessment=assessment,
+            agreed_on=date(1916, 7, 1),
+            services="Therapeutic parenting",
+            review_on=date(1917, 7, 1),
+        ),
+        "ASF application": AsfApplication.objects.create(
+            la=child.responsible_la,
+            child=child,
+            request=request,
+            therapy="ddp",
+            provider="Therapy Ltd",
+            sessions=6,
+            cost="3000.00",
+            work_starts_on=date(1916, 9, 1),
+            work_ends_on=date(1917, 2, 1),
+            financial_year=1916,
+            created_by=staff,
+        ),
+        "life story work": LifeStoryWork.objects.create(child=child, kind="life_story_book", due_on=date(1917, 1, 1)),
+        "agenda paper": paper,
+        "paper rating": PaperRating.objects.create(paper=paper, criterion="evidence", rating=3, rated_by=staff),
+        "attendee feedback": AttendeeFeedback.objects.create(
+            item=item, respondent="adopter", token_hash="a" * 64, expires_at="1916-12-01T00:00Z"
+        ),
+        # The family's.
+        "check": factories.CheckFactory(applicant=applicant, requested_on=date(1914, 2, 6)),
+        "pause": factories.PauseFactory(household=family, started_on=date(1914, 3, 1)),
+        "availability": Availability.objects.create(
+            household=family, status=Availability.Status.AVAILABLE, status_from=date(1914, 9, 1)
+        ),
+        "review": Review.objects.create(household=family, held_on=date(1915, 9, 1), outcome="continue"),
+        # The panel's.
+        "attendance": PanelAttendance.objects.create(meeting=meeting, member=member, attended=True),
+    }
+
+
+ROW_KINDS = [
+    "period of care",
+    "episode",
+    "family finding status",
+    "featuring",
+    "early permanence",
+    "proceedings",
+    "CPR",
+    "link",
+    "disruption",
+    "learning action",
+    "support request",
+    "assessment of need",
+    "support plan",
+    "ASF application",
+    "life story work",
+    "agenda paper",
+    "paper rating",
+    "attendee feedback",
+    "check",
+    "pause",
+    "availability",
+    "review",
+    "attendance",
+]
+
+
+@pytest.mark.django_db
+def test_every_table_that_is_part_of_a_record_has_the_delete_guard():
+    """The guard is on every kept table, and every table that refers to a kept record is kept itself (a new one that
+    is not fails here until it is guarded or its reason is written in NOT_KEPT)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'adoption_retention_guard' AND t.tgenabled <> 'D'"
+        )
+        guarded = {table for (table,) in cursor.fetchall()}
+    assert guarded == KEPT_TABLES
+    referring = {
+        model._meta.db_table
+        for model in apps.get_models()
+        if not issubclass(model, pghistory.models.Event)
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model._meta.db_table in KEPT_TABLES
+    }
+    assert referring - NOT_KEPT <= KEPT_TABLES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_the_database_refuses_to_delete_any_row_of_a_record(kind, raa, la_a, admin_a):
+    row = _whole_record(_old_adopted_child(la_a), raa, admin_a)[kind]
+    model = type(row)
+    with pytest.raises(IntegrityError, match=REFUSED), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [row.pk])
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+def _approved_by_hand(record, requested_by, decided_by) -> DisposalRequest:
+    return DisposalRequest.objects.create(
+        table_name=record._meta.db_table,
+        object_id=record.pk,
+        organisation=requested_by.memberships.get().organisation,
+        requested_by=requested_by,
+        status=DisposalRequest.Status.APPROVED,
+        decided_by=decided_by,
+        decided_at="2026-01-01T00:00Z",
+    )
+
+
+@pytest.mark.django_db
+def test_a_hold_on_a_child_keeps_its_episodes_even_against_an_approved_disposal(manager_a, admin_a, old_child_a):
+    """The delete guard itself reads the holds on the records a row is part of: an episode named by an approved,
+    due disposal (written by hand) cannot be deleted while its child is on hold, and can once the hold is released."""
+    period = old_child_a.periods_of_care.get()
+    episode = Episode.objects.create(
+        period=period,
+        started_on=period.started_on,
+        reason_new_episode="S",
+        legal_status="E1",
+        category_of_need="N1",
+        placement_type="A3",
+    )
+    request = _approved_by_hand(old_child_a, manager_a, admin_a)
+    DisposedRow.objects.create(request=request, table_name="children_episode", object_id=episode.pk)
+    assert DisposedRow.objects.get(object_id=episode.pk).due_on == date(2017, 1, 1)  # its child's date
+
+    hold = services.legal_hold_place(
+        actor=manager_a, table_name="children_child", object_id=old_child_a.pk, reason="Claim against the council"
+    )
+    with pytest.raises(IntegrityError, match="is on legal hold"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM children_episode WHERE id = %s", [episode.pk])
+    with pytest.raises(IntegrityError, match="is on legal hold"), transaction.atomic():
+        episode.delete()
+    # Nor can another row of the held child be named for disposal.
+    with pytest.raises(IntegrityError, match="is on legal hold"), transaction.atomic():
+        DisposedRow.objects.create(request=request, table_name="children_periodofcare", object_id=period.pk)
+    assert Episode.objects.filter(pk=episode.pk).exists()
+
+    services.legal_hold_release(actor=admin_a, hold_id=hold.pk, reason="Claim settled")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM children_episode WHERE id = %s", [episode.pk])
+    assert not Episode.objects.filter(pk=episode.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_hold_on_a_family_keeps_its_applicants_checks(manager, raa):
+    family = _left_family(raa)
+    check = factories.CheckFactory(applicant=factories.ApplicantFactory(household=family))
+    other = factories.staff(raa, Role.ADMINISTRATOR, username="admin.raa")
+    request = _approved_by_hand(family, manager, other)
+    DisposedRow.objects.create(request=request, table_name="adopters_check", object_id=check.pk)
+    services.legal_hold_place(
+        actor=manager, table_name="adopters_household", object_id=family.pk, reason="Subject access request"
+    )
+    with pytest.raises(IntegrityError, match="is on legal hold"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM adopters_check WHERE id = %s", [check.pk])
+    assert Check.objects.filter(pk=check.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_hold_on_a_child_keeps_the_match_it_was_placed_through(manager_a, admin_a, old_child_a):
+    match = Match.objects.create(household=AdoptivePlacement.objects.get(child=old_child_a).household)
+    AdoptivePlacement.objects.filter(child=old_child_a).update(match=match)
+    services.legal_hold_place(
+        actor=admin_a, table_name="children_child", object_id=old_child_a.pk, reason="Court inquiry"
+    )
+    with pytest.raises(
+        ValidationError, match=f"Child {old_child_a.pk} is on legal hold and Match {match.pk} is part of its record"
+    ):
+        services.disposal_request(actor=manager_a, table_name="children_match", object_id=match.pk)
+    assert not DisposalRequest.objects.exists()
+    request = _approved_by_hand(match, manager_a, admin_a)
+    with pytest.raises(IntegrityError, match="is on legal hold"), transaction.atomic():
+        DisposedRow.objects.create(request=request, table_name="children_match", object_id=match.pk)
+    assert Match.objects.filter(pk=match.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_due_disposal_of_a_child_removes_every_row_of_its_record(raa, manager_a, admin_a, old_child_a):
+    rows = _whole_record(old_child_a, raa, admin_a)
+    family_and_panel = {"check", "pause", "availability", "review", "attendance"}
+    history = {model: list(model._base_manager.values_list("pk", flat=True)) for model in (Episode, SupportPlan)}
+    assert all(history.values())
+
+    request = services.disposal_request(actor=manager_a, table_name="children_child", object_id=old_child_a.pk)
+    services.disposal_approve(actor=admin_a, request_id=request.pk)
+
+    assert not Child.objects.filter(pk=old_child_a.pk).exists()
+    for kind, row in rows.items():
+        model = type(row)
+        assert model.objects.filter(pk=row.pk).exists() == (kind in family_and_panel), kind
+    disposed = set(DisposedRow.objects.filter(request=request).values_list("table_name", "object_id"))
+    for kind, row in rows.items():
+        if kind not in family_and_panel:
+            assert (row._meta.db_table, row.pk) in disposed, kind
+    assert not apps.get_model("children", "EpisodeEvent").objects.filter(pgh_obj_id__in=history[Episode]).exists()
+
+
+@pytest.mark.django_db
+def test_invitations_and_attendance_can_change_until_the_minutes_are_final(raa, panel_adviser):
+    meeting = _meeting(raa, date(2024, 6, 1))
+    ian, ivy = (
+        PanelMember.objects.create(raa=raa, name=name, roles=[PanelRole.INDEPENDENT], on_list_from=date(2020, 1, 1))
+        for name in ("Ian Independent", "Ivy Independent")
+    )
+    PanelAttendance.objects.create(meeting=meeting, member=ian)  # invited, did not come
+    came = PanelAttendance.objects.create(meeting=meeting, member=ivy, attended=True)
+    MeetingMinutes.objects.create(meeting=meeting, status=MinutesStatus.DRAFT)
+    # While the minutes are a draft the invitation list is still being put right: Ian's invitation goes.
+    panel_services.panel_meeting_invite(actor=panel_adviser, meeting_id=meeting.pk, member_ids=[ivy.pk])
+    assert list(meeting.attendances.values_list("member__name", flat=True)) == ["Ivy Independent"]
+
+    MeetingMinutes.objects.filter(meeting=meeting).update(
+        status=MinutesStatus.FINAL, finalised_on=date(2024, 6, 8), sent_to_adm_on=date(2024, 6, 8)
+    )
+    with pytest.raises(ValidationError, match="The minutes of this meeting are final: who was invited and who"):
+        panel_services.panel_attendance_record(actor=panel_adviser, meeting_id=meeting.pk, member_ids=[])
+    with pytest.raises(IntegrityError, match=REFUSED), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM panels_panelattendance WHERE id = %s", [came.pk])
+    assert list(meeting.attendances.all()) == [came]
+
+
+@pytest.mark.django_db
+def test_disposal_dates_of_the_rows_of_a_record(raa, la_a, admin_a):
+    child = _old_adopted_child(la_a)
+    rows = _whole_record(child, raa, admin_a)
+    family = AdoptivePlacement.objects.get(child=child).household
+    for kind in ("episode", "learning action", "support plan", "ASF application", "link", "paper rating"):
+        assert _due(rows[kind]._meta.db_table, rows[kind].pk) == date(2017, 1, 1), kind  # the child's
+    assert _due("adopters_check", rows["check"].pk) == _due("adopters_household", family.pk) == date(2017, 1, 1)
+    assert _due("panels_panelattendance", rows["attendance"].pk) == date(2017, 1, 1)  # the meeting's
+    # A support request about no child or family on record: 10 years after it closed; no date while open.
+    adult = {
+        "la": la_a,
+        "family_name": "An adult adoptee",
+        "requested_by": "Ms Jones",
+        "requester": SupportRequest.Requester.ADULT_ADOPTEE,
+        "received_on": date(2000, 1, 1),
+        "topic": "settling",
+    }
+    closed = SupportRequest.objects.create(**adult, status="closed", closed_on=date(2001, 3, 1), closed_reason="advice")
+    still_open = SupportRequest.objects.create(**adult)
+    assert _due("support_supportrequest", closed.pk) == date(2011, 3, 1)
+    assert _due("support_supportrequest", still_open.pk) is None
+    with pytest.raises(IntegrityError, match="is kept until a date is known"), transaction.atomic():
+        still_open.delete()
 
 
 # --- the test suite's own clean-up -----------------------------------------------------------------------------------

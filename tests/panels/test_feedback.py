@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.http import Http404
+from django.test import Client
 from django.utils import timezone
 
 from adoption.models import AuditEvent, Role
@@ -323,9 +324,16 @@ def test_only_panel_staff_make_links(client, raa, panel_member_user, social_work
     assert not AttendeeFeedback.objects.exists()
 
 
+def open_link(client, token: str):
+    """What the adopter's browser does with the emailed link: open it and follow the redirect to the form."""
+    opened = client.get(f"/panels/feedback/{token}/")
+    assert opened.status_code == 303 and opened["Location"] == "/panels/feedback/"
+    return client.get("/panels/feedback/")
+
+
 def test_the_public_form_needs_no_sign_in_and_names_no_one(client, link, child_a):
     _record, token = link
-    response = client.get(f"/panels/feedback/{token}/")
+    response = open_link(client, token)
     body = response.content.decode()
     assert response.status_code == 200
     assert "Adoption panel on 10 June 2025 at Warwick" in body
@@ -334,19 +342,46 @@ def test_the_public_form_needs_no_sign_in_and_names_no_one(client, link, child_a
         assert name not in body
 
 
+def test_the_link_is_exchanged_for_the_session_and_leaves_the_address(client, link):
+    """The token is in one request only: the form's address, and so the browser's history, the next page's Referer
+    and the access log's later lines, never show it."""
+    _record, token = link
+    before = client.session.session_key  # a session the visitor had before opening the link
+    opened = client.get(f"/panels/feedback/{token}/")
+    assert opened.status_code == 303 and token not in opened["Location"]
+    assert opened["Cache-Control"].startswith("max-age=0")
+    assert client.session.session_key != before  # so a planted session id does not get the token
+    page = client.get("/panels/feedback/")
+    body = page.content.decode()
+    assert 'name="welcome"' in body and token not in body
+    assert '<form method="post" novalidate>' in body  # posts back to the address without the token
+    # Another browser, without the link, has no form (and nothing to answer with).
+    other = Client()
+    elsewhere = other.get("/panels/feedback/")
+    assert elsewhere.status_code == 404
+    assert (
+        "Open your feedback link" in elsewhere.content.decode() and 'name="welcome"' not in elsewhere.content.decode()
+    )
+    assert other.post("/panels/feedback/", _answers()).status_code == 404
+    assert AttendeeFeedback.objects.get().answered_at is None
+    # The link is opened, not posted to.
+    assert client.post(f"/panels/feedback/{token}/", _answers()).status_code == 405
+
+
 def _answers(**changes: str) -> dict[str, str]:
     return {"welcome": "4", "relevance": "5", "waited_minutes": "35", "comments": "Kind and clear", **changes}
 
 
 def test_a_link_is_answered_once(client, link):
     record, token = link
-    thanks = client.post(f"/panels/feedback/{token}/", _answers())
+    open_link(client, token)
+    thanks = client.post("/panels/feedback/", _answers())
     assert "Thank you for your feedback" in thanks.content.decode()
-    again = client.post(f"/panels/feedback/{token}/", _answers(welcome="1", comments="Changed my mind"))
+    again = client.post("/panels/feedback/", _answers(welcome="1", comments="Changed my mind"))
     assert "This feedback has been answered" in again.content.decode()
     record.refresh_from_db()
     assert (record.welcome, record.relevance, record.waited_minutes, record.comments) == (4, 5, 35, "Kind and clear")
-    page = client.get(f"/panels/feedback/{token}/").content.decode()
+    page = open_link(Client(), token).content.decode()  # the link opened again, in another browser
     assert "This feedback has been answered" in page and "<form" not in page.split("</header>")[1]
     with pytest.raises(feedback.FeedbackClosed):
         feedback.feedback_answer(token=token, welcome=2, relevance=2, waited_minutes=0)
@@ -355,20 +390,31 @@ def test_a_link_is_answered_once(client, link):
 def test_an_expired_link_is_refused(client, link):
     record, token = link
     AttendeeFeedback.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    page = client.get(f"/panels/feedback/{token}/").content.decode()
+    page = open_link(client, token).content.decode()
     assert "This feedback link has expired" in page and 'name="welcome"' not in page
-    client.post(f"/panels/feedback/{token}/", _answers())
+    client.post("/panels/feedback/", _answers())
+    record.refresh_from_db()
+    assert record.answered_at is None
+
+
+def test_a_link_that_expires_while_the_form_is_open_is_refused(client, link):
+    record, token = link
+    assert 'name="welcome"' in open_link(client, token).content.decode()
+    AttendeeFeedback.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert "This feedback link has expired" in client.post("/panels/feedback/", _answers()).content.decode()
     record.refresh_from_db()
     assert record.answered_at is None
 
 
 def test_an_unknown_link_is_404(client, link):
     assert client.get("/panels/feedback/not-a-token-anyone-was-sent/").status_code == 404
+    assert client.get("/panels/feedback/").status_code == 404  # nothing was kept for the form
 
 
 def test_invalid_answers_keep_what_was_typed(client, link):
     record, token = link
-    response = client.post(f"/panels/feedback/{token}/", _answers(waited_minutes="700", relevance=""))
+    open_link(client, token)
+    response = client.post("/panels/feedback/", _answers(waited_minutes="700", relevance=""))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Enter 600 minutes or fewer" in body and "Choose how relevant the panel&#x27;s questions were" in body

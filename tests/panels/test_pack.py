@@ -19,6 +19,7 @@ from weasyprint import HTML
 
 from adoption.models import AuditEvent, Job, Role
 from children.models import Link, SiblingGroup, SiblingGroupMember
+from panels import pack, tasks
 from panels.models import AgendaItem, AgendaPaper, PanelMeeting, PanelSettings, PaperKind
 from panels.pack import agenda_pack_request
 from tests import factories
@@ -241,7 +242,7 @@ def test_a_paper_that_is_not_a_pdf_fails_the_job_and_says_why(
     word = b"PK\x03\x04 this is a Word document"
     add_paper(item, PaperKind.SUPPORT_PLAN, "Support plan", word, by=panel_adviser, day=6)
     job = build(panel_adviser, panel, django_capture_on_commit_callbacks)
-    assert job.status == Job.Status.FAILED
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 1)  # at once: building it again would not mend it
     assert not job.file
     client.force_login(panel_adviser)
     page = client.get(f"/panels/meetings/{panel.pk}/pack/").content.decode()
@@ -360,3 +361,59 @@ def test_a_second_build_while_one_is_queued_is_the_same_job_unless_it_stalled(cl
     assert "Rebuild the agenda pack" in page
     replacement = agenda_pack_request(actor=panel_adviser, meeting_id=panel.pk)
     assert replacement != first and PanelMeeting.objects.get(pk=panel.pk).pack_job == replacement
+
+
+# --- trying again ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def countdowns(monkeypatch) -> list[int]:
+    """The pauses the pack's task asked for before each new try (it still runs at once: tasks are eager)."""
+    asked: list[int] = []
+    apply_async = tasks.build_agenda_pack.apply_async
+
+    def recording(args=None, kwargs=None, countdown=None, **options):
+        if countdown is not None:  # a new try (the first message is sent by .delay(), without a pause)
+            asked.append(countdown)
+        return apply_async(args, kwargs, countdown=countdown, **options)
+
+    monkeypatch.setattr(tasks.build_agenda_pack, "apply_async", recording)
+    return asked
+
+
+def test_a_pack_that_fails_once_is_queued_again_and_then_built(
+    panel, panel_adviser, monkeypatch, countdowns, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_RETRY_SECONDS = 60
+    work = pack.agenda_pack_build
+    seen: list[int] = []
+
+    def flaky(job):
+        seen.append(job.attempts)
+        if len(seen) == 1:
+            raise ConnectionError("the database went away")
+        return work(job)
+
+    monkeypatch.setattr(pack, "agenda_pack_build", flaky)
+    job = build(panel_adviser, panel, django_capture_on_commit_callbacks)
+    assert seen == [1, 2]
+    assert countdowns == [60]
+    assert (job.status, job.attempts, job.error) == (Job.Status.SUCCEEDED, 2, "")
+    assert read(job).pages[0].extract_text()
+
+
+def test_a_pack_that_keeps_failing_waits_longer_each_time_then_fails_with_its_reason(
+    panel, panel_adviser, monkeypatch, countdowns, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_RETRY_SECONDS = 30
+    settings.JOB_MAX_ATTEMPTS = 4
+
+    def broken(job):
+        raise OSError("the file store is not answering")
+
+    monkeypatch.setattr(pack, "agenda_pack_build", broken)
+    job = build(panel_adviser, panel, django_capture_on_commit_callbacks)
+    assert countdowns == [30, 60, 120]
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 4)
+    assert job.error == "OSError: the file store is not answering"
+    assert not job.file

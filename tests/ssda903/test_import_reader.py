@@ -129,14 +129,14 @@ def test_duplicates_and_two_files_for_one_table():
     assert _one(tables.problems, reader.FILE_DUPLICATE).file == "h2.csv"
 
 
-def test_limits_on_files_and_rows(monkeypatch):
+def test_limits_on_files_and_rows(monkeypatch, settings):
     too_many = [(f"f{i}.csv", HEADER.encode()) for i in range(reader.MAX_FILES + 1)]
     assert _one(reader.read_upload(too_many).problems, reader.FILE_SIZE).message.startswith("Upload at most")
     monkeypatch.setattr(reader, "MAX_ROWS", 2)
     rows = "".join(f"10{i},F,01/05/2021,WBRI,UN1,,\n" for i in range(3))
     problem = _one(reader.read_upload(_files(Header=HEADER + rows)).problems, reader.FILE_SIZE)
     assert problem.message == "The file has 3 rows; the import takes at most 2"
-    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 10)
+    settings.UPLOAD_MAX_BYTES = 10
     assert _one(reader.read_upload(_files(Header=HEADER)).problems, reader.FILE_SIZE).file == "header.csv"
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from adoption import audit, jobs, tenancy
 from adoption.models import ApiClient, AuditEvent, Job, JobInput, Organisation
+from adoption.uploads import size_in_words
 from children import services
 from children.ssda903 import reader
 from children.ssda903.importer.constants import PHASE_APPLY, PHASE_IMPORT, PHASE_PREVIEW
@@ -57,12 +58,12 @@ def _check_limits(files: Sequence[UploadedFile]) -> None:
         raise ValidationError({"files": "Choose the 903 files to import"})
     if len(files) > reader.MAX_FILES:
         raise ValidationError({"files": f"Choose at most {reader.MAX_FILES} files"})
-    megabytes = reader.MAX_FILE_BYTES // (1024 * 1024)
+    limit = reader.max_file_bytes()
     for upload in files:
-        if (upload.size or 0) > reader.MAX_FILE_BYTES:
-            raise ValidationError({"files": f"{upload.name} is larger than {megabytes} MB"})
+        if (upload.size or 0) > limit:
+            raise ValidationError({"files": f"{upload.name} is larger than {size_in_words(limit)}"})
     if sum(upload.size or 0 for upload in files) > reader.MAX_TOTAL_BYTES:
-        raise ValidationError({"files": f"The files together must be at most {reader.MAX_TOTAL_BYTES // 1048576} MB"})
+        raise ValidationError({"files": f"The files together must be at most {size_in_words(reader.MAX_TOTAL_BYTES)}"})
 
 
 def _create_job(*, actor: Any, la: Organisation, params: dict[str, Any], task: Any) -> Job:

@@ -4,10 +4,15 @@ Builds, in one transaction, the demo RAA of five real West Midlands LAs with a V
 every role (``adoption.demo``), about 150 households (``adopters.demo``) and about 250 children
 with their journeys (``children.demo``). The same ``--seed`` and ``--reference-date`` always give
 the same data; only the API token and password hashes differ between runs.
+
+``--scale national`` adds every other English LA in RAAs with ten years of synthetic history
+(about 40,000 children): see ``reporting.national``.
 """
 
 from __future__ import annotations
 
+import argparse
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +25,7 @@ from django.utils import timezone
 from adopters import demo as adopters_demo
 from adopters.models import Check, Household, Pause
 from adoption import demo as adoption_demo
-from adoption.models import User
+from adoption.models import Role, User
 from children import demo as children_demo
 from children.journey import Stage
 from children.models import (
@@ -37,6 +42,7 @@ from children.selectors import stage_expression, with_journey_dates
 from panels import demo as panels_demo
 from panels.models import AgendaItem, AgendaPaper, PanelAppraisal, PanelMeeting, PanelMember
 from panels.selectors import meeting_quorum, on_list, quorum_rules
+from reporting import national
 from support import demo as support_demo
 from support.models import AsfApplication, AssessmentOfNeed, LifeStoryWork, SupportPlan, SupportRequest
 from support.selectors.life_story import placed
@@ -90,6 +96,15 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help=f"Seed for the generated data (default {DEFAULT_SEED})."
         )
         parser.add_argument(
+            "--scale",
+            choices=("region", "national"),
+            default="region",
+            help="region (default): the demo region only. national: the demo region and every other English LA "
+            "in RAAs, with ten years of history (about 40,000 children; takes minutes).",
+        )
+        # For tests: a national load with every count scaled down (e.g. 0.01).
+        parser.add_argument("--national-fraction", type=float, default=1.0, help=argparse.SUPPRESS)
+        parser.add_argument(
             "--reference-date",
             type=date.fromisoformat,
             default=None,
@@ -97,11 +112,23 @@ class Command(BaseCommand):
             help="The day the data is as at: nothing happens after it (default today).",
         )
 
-    def handle(self, *args, if_empty: bool, seed: int, reference_date: date | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        if_empty: bool,
+        seed: int,
+        reference_date: date | None,
+        scale: str = "region",
+        national_fraction: float = 1.0,
+        **options,
+    ) -> None:
         today = timezone.localdate()
         reference_date = reference_date or today
         if reference_date > today:
             raise CommandError(f"The reference date {reference_date:%d %B %Y} is in the future.")
+        if scale == "national":
+            self._national(if_empty=if_empty, seed=seed, reference_date=reference_date, fraction=national_fraction)
+            return
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
@@ -125,6 +152,66 @@ class Command(BaseCommand):
             except adoption_demo.DemoDataError as exc:
                 raise CommandError(str(exc)) from exc
         self._report(loaded, seed=seed, reference_date=reference_date)
+
+    def _national(self, *, if_empty: bool, seed: int, reference_date: date, fraction: float) -> None:
+        """The demo region (unless it is there already) and the national RAAs, in one transaction."""
+        if not 0 < fraction <= 1:
+            raise CommandError("The national fraction must be more than 0 and at most 1.")
+        started = time.monotonic()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+            if national.national_exists():
+                if if_empty:
+                    self.stdout.write("The national demo data already exists: nothing loaded.")
+                    return
+                raise CommandError(
+                    "The national demo data already exists. Use --if-empty to skip loading it, or load it into a "
+                    "fresh database."
+                )
+            try:
+                region = None if adoption_demo.demo_exists() else load(seed=seed, reference_date=reference_date)
+                loaded = national.build(seed=seed, reference_date=reference_date, fraction=fraction)
+            except adoption_demo.DemoDataError as exc:
+                raise CommandError(str(exc)) from exc
+        self._report_national(
+            loaded, region, seed=seed, reference_date=reference_date, seconds=time.monotonic() - started
+        )
+
+    def _report_national(
+        self,
+        loaded: national.NationalLoaded,
+        region: DemoLoaded | None,
+        *,
+        seed: int,
+        reference_date: date,
+        seconds: float,
+    ) -> None:
+        """A short summary: the national report would take longer than the load."""
+        out = self.stdout.write
+        out(
+            self.style.SUCCESS(
+                f"Loaded the national demo (seed {seed}, as at {reference_date:%d %B %Y}) in {seconds:.0f} seconds."
+            )
+        )
+        las = sum(len(raa.ons_codes) for raa in loaded.raas)
+        vaas = len(national.VAAS)
+        out(f"Organisations: {len(loaded.raas)} national RAAs with {las} LAs, {vaas} VAAs and the demo region")
+        out(f"Largest LA: {loaded.largest_la[0]} with {loaded.largest_la[1]} children")
+        out("Rows written:")
+        for label, count in sorted(loaded.counts.items()):
+            out(f"  {label:<36} {count:>9,}")
+        out("")
+        out(f"Staff logins for each national RAA (password for all: {adoption_demo.DEMO_PASSWORD}): <raa>.<role>")
+        out("  RAAs: " + ", ".join(raa.slug for raa in loaded.raas))
+        out("  roles: " + ", ".join(role.value for role in Role))
+        out(f"  e.g. {loaded.raas[0].slug}.manager, {loaded.raas[0].slug}.social_worker")
+        if region is not None:
+            self._print_logins(region.agencies.logins)
+            client = region.agencies.api_client
+            out("")
+            out(f"API token for {client.name} ({client.organisation.name}). It is shown only now:")
+            out(f"  {region.agencies.api_token}")
 
     def _report(self, loaded: DemoLoaded, *, seed: int, reference_date: date) -> None:
         out = self.stdout.write
