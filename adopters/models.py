@@ -249,6 +249,11 @@ class Applicant(models.Model):
 
     class Meta:
         ordering = ["household", "id"]
+        indexes = [
+            # A household's applicants in the order they were recorded (the quarterly return's first and second
+            # applicant): without it each lookup walks the whole table in id order.
+            models.Index(fields=["household", "id"], name="applicant_household_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

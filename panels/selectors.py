@@ -208,9 +208,14 @@ def appraisals(*, actor: Any, today: date) -> Appraisals:
 # --- meetings ----------------------------------------------------------------------------------------------
 
 
-def _with_attendances(queryset: QuerySet[PanelMeeting]) -> QuerySet[PanelMeeting]:
+def _with_attendances(
+    queryset: QuerySet[PanelMeeting], items: QuerySet[AgendaItem] | None = None
+) -> QuerySet[PanelMeeting]:
     attendances = PanelAttendance.objects.select_related("member").order_by("member__name", "member_id")
-    return queryset.select_related("raa").prefetch_related(Prefetch("attendances", queryset=attendances), "items")
+    return queryset.select_related("raa").prefetch_related(
+        Prefetch("attendances", queryset=attendances),
+        Prefetch("items", queryset=items) if items is not None else "items",
+    )
 
 
 def meeting_list(*, actor: Any, today: date) -> tuple[list[PanelMeeting], QuerySet[PanelMeeting]]:
@@ -220,8 +225,12 @@ def meeting_list(*, actor: Any, today: date) -> tuple[list[PanelMeeting], QueryS
     return upcoming, meetings.filter(held_on__lt=today).order_by("-held_on", "-starts_at", "-id")
 
 
-def meeting_get(*, actor: Any, meeting_id: int, record_read: bool = True) -> PanelMeeting:
-    meeting = _with_attendances(scope_panels(PanelMeeting.objects.all(), actor)).filter(pk=meeting_id).first()
+def meeting_get(
+    *, actor: Any, meeting_id: int, record_read: bool = True, items: QuerySet[AgendaItem] | None = None
+) -> PanelMeeting:
+    """The meeting with its attendances and items prefetched (``items``: the items' queryset to prefetch, e.g.
+    ``agenda_items()`` for a page that shows the agenda, so the quorum and the agenda read the same rows)."""
+    meeting = _with_attendances(scope_panels(PanelMeeting.objects.all(), actor), items).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such panel meeting.")
     if record_read:
@@ -413,12 +422,34 @@ def papers_due(meeting: PanelMeeting, settings: PanelSettings) -> date:
     return subtract_working_days(meeting.held_on, settings.papers_due_working_days)
 
 
-def agenda(meeting: PanelMeeting) -> Agenda:
-    """The meeting's items in order, with their arrival times and papers (one query for the items and their records)."""
+def agenda_items() -> QuerySet[AgendaItem]:
+    """Agenda items in order with what the agenda shows of them: the records their subjects name
+    (``item_subject``) and their current papers; not the ADM who decided or the match made (an item's own page
+    shows those, through ``item_get``). Joining every relation cost more to plan than to run."""
+    current = AgendaPaper.objects.filter(replaced_at__isnull=True).order_by("received_at", "id")
+    return (
+        AgendaItem.objects.select_related(
+            "household",
+            "link__child",
+            "link__household",
+            "link__sibling_group",
+            "child",
+            "disruption__placement__child",
+        )
+        .prefetch_related(Prefetch("papers", queryset=current, to_attr="current_papers"))
+        .order_by("position")
+    )
+
+
+def agenda(meeting: PanelMeeting, items: Sequence[AgendaItem] | None = None) -> Agenda:
+    """The meeting's items in order, with their arrival times and papers: ``items`` when the caller has them
+    (``meeting_get(items=agenda_items())``), else one query for the items and one for their papers."""
     settings = settings_for(meeting.raa_id)
     due = papers_due(meeting, settings)
-    items = _item_related(AgendaItem.objects.filter(meeting=meeting)).order_by("position")
-    return Agenda(meeting, settings, due, [item_view(i, settings=settings, papers_due_on=due) for i in items])
+    rows = list(items) if items is not None else list(agenda_items().filter(meeting=meeting))
+    for item in rows:
+        item.meeting = meeting  # for the arrival times: the meeting's day, without a query per item
+    return Agenda(meeting, settings, due, [item_view(i, settings=settings, papers_due_on=due) for i in rows])
 
 
 def item_get(*, actor: Any, item_id: int, record_read: bool = True) -> ItemView:

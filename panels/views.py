@@ -226,7 +226,8 @@ def _headline(meeting: PanelMeeting, verdict: selectors.MeetingQuorum, today: da
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(actor=request.user, meeting_id=meeting_id)
+    # The items are read once, with what the agenda shows: for the quorum (fostering experience) and the agenda.
+    meeting = selectors.meeting_get(actor=request.user, meeting_id=meeting_id, items=selectors.agenda_items())
     today = timezone.localdate()
     verdict = selectors.meeting_quorum(meeting)
     minutes = selectors.minutes_of(meeting)
@@ -235,7 +236,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "panels/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": selectors.agenda(meeting),
+            "agenda": selectors.agenda(meeting, list(meeting.items.all())),
             "minutes": minutes,
             "minutes_final": minutes is not None and minutes.status == MinutesStatus.FINAL,
             "attendances": list(meeting.attendances.all()),

@@ -324,6 +324,66 @@ def a3(*, la_ids: LaIds, period_end: date) -> A3Result:
     )
 
 
+@dataclass(frozen=True)
+class AdoptionMeasures:
+    a1: MeasureResult
+    a10: MeasureResult
+    a2: MeasureResult
+    a3: A3Result
+
+
+def adoption_measures(*, la_ids: LaIds, period_end: date) -> AdoptionMeasures:
+    """A1, A10, A2 and A3 at once: the same figures as :func:`a1`, :func:`a10`, :func:`a2` and :func:`a3`, from one
+    aggregate over the children adopted in the period (each child's dates are read once, not once per measure)."""
+    start, end = three_year_period(period_end)
+    months = cutoff_months_for(end)
+    children = scorecard_adoptions(la_ids=la_ids, start=start, end=end)
+    # Each measure's condition and days (``_definition``) go straight into the aggregates, so that PostgreSQL
+    # reads each child's dates once (a subquery) and the aggregate works on those columns; annotating a flag per
+    # measure first would copy every date's subquery into every flag. A row whose condition is unknown (NULL) is
+    # not counted, as ``adopted_children``'s flag defaults to False: the excluded are all the others.
+    aggregates: dict[str, Any] = {"adopted": Count("pk")}
+    for measure in ("A1", "A10", "A2"):
+        counted, days = _definition(measure)
+        key = measure.lower()
+        aggregates[f"{key}_children"] = Count("pk", filter=counted)
+        aggregates[f"{key}_mean_days"] = Avg(days, filter=counted, output_field=DecimalField())
+    if months is not None:
+        # A3 counts A1's children; within: moved in before the cut-off day (``adopted_children``'s ``within``).
+        a3_counted, _days = _definition("A3")
+        cutoff_on = plus_months("entered_care_on", Value(months))
+        aggregates["a3_within"] = Count("pk", filter=a3_counted & Q(moved_in_on__lt=cutoff_on))
+    totals = children.aggregate(**aggregates)
+
+    def mean(measure: str) -> MeasureResult:
+        key = measure.lower()
+        value = totals[f"{key}_mean_days"]
+        return MeasureResult(
+            measure=measure,
+            period_start=start,
+            period_end=end,
+            children=totals[f"{key}_children"],
+            excluded=totals["adopted"] - totals[f"{key}_children"],
+            mean_days=Decimal(value) if value is not None else None,
+            threshold_days=threshold_for(measure, end),
+        )
+
+    return AdoptionMeasures(
+        a1=mean("A1"),
+        a10=mean("A10"),
+        a2=mean("A2"),
+        a3=A3Result(
+            measure="A3",
+            period_start=start,
+            period_end=end,
+            children=totals["a1_children"],
+            excluded=totals["adopted"] - totals["a1_children"],
+            within=totals.get("a3_within"),
+            months=months,
+        ),
+    )
+
+
 def a3_children(*, la_ids: LaIds, period_end: date) -> QuerySet:
     """The drill-down of A3's figure: the children counted who moved in within the cut-off (none without one)."""
     children = measure_children("A3", la_ids=la_ids, period_end=period_end)

@@ -212,86 +212,163 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
-def _label(choices: Any, value: str | None) -> str:
-    return str(dict(choices).get(value, value or ""))
+def _labels(choices: Any) -> dict[str | None, str]:
+    """A code -> label lookup made once per table (``TextChoices.choices`` is rebuilt on every access)."""
+    return {value: str(label) for value, label in choices}
+
+
+def _label(labels: dict[str | None, str], value: str | None) -> str:
+    return labels.get(value, value or "")
+
+
+# What the children table reads of each child (the selector's annotations and the child's own fields): values, not
+# model instances, as the rows are copied into a frozen return.
+_CHILD_FIELDS = (
+    "responsible_la__name",
+    "la_child_id",
+    "child_903_id",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "has_disability",
+    "rt_entered_care_on",
+    "rt_decision_on",
+    "rt_placement_order_on",
+    "rt_matched_on",
+    "rt_placed_on",
+    "rt_adoption_order_on",
+    "rt_reversed_on",
+    "rt_reversal_reason",
+    "rt_early_permanence",
+    "rt_family_finding",
+    "rt_in_sibling_group",
+    "rt_sibling_group_size",
+    "rt_disrupted_on",
+    "rt_with_foster_carers",
+    "rt_adopters",
+)
 
 
 def child_rows(la_ids: frozenset[int], quarter: Quarter) -> list[dict[str, Any]]:
     end = quarter.end
+    sexes, reasons = _labels(Sex.choices), _labels(AdoptionDecision.ReversalReason.choices)
+    early, finding = _labels(EarlyPermanencePlacement.Kind.choices), _labels(FamilyFindingStatus.Status.choices)
+    adopters = {OWN_ADOPTERS: "RAA's own adopters", INTER_AGENCY: "Inter-agency"}
     rows = []
-    for child in quarterly_return_children(la_ids=la_ids, start=quarter.start, end=end):
-        c: Any = child  # annotated
-        matched = c.rt_matched_on is not None
-        reversal = c.rt_reversed_on is not None
+    children = list(quarterly_return_children(la_ids=la_ids, start=quarter.start, end=end).values_list(*_CHILD_FIELDS))
+    for (
+        la,
+        la_child_id,
+        child_903_id,
+        sex,
+        date_of_birth,
+        ethnicity,
+        has_disability,
+        entered_care_on,
+        decision_on,
+        placement_order_on,
+        matched_on,
+        placed_on,
+        adoption_order_on,
+        reversed_on,
+        reversal_reason,
+        early_permanence,
+        family_finding,
+        in_sibling_group,
+        sibling_group_size,
+        disrupted_on,
+        with_foster_carers,
+        adopters_code,
+    ) in children:
         rows.append(
             {
-                "la": c.responsible_la.name,
-                "la_child_id": c.la_child_id,
-                "child_903_id": c.child_903_id,
-                "sex": _label(Sex.choices, c.sex),
-                "date_of_birth": _day(c.date_of_birth, end),
-                "ethnicity": c.ethnicity,
-                "disability": _yes_no(c.has_disability),
-                "entered_care_on": _day(c.rt_entered_care_on, end),
-                "decision_on": _day(c.rt_decision_on, end),
-                "placement_order_on": _day(c.rt_placement_order_on, end),
-                "matched_on": _day(c.rt_matched_on, end),
-                "placed_on": _day(c.rt_placed_on, end),
-                "adoption_order_on": _day(c.rt_adoption_order_on, end),
-                "reversed_on": _day(c.rt_reversed_on, end),
-                "reversal_reason": _label(AdoptionDecision.ReversalReason.choices, c.rt_reversal_reason)
-                if reversal
-                else "",
-                "early_permanence": _label(EarlyPermanencePlacement.Kind.choices, c.rt_early_permanence),
-                "family_finding": _label(FamilyFindingStatus.Status.choices, c.rt_family_finding),
-                "in_sibling_group": _yes_no(c.rt_in_sibling_group),
-                "sibling_group_size": c.rt_sibling_group_size,
-                "disrupted_on": _day(c.rt_disrupted_on, end),
-                "with_foster_carers": _yes_no(c.rt_with_foster_carers) if matched else "",
-                "adopters": {OWN_ADOPTERS: "RAA's own adopters", INTER_AGENCY: "Inter-agency"}.get(c.rt_adopters, ""),
+                "la": la,
+                "la_child_id": la_child_id,
+                "child_903_id": child_903_id,
+                "sex": _label(sexes, sex),
+                "date_of_birth": _day(date_of_birth, end),
+                "ethnicity": ethnicity,
+                "disability": _yes_no(has_disability),
+                "entered_care_on": _day(entered_care_on, end),
+                "decision_on": _day(decision_on, end),
+                "placement_order_on": _day(placement_order_on, end),
+                "matched_on": _day(matched_on, end),
+                "placed_on": _day(placed_on, end),
+                "adoption_order_on": _day(adoption_order_on, end),
+                "reversed_on": _day(reversed_on, end),
+                "reversal_reason": _label(reasons, reversal_reason) if reversed_on is not None else "",
+                "early_permanence": _label(early, early_permanence),
+                "family_finding": _label(finding, family_finding),
+                "in_sibling_group": _yes_no(in_sibling_group),
+                "sibling_group_size": sibling_group_size,
+                "disrupted_on": _day(disrupted_on, end),
+                "with_foster_carers": _yes_no(with_foster_carers) if matched_on is not None else "",
+                "adopters": adopters.get(adopters_code, ""),
             }
         )
     return rows
 
 
+_APPLICANT_FIELDS = ("sex", "ethnicity", "disability", "sexual_orientation", "date_of_birth")
+_FAMILY_FIELDS = (
+    "approving_agency__name",
+    "reference",
+    "rt_applicants",
+    "legal_status",
+    "route",
+    "enquired_on",
+    "registered_on",
+    "stage1_started_on",
+    "stage2_started_on",
+    "approved_on",
+    "early_permanence_approved",
+    "rt_matched_on",
+    "rt_placed_on",
+    "left_on",
+    "leaving_reason",
+    *(f"rt_applicant{n}_{field}" for n in (1, 2) for field in _APPLICANT_FIELDS),
+)
+
+
 def family_rows(agency_ids: frozenset[int], quarter: Quarter) -> list[dict[str, Any]]:
     end = quarter.end
+    legal_statuses, routes = _labels(Household.LegalStatus.choices), _labels(Household.Route.choices)
+    leaving_reasons = _labels(Household.LeavingReason.choices)
+    sexes, disabilities = _labels(Applicant.Sex.choices), _labels(Applicant.Disability.choices)
+    orientations = _labels(Applicant.SexualOrientation.choices)
     rows = []
-    for household in quarterly_return_households(agency_ids=agency_ids, start=quarter.start, end=end):
-        h: Any = household  # annotated
+    households = list(
+        quarterly_return_households(agency_ids=agency_ids, start=quarter.start, end=end).values(*_FAMILY_FIELDS)
+    )
+    for h in households:
         row: dict[str, Any] = {
-            "agency": h.approving_agency.name,
-            "reference": h.reference,
-            "applicants": h.rt_applicants,
-            "legal_status": _label(Household.LegalStatus.choices, h.legal_status),
-            "route": _label(Household.Route.choices, h.route),
+            "agency": h["approving_agency__name"],
+            "reference": h["reference"],
+            "applicants": h["rt_applicants"],
+            "legal_status": _label(legal_statuses, h["legal_status"]),
+            "route": _label(routes, h["route"]),
         }
         for n in (1, 2):
-            born = getattr(h, f"rt_applicant{n}_date_of_birth")
-            row[f"applicant{n}_sex"] = _label(Applicant.Sex.choices, getattr(h, f"rt_applicant{n}_sex"))
-            row[f"applicant{n}_ethnicity"] = getattr(h, f"rt_applicant{n}_ethnicity") or ""
-            row[f"applicant{n}_disability"] = _label(
-                Applicant.Disability.choices, getattr(h, f"rt_applicant{n}_disability")
-            )
-            row[f"applicant{n}_sexual_orientation"] = _label(
-                Applicant.SexualOrientation.choices, getattr(h, f"rt_applicant{n}_sexual_orientation")
-            )
+            born = h[f"rt_applicant{n}_date_of_birth"]
+            row[f"applicant{n}_sex"] = _label(sexes, h[f"rt_applicant{n}_sex"])
+            row[f"applicant{n}_ethnicity"] = h[f"rt_applicant{n}_ethnicity"] or ""
+            row[f"applicant{n}_disability"] = _label(disabilities, h[f"rt_applicant{n}_disability"])
+            row[f"applicant{n}_sexual_orientation"] = _label(orientations, h[f"rt_applicant{n}_sexual_orientation"])
             row[f"applicant{n}_age"] = age_in_years(born, end) if born and born <= end else None
-        left = h.left_on is not None and h.left_on <= end
+        left = h["left_on"] is not None and h["left_on"] <= end
+        approved = h["approved_on"] is not None and h["approved_on"] <= end
         row.update(
             {
-                "enquired_on": _day(h.enquired_on, end),
-                "registered_on": _day(h.registered_on, end),
-                "stage1_started_on": _day(h.stage1_started_on, end),
-                "stage2_started_on": _day(h.stage2_started_on, end),
-                "approved_on": _day(h.approved_on, end),
-                "early_permanence": _yes_no(h.early_permanence_approved)
-                if h.approved_on and h.approved_on <= end
-                else "",
-                "matched_on": _day(h.rt_matched_on, end),
-                "placed_on": _day(h.rt_placed_on, end),
-                "left_on": _day(h.left_on, end),
-                "leaving_reason": _label(Household.LeavingReason.choices, h.leaving_reason) if left else "",
+                "enquired_on": _day(h["enquired_on"], end),
+                "registered_on": _day(h["registered_on"], end),
+                "stage1_started_on": _day(h["stage1_started_on"], end),
+                "stage2_started_on": _day(h["stage2_started_on"], end),
+                "approved_on": _day(h["approved_on"], end),
+                "early_permanence": _yes_no(h["early_permanence_approved"]) if approved else "",
+                "matched_on": _day(h["rt_matched_on"], end),
+                "placed_on": _day(h["rt_placed_on"], end),
+                "left_on": _day(h["left_on"], end),
+                "leaving_reason": _label(leaving_reasons, h["leaving_reason"]) if left else "",
             }
         )
         rows.append(row)

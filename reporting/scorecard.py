@@ -193,13 +193,14 @@ def scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[
     """
     start, end = measures.three_year_period(period_end)
     agencies = measures.counted_agencies(la_ids, agency_ids)
+    adoption = measures.adoption_measures(la_ids=la_ids, period_end=end)
     return Scorecard(
         period_start=start,
         period_end=end,
-        a1=measures.a1(la_ids=la_ids, period_end=end),
-        a10=measures.a10(la_ids=la_ids, period_end=end),
-        a2=measures.a2(la_ids=la_ids, period_end=end),
-        a3=measures.a3(la_ids=la_ids, period_end=end),
+        a1=adoption.a1,
+        a10=adoption.a10,
+        a2=adoption.a2,
+        a3=adoption.a3,
         headline=measures.headline_counts(la_ids=la_ids, period_end=end),
         adopters=measures.adopter_measures(la_ids=la_ids, period_end=end, agency_ids=agencies) if agencies else None,
         england=england_figures(end),

@@ -686,7 +686,12 @@ def quarterly_return_household_counts(
     )
     return (
         Household.objects.filter(approving_agency_id__in=agency_ids)
-        .annotate(first_matched_on=first_since_approval("matched_on"), matched_at_end=Exists(matched_at_end))
+        # The first match since approval as a grouped aggregate (as ``scorecard_households``), not
+        # ``first_since_approval``'s subquery: the counts name it five times and each would run it per household.
+        .annotate(
+            first_matched_on=Min("placements__matched_on", filter=Q(placements__matched_on__gte=F("approved_on"))),
+            matched_at_end=Exists(matched_at_end),
+        )
         .aggregate(
             registrations=Count("id", filter=Q(registered_on__range=window)),
             approvals=Count("id", filter=Q(approved_on__range=window)),

@@ -5,16 +5,20 @@ A package of modules by subject; everything is importable from ``children.select
 
 from __future__ import annotations
 
-from children.selectors.dates import child_stage, journey_dates, stage_expression, with_journey_dates
+from children.selectors.dates import child_stage, journey_dates, stage_expression, stage_filter, with_journey_dates
 from children.selectors.lists import (
     DEFAULT_SORT,
     NO_FAMILY_FINDING_STATUS,
     SORTS,
     TRACKED_STAGES,
     ExportRow,
+    ListPage,
+    ListRow,
     WaitingView,
     child_list,
+    child_list_dates,
     child_list_export,
+    child_list_page,
     children_waiting,
     children_waiting_counts,
     proceedings_tracker,
@@ -41,12 +45,16 @@ __all__ = [
     "SORTS",
     "TRACKED_STAGES",
     "ExportRow",
+    "ListPage",
+    "ListRow",
     "TimelineEntry",
     "WaitingView",
     "adoptions_in_period",
     "child_get",
     "child_list",
+    "child_list_dates",
     "child_list_export",
+    "child_list_page",
     "child_record",
     "child_situation",
     "child_stage",
@@ -64,6 +72,7 @@ __all__ = [
     "sibling_group_get",
     "sibling_membership",
     "stage_expression",
+    "stage_filter",
     "with_journey_dates",
     "with_list_annotations",
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,7 +35,7 @@ from children.models import (
     ProceedingsTracking,
     SiblingGroupMember,
 )
-from children.selectors.dates import journey_dates, stage_expression, with_journey_dates
+from children.selectors.dates import journey_dates, stage_expression, stage_filter, with_journey_dates
 
 
 def _waiting_since() -> Case:
@@ -49,23 +51,27 @@ def _waiting_since() -> Case:
     )
 
 
-def with_list_annotations(queryset: QuerySet[Child]) -> QuerySet[Child]:
-    """Journey dates plus what the list filters and sorts on: stage, waiting, family finding, sibling group."""
-    return (
-        with_journey_dates(queryset)
-        .annotate(
-            journey_stage=stage_expression(),
-            waiting_since=_waiting_since(),
-            family_finding_status=Subquery(
-                FamilyFindingStatus.objects.filter(child=OuterRef("pk"))
-                .order_by("-status_from", "-id")
-                .values("status")[:1]
-            ),
-            in_sibling_group=Exists(SiblingGroupMember.objects.filter(child=OuterRef("pk"))),
-            birth_or_expected=Coalesce("date_of_birth", "expected_date_of_birth"),
-        )
-        .select_related("sibling_membership__group")
-    )
+def with_list_annotations(queryset: QuerySet[Child], *, select: bool = True) -> QuerySet[Child]:
+    """Journey dates plus what the list filters and sorts on: stage, waiting, family finding, sibling group.
+
+    ``select=False`` makes those (not the journey dates) aliases: there to filter and sort on, computed only where
+    a filter or the order uses them, and not on the rows.
+    """
+    annotations = {
+        "journey_stage": stage_expression(),
+        "waiting_since": _waiting_since(),
+        "family_finding_status": Subquery(
+            FamilyFindingStatus.objects.filter(child=OuterRef("pk"))
+            .order_by("-status_from", "-id")
+            .values("status")[:1]
+        ),
+        "in_sibling_group": Exists(SiblingGroupMember.objects.filter(child=OuterRef("pk"))),
+        "birth_or_expected": Coalesce("date_of_birth", "expected_date_of_birth"),
+    }
+    with_dates = with_journey_dates(queryset)
+    if not select:
+        return with_dates.alias(**annotations)
+    return with_dates.annotate(**annotations).select_related("sibling_membership__group")
 
 
 def _band_filter(band: str, today: date, field: str = "waiting_since") -> Q:
@@ -111,6 +117,51 @@ SORTS: dict[str, tuple[Any, ...]] = {
 DEFAULT_SORT = "name"
 
 
+@functools.cache
+def _list_base(select: bool) -> QuerySet[Child]:
+    """:func:`with_list_annotations` over every child, built once per process and only ever copied (``.all()``),
+    never evaluated: resolving its subqueries costs more than running them for a page (as
+    :func:`children.selectors.dates.children_with_journey_dates`). A query's shape, no rows: nothing to go stale."""
+    return with_list_annotations(Child.objects.all(), select=select)
+
+
+def _filtered_children(
+    *,
+    actor: Any,
+    search: str,
+    la_id: int | None,
+    stage: str,
+    band: str,
+    flags: Iterable[str],
+    family_finding: str,
+    sort: str,
+    today: date,
+    select_list_annotations: bool,
+) -> QuerySet[Child]:
+    children = tenancy.scope_children(_list_base(select_list_annotations).all(), actor).select_related("responsible_la")
+    if la_id:
+        children = children.filter(responsible_la_id=la_id)
+    for term in search.split():
+        children = children.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(la_child_id__iexact=term)
+            | Q(child_903_id__iexact=term)
+            | Q(upn__iexact=term)
+        )
+    if stage:
+        children = children.filter(stage_filter(stage))
+    if band:
+        children = children.filter(_band_filter(band, today))
+    for flag in flags:
+        children = children.filter(_flag_filter(flag, today))
+    if family_finding == NO_FAMILY_FINDING_STATUS:
+        children = children.filter(family_finding_status__isnull=True)  # type: ignore[misc]
+    elif family_finding:
+        children = children.filter(family_finding_status=family_finding)  # type: ignore[misc]
+    return children.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
 def child_list(
     *,
     actor: Any,
@@ -129,30 +180,101 @@ def child_list(
     (children waiting only); every one of ``flags`` (:class:`HarderToPlace`) must hold;
     ``family_finding`` is the latest status, or ``"none"`` for children with none recorded.
     """
+    return _filtered_children(
+        actor=actor,
+        search=search,
+        la_id=la_id,
+        stage=stage,
+        band=band,
+        flags=flags,
+        family_finding=family_finding,
+        sort=sort,
+        today=today or timezone.localdate(),
+        select_list_annotations=True,
+    )
+
+
+def child_list_dates(
+    *,
+    actor: Any,
+    search: str = "",
+    la_id: int | None = None,
+    stage: str = "",
+    band: str = "",
+    flags: Iterable[str] = (),
+    family_finding: str = "",
+    sort: str = DEFAULT_SORT,
+    today: date | None = None,
+) -> QuerySet[Child]:
+    """The children of :func:`child_list`, the same filters and order, with their journey dates only.
+
+    For a page or an API list that shows the dates (and what follows from them, as the stage): the list's other
+    annotations (the stage as a CASE, the waiting date, the family-finding status, the sibling group) are filtered
+    and sorted on when asked for, never selected, so neither the query nor its count computes them for nothing.
+    """
+    return _filtered_children(
+        actor=actor,
+        search=search,
+        la_id=la_id,
+        stage=stage,
+        band=band,
+        flags=flags,
+        family_finding=family_finding,
+        sort=sort,
+        today=today or timezone.localdate(),
+        select_list_annotations=False,
+    )
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One child on a page of the list: the record, its stage and its days waiting (``None`` when not waiting)."""
+
+    child: Child
+    stage: Stage
+    days_waiting: int | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    page: Page
+    rows: list[ListRow]
+
+
+def child_list_page(
+    *,
+    actor: Any,
+    number: Any = None,
+    page_size: int = 25,
+    search: str = "",
+    la_id: int | None = None,
+    stage: str = "",
+    band: str = "",
+    flags: Iterable[str] = (),
+    family_finding: str = "",
+    sort: str = DEFAULT_SORT,
+    today: date | None = None,
+) -> ListPage:
+    """One page of :func:`child_list_dates` (``number`` as the page's query parameter gives it: a bad one is the
+    first page, one past the end the last), each child with the stage and days waiting the page shows."""
     today = today or timezone.localdate()
-    children = tenancy.scope_children(Child.objects.all(), actor).select_related("responsible_la")
-    if la_id:
-        children = children.filter(responsible_la_id=la_id)
-    for term in search.split():
-        children = children.filter(
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(la_child_id__iexact=term)
-            | Q(child_903_id__iexact=term)
-            | Q(upn__iexact=term)
-        )
-    children = with_list_annotations(children)
-    if stage:
-        children = children.filter(journey_stage=stage)  # type: ignore[misc]
-    if band:
-        children = children.filter(_band_filter(band, today))
-    for flag in flags:
-        children = children.filter(_flag_filter(flag, today))
-    if family_finding == NO_FAMILY_FINDING_STATUS:
-        children = children.filter(family_finding_status__isnull=True)  # type: ignore[misc]
-    elif family_finding:
-        children = children.filter(family_finding_status=family_finding)  # type: ignore[misc]
-    return children.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    children = child_list_dates(
+        actor=actor,
+        search=search,
+        la_id=la_id,
+        stage=stage,
+        band=band,
+        flags=flags,
+        family_finding=family_finding,
+        sort=sort,
+        today=today,
+    )
+    page = Paginator(children, page_size).get_page(number)
+    rows = []
+    for child in page.object_list:
+        dates = journey_dates(child)
+        rows.append(ListRow(child=child, stage=stage_of(dates), days_waiting=journey.days_waiting(dates, today)))
+    return ListPage(page=page, rows=rows)
 
 
 @dataclass(frozen=True)

@@ -456,13 +456,14 @@ def suggestions(
         children = list(sibling_group_children(actor=actor, group=group))
         la = group.responsible_la
     elif child_id is not None:
-        child = child_get(actor=actor, child_id=child_id)
+        # The page shows the child's own fields (the needs), never the journey: no dates nor records to fetch.
+        child = child_get(actor=actor, child_id=child_id, with_journey=False)
         children = [child]
         la = child.responsible_la
         member_of = tenancy.scope_children(SiblingGroup.objects.filter(members__child=child), actor).first()
     else:
         raise ValueError("Give a child_id or a group_id")
-    raa = Organisation.objects.filter(pk=la.raa_id).first() if la.raa_id else None
+    raa = la.raa if la.raa_id else None  # fetched with the child or the group
     needs = needs_of(children, today)
     empty = Suggestions(children, group, member_of, needs, raa, False, [], None, 0, 0, 0, [])
     if raa is None or not children or not may_find_families(actor, raa.pk):

@@ -24,24 +24,33 @@ from children.models import (
     AdoptivePlacement,
     Child,
     ChildPermanenceReport,
+    EarlyPermanencePlacement,
     Episode,
     PeriodOfCare,
     SiblingGroup,
     SiblingGroupMember,
 )
-from children.selectors.dates import journey_dates, with_journey_dates
+from children.selectors.dates import children_with_journey_dates, journey_dates
 
 
-def child_get(*, actor: Any, child_id: int) -> Child:
-    """One child, or 404 when it does not exist or the actor may not see it. Records one read."""
-    children = tenancy.scope_children(Child.objects.select_related("responsible_la"), actor).prefetch_related(
-        "periods_of_care",
-        "adoption_decisions",
-        "placement_orders",
-        "adoptive_placements__household",
-        "permanence_outcomes",
-    )
-    child = with_journey_dates(children).filter(pk=child_id).first()
+def child_get(*, actor: Any, child_id: int, with_journey: bool = True) -> Child:
+    """One child, or 404 when it does not exist or the actor may not see it. Records one read.
+
+    With the journey: the journey dates and the records behind them. Without (``with_journey=False``): the child's
+    own fields, the LA and its RAA, for a page that needs no more (the suggested families).
+    """
+    if with_journey:
+        children = children_with_journey_dates().prefetch_related(
+            "periods_of_care",
+            "adoption_decisions",
+            "placement_orders",
+            Prefetch("adoptive_placements", queryset=AdoptivePlacement.objects.select_related("household")),
+            "permanence_outcomes",
+        )
+    else:
+        children = Child.objects.select_related("responsible_la__raa")
+    children = tenancy.scope_children(children.select_related("responsible_la"), actor)
+    child = children.filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child.")
     audit.record(actor=actor, action=AuditEvent.Action.READ, obj=child, organisation_id=child.responsible_la_id)
@@ -51,7 +60,7 @@ def child_get(*, actor: Any, child_id: int) -> Child:
 def child_record(*, actor: Any, child_id: int) -> Child:
     """One child with their whole history, for the child's page. 404 out of scope; records one read."""
     children = (
-        tenancy.scope_children(Child.objects.select_related("responsible_la"), actor)
+        tenancy.scope_children(children_with_journey_dates().select_related("responsible_la"), actor)
         .select_related("sibling_membership__group")
         .prefetch_related(
             Prefetch(
@@ -62,16 +71,19 @@ def child_record(*, actor: Any, child_id: int) -> Child:
             ),
             "adoption_decisions",
             "placement_orders",
-            "adoptive_placements__household",
+            # The family with each placement in the same query (a join), not a query of its own.
+            Prefetch("adoptive_placements", queryset=AdoptivePlacement.objects.select_related("household")),
             "permanence_outcomes",
             "family_finding_statuses",
             "featurings",
-            "early_permanence_placements__household",
+            Prefetch(
+                "early_permanence_placements", queryset=EarlyPermanencePlacement.objects.select_related("household")
+            ),
             "proceedings_tracking",
             "permanence_reports",
         )
     )
-    child = with_journey_dates(children).filter(pk=child_id).first()
+    child = children.filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child.")
     audit.record(actor=actor, action=AuditEvent.Action.READ, obj=child, organisation_id=child.responsible_la_id)
@@ -129,7 +141,9 @@ def permanence_report_current(child: Child) -> ChildPermanenceReport | None:
 def sibling_group_get(*, actor: Any, group_id: int) -> SiblingGroup:
     """One sibling group, or 404 outside the actor's scope. Records one read."""
     group = (
-        tenancy.scope_children(SiblingGroup.objects.select_related("responsible_la"), actor).filter(pk=group_id).first()
+        tenancy.scope_children(SiblingGroup.objects.select_related("responsible_la__raa"), actor)
+        .filter(pk=group_id)
+        .first()
     )
     if group is None:
         raise Http404("No such sibling group.")
@@ -139,10 +153,8 @@ def sibling_group_get(*, actor: Any, group_id: int) -> SiblingGroup:
 
 def sibling_group_children(*, actor: Any, group: SiblingGroup) -> QuerySet[Child]:
     """The members of ``group`` the actor may see, with journey dates, oldest first."""
-    children = tenancy.scope_children(Child.objects.filter(sibling_membership__group=group), actor)
-    return with_journey_dates(children).order_by(
-        Coalesce("date_of_birth", "expected_date_of_birth").asc(nulls_last=True), "id"
-    )
+    children = tenancy.scope_children(children_with_journey_dates().filter(sibling_membership__group=group), actor)
+    return children.order_by(Coalesce("date_of_birth", "expected_date_of_birth").asc(nulls_last=True), "id")
 
 
 def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:

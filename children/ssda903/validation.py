@@ -6,7 +6,9 @@ and turns its results into plain findings (table, row, child, rule code, message
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -69,15 +71,18 @@ def validate_tables(
         {"name": f"{name}.csv", "file_content": text.encode("utf-8"), "description": "This year"}
         for name, text in csv_tables.items()
     ]
-    validator = LacValidator(
-        # The validator wants the year the collection ends ("2026" for 2025/26): it works out the
-        # collection's start and end as 1 April of the year before and 31 March of that year
-        # (lac_validator.datastore._process_metadata), and its rules compare against "2026".
-        metadata={"collectionYear": str(year_start + 1), "localAuthority": la_ons_code},
-        files=files,
-        registry=ruleset_for(year_start),
-        selected_rules=rule_codes,
-    )
+    # Some of its rules print their working (``print(diff_prev)``...) to standard output, which is a job's log
+    # and ``manage.py bench``'s JSON report: kept out of both.
+    with contextlib.redirect_stdout(io.StringIO()):
+        validator = LacValidator(
+            # The validator wants the year the collection ends ("2026" for 2025/26): it works out the
+            # collection's start and end as 1 April of the year before and 31 March of that year
+            # (lac_validator.datastore._process_metadata), and its rules compare against "2026".
+            metadata={"collectionYear": str(year_start + 1), "localAuthority": la_ons_code},
+            files=files,
+            registry=ruleset_for(year_start),
+            selected_rules=rule_codes,
+        )
     descriptions = {str(code): rule for code, rule in validator.registry.items()}
     findings: list[Finding] = []
     for table, frame in validator.ds_results.items():

@@ -29,16 +29,13 @@ from children.views.common import PAGE_SIZE, _can_write
 def child_list(request: HttpRequest) -> HttpResponse:
     las = tenancy.visible_las(request.user)
     form = forms.ChildSearchForm(request.GET or None, las=las)
-    today = timezone.localdate()
-    children = selectors.child_list(actor=request.user, today=today, **form.filters())
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for child in page.object_list:
-        dates = selectors.journey_dates(child)
-        rows.append({"child": child, "stage": stage_of(dates), "days_waiting": days_waiting(dates, today)})
+    filters = form.filters()
+    listed = selectors.child_list_page(
+        actor=request.user, number=request.GET.get("page"), page_size=PAGE_SIZE, today=timezone.localdate(), **filters
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    filtered = any(value for key, value in form.filters().items() if key != "sort")
+    filtered = any(value for key, value in filters.items() if key != "sort")
     # The search box is its own form: it carries the filters already chosen, and only those.
     keep_for_search = [(key, value) for key, values in query.lists() if key != "q" for value in values if value]
     return render(
@@ -46,8 +43,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "children/child_list.html",
         {
             "form": form,
-            "page": page,
-            "rows": rows,
+            "page": listed.page,
+            "rows": listed.rows,
             "query": query.urlencode(),
             "show_la": las.count() > 1,
             "filtered": filtered,

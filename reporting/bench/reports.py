@@ -35,64 +35,143 @@ WORKER_JOBS_TIMEOUT_SECONDS = 3600
 
 # --- the SQL floors: one hand-written aggregate each, over the rows the measured code reads ----------------------
 
-# The children of the LAs with a decision by the quarter's end, and the dates the return's children table reads
-# (latest decision, placement order, period of care, match and move-in), each table grouped by child once.
+# Each floor reads the rows its item reads, every table once (grouped by child or household, not a lookup per row
+# and column as the ORM's correlated subqueries do), and aggregates them to one row.
+
+# The children table: the LAs' children in the return (a decision open at the quarter's start and not adopted
+# before it, or a step in the quarter) with each one's latest dates as at its end, from every table the table reads.
 CHILDREN_FLOOR_SQL = """
 WITH d AS (
-    SELECT child_id, max(decided_on) AS decided_on, max(reversed_on) AS reversed_on
+    SELECT child_id, max(decided_on) AS decided_on,
+           max(reversed_on) FILTER (WHERE reversed_on <= %(end)s) AS reversed_on,
+           (array_agg(reversal_reason ORDER BY reversed_on DESC NULLS LAST)
+                FILTER (WHERE reversed_on <= %(end)s))[1] AS reason,
+           bool_or(reversed_on IS NULL OR reversed_on >= %(start)s) AS open_at_start,
+           bool_or(decided_on >= %(start)s OR reversed_on BETWEEN %(start)s AND %(end)s) AS step
     FROM children_adoptiondecision WHERE decided_on <= %(end)s GROUP BY child_id
 ), po AS (
-    SELECT child_id, max(made_on) AS made_on FROM children_placementorder WHERE made_on <= %(end)s GROUP BY child_id
+    SELECT child_id,
+           (array_agg(CASE WHEN NOT made_before_records THEN made_on END ORDER BY made_on DESC))[1] AS made_on,
+           bool_or(made_on >= %(start)s AND NOT made_before_records) AS step
+    FROM children_placementorder WHERE made_on <= %(end)s GROUP BY child_id
 ), pc AS (
-    SELECT child_id, max(started_on) AS started_on FROM children_periodofcare WHERE started_on <= %(end)s
-    GROUP BY child_id
+    SELECT child_id, (array_agg(CASE WHEN NOT start_before_records THEN started_on END ORDER BY started_on DESC))[1]
+           AS started_on
+    FROM children_periodofcare WHERE started_on <= %(end)s GROUP BY child_id
 ), ap AS (
-    SELECT child_id, max(matched_on) AS matched_on, max(placed_on) AS placed_on
-    FROM children_adoptiveplacement WHERE matched_on <= %(end)s GROUP BY child_id
+    SELECT p.child_id, (array_agg(p.matched_on ORDER BY p.matched_on DESC, p.id DESC))[1] AS matched_on,
+           (array_agg(p.placed_on ORDER BY p.matched_on DESC, p.id DESC))[1] AS placed_on,
+           (array_agg(p.with_foster_carers ORDER BY p.matched_on DESC, p.id DESC))[1] AS with_carers,
+           (array_agg(h.approving_agency_id ORDER BY p.matched_on DESC, p.id DESC))[1] AS agency_id,
+           max(p.ended_on) FILTER (WHERE p.ended_on <= %(end)s) AS disrupted_on,
+           bool_or(p.matched_on >= %(start)s OR p.placed_on BETWEEN %(start)s AND %(end)s
+                   OR p.ended_on BETWEEN %(start)s AND %(end)s) AS step
+    FROM children_adoptiveplacement p LEFT JOIN adopters_household h ON h.id = p.household_id
+    WHERE p.matched_on <= %(end)s GROUP BY p.child_id
+), ao AS (
+    SELECT child_id, made_on FROM children_permanenceoutcome WHERE kind = 'adoption_order' AND made_on <= %(end)s
+), ep AS (
+    SELECT child_id, (array_agg(kind ORDER BY started_on DESC, id DESC))[1] AS kind
+    FROM children_earlypermanenceplacement WHERE started_on <= %(end)s GROUP BY child_id
+), ff AS (
+    SELECT child_id, (array_agg(status ORDER BY status_from DESC, id DESC))[1] AS status
+    FROM children_familyfindingstatus WHERE status_from <= %(end)s GROUP BY child_id
+), sg AS (
+    SELECT m.child_id, count(*) AS size FROM children_siblinggroupmember m
+    JOIN children_siblinggroupmember o ON o.group_id = m.group_id GROUP BY m.child_id
 )
-SELECT count(*), count(po.made_on), count(ap.placed_on), max(pc.started_on), max(d.decided_on),
-       count(*) FILTER (WHERE d.reversed_on BETWEEN %(start)s AND %(end)s)
+SELECT count(*), count(DISTINCT la.name), count(po.made_on), count(ap.placed_on), max(pc.started_on),
+       max(d.decided_on), count(d.reason), count(*) FILTER (WHERE ap.agency_id = la.raa_id), count(ap.with_carers),
+       max(ap.disrupted_on), count(ao.made_on), count(ep.kind), count(ff.status), sum(sg.size)
 FROM children_child c
-JOIN d ON d.child_id = c.id
+JOIN adoption_organisation la ON la.id = c.responsible_la_id
+LEFT JOIN d ON d.child_id = c.id
 LEFT JOIN po ON po.child_id = c.id
 LEFT JOIN pc ON pc.child_id = c.id
 LEFT JOIN ap ON ap.child_id = c.id
+LEFT JOIN ao ON ao.child_id = c.id
+LEFT JOIN ep ON ep.child_id = c.id
+LEFT JOIN ff ON ff.child_id = c.id
+LEFT JOIN sg ON sg.child_id = c.id
 WHERE c.responsible_la_id = ANY(%(la_ids)s)
+  AND ((d.open_at_start AND (ao.made_on IS NULL OR ao.made_on >= %(start)s)) OR d.step OR po.step OR ap.step
+       OR ao.made_on >= %(start)s)
 """
 
-# The agencies' households known by the quarter's end, with their applicants and first match.
+# The families table: the agencies' households in the return (a step in the quarter, or in the process during it
+# and not finished before it), with their first two applicants and their first match and move-in since approval.
 FAMILIES_FLOOR_SQL = """
 WITH a AS (
-    SELECT household_id, count(*) AS applicants, min(date_of_birth) AS born FROM adopters_applicant
-    GROUP BY household_id
+    SELECT household_id, count(*) AS applicants, (array_agg(sex ORDER BY id))[1:2] AS sexes,
+           (array_agg(ethnicity ORDER BY id))[1:2] AS ethnicities, (array_agg(disability ORDER BY id))[1:2] AS disabled,
+           (array_agg(sexual_orientation ORDER BY id))[1:2] AS orientations,
+           (array_agg(date_of_birth ORDER BY id))[1:2] AS born
+    FROM adopters_applicant GROUP BY household_id
 ), m AS (
-    SELECT household_id, min(matched_on) AS matched_on, min(placed_on) AS placed_on
-    FROM children_adoptiveplacement WHERE household_id IS NOT NULL AND matched_on <= %(end)s GROUP BY household_id
+    SELECT p.household_id, min(p.matched_on) FILTER (WHERE p.matched_on >= h.approved_on) AS matched_on,
+           min(p.placed_on) FILTER (WHERE p.placed_on >= h.approved_on) AS placed_on,
+           bool_or(p.matched_on BETWEEN %(start)s AND %(end)s OR p.placed_on BETWEEN %(start)s AND %(end)s) AS step,
+           bool_or(p.ended_on IS NULL AND o.made_on < %(start)s) AS finished
+    FROM children_adoptiveplacement p JOIN adopters_household h ON h.id = p.household_id
+    LEFT JOIN children_permanenceoutcome o ON o.child_id = p.child_id AND o.kind = 'adoption_order'
+    GROUP BY p.household_id
 )
-SELECT count(*), sum(a.applicants), min(a.born), count(m.matched_on), max(h.approved_on), count(h.left_on)
+SELECT count(*), count(DISTINCT ag.name), sum(a.applicants), min(a.born[1]), count(a.sexes[2]),
+       count(a.ethnicities[1]), count(a.disabled[1]), count(a.orientations[1]), count(m.matched_on),
+       count(m.placed_on), max(h.approved_on), count(h.left_on)
 FROM adopters_household h
+JOIN adoption_organisation ag ON ag.id = h.approving_agency_id
 LEFT JOIN a ON a.household_id = h.id
 LEFT JOIN m ON m.household_id = h.id
-WHERE h.approving_agency_id = ANY(%(agency_ids)s) AND h.enquired_on <= %(end)s
+WHERE h.approving_agency_id = ANY(%(agency_ids)s)
+  AND (h.enquired_on BETWEEN %(start)s AND %(end)s OR h.registered_on BETWEEN %(start)s AND %(end)s
+       OR h.stage1_started_on BETWEEN %(start)s AND %(end)s OR h.stage2_started_on BETWEEN %(start)s AND %(end)s
+       OR h.approved_on BETWEEN %(start)s AND %(end)s OR h.left_on BETWEEN %(start)s AND %(end)s OR m.step
+       OR (least(h.registered_on, h.stage1_started_on, h.stage2_started_on, h.approved_on) <= %(end)s
+           AND (h.left_on IS NULL OR h.left_on >= %(start)s)
+           AND (h.deregistered_on IS NULL OR h.deregistered_on >= %(start)s) AND m.finished IS NOT TRUE))
 """
 
-# The summary's headline counts over the quarter: decisions, orders, adoptions, approvals, support.
+# The summary's counts over the quarter, each table once: decisions, orders, adoption and special guardianship
+# orders, the children waiting at its end; registrations, approvals, first matches since approval and the families
+# waiting at its end; support requests, assessments of need and ASF applications.
 SUMMARY_FLOOR_SQL = """
+WITH m AS (
+    SELECT p.household_id, min(p.matched_on) FILTER (WHERE p.matched_on >= h.approved_on) AS matched_on,
+           bool_or(p.matched_on <= %(end)s AND (p.ended_on IS NULL OR p.ended_on > %(end)s)) AS current
+    FROM children_adoptiveplacement p JOIN adopters_household h ON h.id = p.household_id GROUP BY p.household_id
+)
 SELECT
   (SELECT count(*) FROM children_adoptiondecision d JOIN children_child c ON c.id = d.child_id
    WHERE c.responsible_la_id = ANY(%(la_ids)s) AND d.decided_on BETWEEN %(start)s AND %(end)s),
   (SELECT count(*) FROM children_placementorder p JOIN children_child c ON c.id = p.child_id
-   WHERE c.responsible_la_id = ANY(%(la_ids)s) AND p.made_on BETWEEN %(start)s AND %(end)s),
-  (SELECT count(*) FROM children_permanenceoutcome o JOIN children_child c ON c.id = o.child_id
-   WHERE c.responsible_la_id = ANY(%(la_ids)s) AND o.kind = 'adoption_order'
-     AND o.made_on BETWEEN %(start)s AND %(end)s),
-  (SELECT count(*) FILTER (WHERE registered_on BETWEEN %(start)s AND %(end)s)
-        + count(*) FILTER (WHERE approved_on BETWEEN %(start)s AND %(end)s)
-   FROM adopters_household WHERE approving_agency_id = ANY(%(agency_ids)s)),
+   WHERE c.responsible_la_id = ANY(%(la_ids)s) AND p.made_on BETWEEN %(start)s AND %(end)s
+     AND NOT p.made_before_records),
+  (SELECT count(*) FILTER (WHERE o.kind = 'adoption_order') + count(*) FILTER (WHERE o.kind = 'sgo')
+   FROM children_permanenceoutcome o JOIN children_child c ON c.id = o.child_id
+   WHERE c.responsible_la_id = ANY(%(la_ids)s) AND o.made_on BETWEEN %(start)s AND %(end)s),
+  (SELECT count(*) + count(*) FILTER (WHERE w.decided_on < %(end)s::date - 90) FROM (
+      SELECT (SELECT max(d.decided_on) FROM children_adoptiondecision d WHERE d.child_id = c.id
+              AND d.decided_on <= %(end)s AND (d.reversed_on IS NULL OR d.reversed_on > %(end)s)) AS decided_on
+      FROM children_child c WHERE c.responsible_la_id = ANY(%(la_ids)s)
+        AND NOT EXISTS (SELECT 1 FROM children_adoptiveplacement p WHERE p.child_id = c.id
+          AND p.placed_on <= %(end)s AND (p.ended_on IS NULL OR p.ended_on > %(end)s))
+        AND NOT EXISTS (SELECT 1 FROM children_permanenceoutcome o WHERE o.child_id = c.id
+          AND o.kind = 'adoption_order' AND o.made_on <= %(end)s)) w WHERE w.decided_on IS NOT NULL),
+  (SELECT array[count(*) FILTER (WHERE h.registered_on BETWEEN %(start)s AND %(end)s),
+                count(*) FILTER (WHERE h.approved_on BETWEEN %(start)s AND %(end)s),
+                count(*) FILTER (WHERE m.matched_on BETWEEN %(start)s AND %(end)s),
+                count(*) FILTER (WHERE h.approved_on <= %(end)s AND m.current IS NOT TRUE
+                                 AND (h.left_on IS NULL OR h.left_on > %(end)s)
+                                 AND (h.deregistered_on IS NULL OR h.deregistered_on > %(end)s))]
+   FROM adopters_household h LEFT JOIN m ON m.household_id = h.id WHERE h.approving_agency_id = ANY(%(agency_ids)s)),
   (SELECT count(*) FROM support_supportrequest
    WHERE la_id = ANY(%(la_ids)s) AND received_on BETWEEN %(start)s AND %(end)s),
-  (SELECT count(*) FROM support_asfapplication
-   WHERE la_id = ANY(%(la_ids)s) AND submitted_on BETWEEN %(start)s AND %(end)s)
+  (SELECT count(*) FROM support_assessmentofneed a JOIN support_supportrequest r ON r.id = a.request_id
+   WHERE r.la_id = ANY(%(la_ids)s) AND a.completed_on BETWEEN %(start)s AND %(end)s),
+  (SELECT count(*) FILTER (WHERE submitted_on BETWEEN %(start)s AND %(end)s)
+        + count(*) FILTER (WHERE decided_on BETWEEN %(start)s AND %(end)s)
+   FROM support_asfapplication WHERE la_id = ANY(%(la_ids)s))
 """
 
 # The scorecard over the rows it reads, each table once and only for the children it concerns: the adoption

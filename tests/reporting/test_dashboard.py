@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -328,6 +329,57 @@ def test_the_charts_are_inline_svg_with_a_text_alternative_and_no_inline_styles(
     # The pipeline chart shows the same numbers as the tables, as text.
     pipeline = next(chart for chart in charts if 'id="pipeline-chart"' in chart)
     assert "Approved, waiting" in pipeline and "New placement orders" in pipeline
+
+
+def _pipeline_chart(response) -> str:
+    return re.search(r'<svg\b[^>]*id="pipeline-chart".*?</svg>', response.content.decode(), re.S).group(0)
+
+
+def test_a_chart_is_drawn_once_for_its_figures_and_again_when_a_figure_changes(
+    client, quarter, manager, raa, la_a, monkeypatch
+):
+    from reporting import dashboard
+
+    cache.clear()
+    drawn: list[str] = []
+    draw_pipeline, draw_trend = dashboard.pipeline_chart_svg, dashboard.trend_chart_svg
+    monkeypatch.setattr(dashboard, "pipeline_chart_svg", lambda bars: drawn.append("pipeline") or draw_pipeline(bars))
+    monkeypatch.setattr(dashboard, "trend_chart_svg", lambda points: drawn.append("trend") or draw_trend(points))
+    client.force_login(manager)
+    query = {"area": f"raa-{raa.pk}", **Q4}
+
+    first = client.get(URL, query)
+    assert sorted(drawn) == ["pipeline", "trend"]
+    second = client.get(URL, query)
+    assert sorted(drawn) == ["pipeline", "trend"]  # the second request draws nothing
+    assert re.findall(r"<svg\b.*?</svg>", second.content.decode(), re.S) == re.findall(
+        r"<svg\b.*?</svg>", first.content.decode(), re.S
+    )
+
+    # A new decision in the quarter: the children's pipeline has a new figure, so its chart is drawn again.
+    assert _table(second, "app-dashboard-children")["New decisions that the child should be placed for adoption"] == "2"
+    late = factories.ChildFactory(responsible_la=la_a, la_child_id="ASH-LATE")
+    factories.AdoptionDecisionFactory(child=late, decided_on=date(2026, 3, 2))
+    third = client.get(URL, query)
+    assert _table(third, "app-dashboard-children")["New decisions that the child should be placed for adoption"] == "3"
+    assert sorted(drawn) == ["pipeline", "pipeline", "trend"]  # the trend's figures did not change
+    assert _pipeline_chart(third) != _pipeline_chart(second)
+    assert _pipeline_chart(client.get(URL, query)) == _pipeline_chart(third)  # and is kept in turn
+    assert len(drawn) == 3
+
+
+def test_a_chart_is_drawn_when_the_cache_is_unreachable(client, quarter, manager, raa, monkeypatch):
+    from reporting import charts
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache server down")
+
+    monkeypatch.setattr(charts.cache, "get", unreachable)
+    monkeypatch.setattr(charts.cache, "set", unreachable)
+    client.force_login(manager)
+    response = client.get(URL, {"area": f"raa-{raa.pk}", **Q4})
+    assert response.status_code == 200
+    assert "Approved, waiting" in _pipeline_chart(response)
 
 
 def test_the_queries_do_not_grow_with_the_children(client, quarter, manager, raa, la_a):
