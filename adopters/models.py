@@ -172,6 +172,11 @@ class Household(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            # An agency's approved families (family finding, matching): an agency's households are mostly not
+            # approved (enquiries, assessments, those who left), so without it each is read and most discarded.
+            models.Index(fields=["approving_agency", "status"], name="household_agency_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(registered_on__isnull=True)

@@ -209,16 +209,20 @@ _ROLES_ATTR = "_tenancy_orgs_with_roles"
 def _orgs_with_roles(actor: User, wanted: tuple[str, ...]) -> frozenset[tuple[int, str]]:
     """The active organisations (id, kind) where the user holds one of ``wanted`` roles, read once per actor
     object (i.e. once per request, as ``scope_for``) and role set."""
-    cache: dict[tuple[str, ...], frozenset[Any]] | None = getattr(actor, _ROLES_ATTR, None)
+    cache: dict[tuple[str, ...] | None, frozenset[Any]] | None = getattr(actor, _ROLES_ATTR, None)
     if cache is None:
         cache = {}
         setattr(actor, _ROLES_ATTR, cache)
     if wanted not in cache:
-        cache[wanted] = frozenset(
-            Membership.objects.filter(
-                user=actor, is_active=True, role__in=wanted, organisation__is_active=True
-            ).values_list("organisation_id", "organisation__kind")
-        )
+        # Every active membership read once (a page asks for readers and writers alike), each role set from it.
+        if None not in cache:
+            cache[None] = frozenset(
+                Membership.objects.filter(user=actor, is_active=True, organisation__is_active=True).values_list(
+                    "organisation_id", "organisation__kind", "role"
+                )
+            )
+        held = cache[None]
+        cache[wanted] = frozenset((org, kind) for org, kind, role in held if role in wanted)
     return cache[wanted]
 
 

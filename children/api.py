@@ -250,7 +250,7 @@ class ChildListApi(ChildrenApiView):
         examples=[page_example("A page with one child", CHILD_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        children = filtered(ChildApiFilter, request, selectors.child_list_dates(actor=request.user))
+        children = filtered(ChildApiFilter, request, selectors.child_list(actor=request.user, dates_only=True))
         return page_answer(self, request, children, lambda page: ChildOutput(page, many=True).data)
 
     @extend_schema(

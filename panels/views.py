@@ -224,6 +224,16 @@ def _headline(meeting: PanelMeeting, verdict: selectors.MeetingQuorum, today: da
     return "The meeting will be quorate" if ok else "The meeting will not be quorate"
 
 
+_URL_SENTINEL = 987654321
+
+
+def _href_for_each(url_name: str) -> Callable[[int], str]:
+    """``reverse(url_name, args=[pk])`` for many rows, reversed once: a pattern's integer argument is written as
+    its digits, so the address of one row is another's with the number changed (two a row on a 20-item agenda)."""
+    template = reverse(url_name, args=[_URL_SENTINEL])
+    return lambda pk: template.replace(str(_URL_SENTINEL), str(int(pk)))
+
+
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     # The items are read once, with what the agenda shows: for the quorum (fostering experience) and the agenda.
@@ -231,12 +241,16 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     today = timezone.localdate()
     verdict = selectors.meeting_quorum(meeting)
     minutes = selectors.minutes_of(meeting)
+    agenda = selectors.agenda(meeting, list(meeting.items.all()))
+    item_href, move_href = _href_for_each("panels:item"), _href_for_each("panels:item-move")
     return render(
         request,
         "panels/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": selectors.agenda(meeting, list(meeting.items.all())),
+            "agenda": agenda,
+            # Each item with its page's address and its move form's.
+            "agenda_rows": [(row, item_href(row.item.pk), move_href(row.item.pk)) for row in agenda.items],
             "minutes": minutes,
             "minutes_final": minutes is not None and minutes.status == MinutesStatus.FINAL,
             "attendances": list(meeting.attendances.all()),

@@ -173,12 +173,18 @@ def child_list(
     family_finding: str = "",
     sort: str = DEFAULT_SORT,
     today: date | None = None,
+    dates_only: bool = False,
 ) -> QuerySet[Child]:
     """Children the actor may see, with journey dates, filtered and sorted in the database.
 
     ``search`` matches names and ids; ``stage`` is a :class:`Stage`; ``band`` a :class:`WaitingBand`
     (children waiting only); every one of ``flags`` (:class:`HarderToPlace`) must hold;
     ``family_finding`` is the latest status, or ``"none"`` for children with none recorded.
+
+    ``dates_only=True`` is for a page or an API list that shows the dates (and what follows from them, as the
+    stage): the same children in the same order, but the list's other annotations (the stage as a CASE, the
+    waiting date, the family-finding status, the sibling group) are filtered and sorted on when asked for, never
+    selected, so neither the query nor its count computes them for nothing.
     """
     return _filtered_children(
         actor=actor,
@@ -190,39 +196,7 @@ def child_list(
         family_finding=family_finding,
         sort=sort,
         today=today or timezone.localdate(),
-        select_list_annotations=True,
-    )
-
-
-def child_list_dates(
-    *,
-    actor: Any,
-    search: str = "",
-    la_id: int | None = None,
-    stage: str = "",
-    band: str = "",
-    flags: Iterable[str] = (),
-    family_finding: str = "",
-    sort: str = DEFAULT_SORT,
-    today: date | None = None,
-) -> QuerySet[Child]:
-    """The children of :func:`child_list`, the same filters and order, with their journey dates only.
-
-    For a page or an API list that shows the dates (and what follows from them, as the stage): the list's other
-    annotations (the stage as a CASE, the waiting date, the family-finding status, the sibling group) are filtered
-    and sorted on when asked for, never selected, so neither the query nor its count computes them for nothing.
-    """
-    return _filtered_children(
-        actor=actor,
-        search=search,
-        la_id=la_id,
-        stage=stage,
-        band=band,
-        flags=flags,
-        family_finding=family_finding,
-        sort=sort,
-        today=today or timezone.localdate(),
-        select_list_annotations=False,
+        select_list_annotations=not dates_only,
     )
 
 
@@ -255,10 +229,10 @@ def child_list_page(
     sort: str = DEFAULT_SORT,
     today: date | None = None,
 ) -> ListPage:
-    """One page of :func:`child_list_dates` (``number`` as the page's query parameter gives it: a bad one is the
-    first page, one past the end the last), each child with the stage and days waiting the page shows."""
+    """One page of :func:`child_list` with ``dates_only`` (``number`` as the page's query parameter gives it: a bad
+    one is the first page, one past the end the last), each child with the stage and days waiting the page shows."""
     today = today or timezone.localdate()
-    children = child_list_dates(
+    children = child_list(
         actor=actor,
         search=search,
         la_id=la_id,
@@ -268,6 +242,7 @@ def child_list_page(
         family_finding=family_finding,
         sort=sort,
         today=today,
+        dates_only=True,
     )
     page = Paginator(children, page_size).get_page(number)
     rows = []

@@ -198,7 +198,8 @@ def _available(households: QuerySet[Household], needs: Needs) -> QuerySet[Househ
     """Approved families whose current availability is "available", never in a birth family's area to avoid."""
     households = (
         households.filter(status=Household.Status.APPROVED)
-        .annotate(availability_now=_current_availability(), area_key=Lower(Trim("area")))
+        # Aliases, not annotations: filtered on, never read (selected, the subquery would run again per row).
+        .alias(availability_now=_current_availability(), area_key=Lower(Trim("area")))
         .filter(availability_now=Availability.Status.AVAILABLE)
     )
     keys = [area_key(area) for area in needs.avoid_areas]
@@ -220,7 +221,8 @@ def ranked_families(
         operator.add,
         (Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()) for q in conditions.values()),
     )
-    households = _available(household_list(actor=actor).filter(approving_agency_id=raa_id), needs)
+    # The page shows nothing of the agency (it is the RAA, named once): no join to it.
+    households = _available(household_list(actor=actor).select_related(None).filter(approving_agency_id=raa_id), needs)
     return households.annotate(
         **{f"met_{key}": _met(q) for key, q in conditions.items()},
         score=score,
@@ -229,30 +231,42 @@ def ranked_families(
     ).order_by(F("score").desc(), F("days_waiting").desc(nulls_last=True), "name", "id")
 
 
-def _counts(*, actor: Any, needs: Needs, raa_id: int) -> tuple[int, int, int]:
-    """(the RAA's families left out as they live in a birth family's area, VAA families, VAA families meeting
-    every criterion), each counted in the database."""
+@dataclass(frozen=True)
+class Counts:
+    listed: int  # the RAA's available families, ranked on the page
+    excluded_by_area: int  # the RAA's available families left out as they live in a birth family's area
+    vaa: int  # available families at voluntary adoption agencies
+    vaa_meeting_all: int  # of those, the ones meeting every criterion that applies
+
+
+def _counts(*, actor: Any, needs: Needs, raa_id: int) -> Counts:
+    """The page's four counts in one aggregate: one pass over the RAA's and the VAAs' approved families."""
     keys = [area_key(area) for area in needs.avoid_areas]
-    excluded = 0
-    if keys:
-        raa_families = household_list(actor=actor).filter(approving_agency_id=raa_id, status=Household.Status.APPROVED)
-        excluded = (
-            raa_families.annotate(availability_now=_current_availability(), area_key=Lower(Trim("area")))
-            .filter(availability_now=Availability.Status.AVAILABLE, area_key__in=keys)
-            .count()
-        )
+    in_area = Q(area_key__in=keys) if keys else NEVER
+    # The RAA's families as ``household_list`` scopes them (the actor may see them: ``may_find_families``).
     # Families approved by voluntary adoption agencies are not the RAA's: the issue asks for them to be
     # counted, not ranked ("and N more at VAAs"). A family finder may still choose one for a link or a
     # match (tenancy's "families for matching"), without seeing its record.
-    vaa_families = _available(
-        Household.objects.filter(
-            approving_agency__kind=Organisation.Kind.VAA, approving_agency__is_active=True
-        ).order_by(),
-        needs,
+    agencies = Organisation.objects.filter(
+        Q(pk=raa_id, pk__in=tenancy.scope_for(actor).household_org_ids) | Q(kind=Organisation.Kind.VAA, is_active=True)
     )
+    # One agency list (a semi-join the planner walks agency by agency on the agency and status index).
+    raa = Q(approving_agency_id=raa_id)
+    vaa = ~raa  # the RAA is not a VAA: every other family here is a VAA's
     every = functools.reduce(operator.and_, _conditions(needs).values())
-    vaa = vaa_families.aggregate(total=Count("id"), meeting_all=Count("id", filter=every))
-    return excluded, vaa["total"], vaa["meeting_all"]
+    families = (
+        Household.objects.order_by()
+        .filter(approving_agency__in=agencies.values("pk"), status=Household.Status.APPROVED)
+        .alias(availability_now=_current_availability(), area_key=Lower(Trim("area")))
+        .filter(availability_now=Availability.Status.AVAILABLE)
+    )
+    counts = families.aggregate(
+        listed=Count("id", filter=raa & ~in_area),
+        excluded=Count("id", filter=raa & in_area),
+        vaa=Count("id", filter=vaa & ~in_area),
+        vaa_meeting_all=Count("id", filter=vaa & ~in_area & every),
+    )
+    return Counts(counts["listed"], counts["excluded"], counts["vaa"], counts["vaa_meeting_all"])
 
 
 # --- a family, explained (pure) ---------------------------------------------------------------------------------
@@ -470,8 +484,10 @@ def suggestions(
         return empty
     child_ids = [c.pk for c in children]
     ranked = ranked_families(actor=actor, needs=needs, raa_id=raa.pk, child_ids=child_ids, today=today)
-    current = Paginator(ranked, PAGE_SIZE).get_page(page)
-    excluded, vaa_count, vaa_meeting_all = _counts(actor=actor, needs=needs, raa_id=raa.pk)
+    counts = _counts(actor=actor, needs=needs, raa_id=raa.pk)
+    paginator = Paginator(ranked, PAGE_SIZE)
+    paginator.count = counts.listed  # counted with the others above: the same families as ``ranked``
+    current = paginator.get_page(page)
     household_orgs = tenancy.scope_for(actor).household_org_ids
     links = Link.objects.filter(child_id__in=child_ids, outcome=Link.Outcome.OPEN).select_related("child", "household")
     return Suggestions(
@@ -483,9 +499,9 @@ def suggestions(
         may_find=True,
         families=[explain(h, needs) for h in current.object_list],
         page=current,
-        excluded_by_area=excluded,
-        vaa_count=vaa_count,
-        vaa_meeting_all=vaa_meeting_all,
+        excluded_by_area=counts.excluded_by_area,
+        vaa_count=counts.vaa,
+        vaa_meeting_all=counts.vaa_meeting_all,
         open_links=[
             OpenLink(link, link.household.approving_agency_id in household_orgs)
             for link in links.order_by("started_on", "id")

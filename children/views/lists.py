@@ -46,7 +46,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "page": listed.page,
             "rows": listed.rows,
             "query": query.urlencode(),
-            "show_la": las.count() > 1,
+            # The LAs the actor sees are the scope's (visible_las narrows to them), read once per request.
+            "show_la": len(tenancy.scope_for(request.user).la_ids) > 1,
             "filtered": filtered,
             "keep_for_search": keep_for_search,
             "can_write": _can_write(request),

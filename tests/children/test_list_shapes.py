@@ -1,8 +1,8 @@
 """The child list's leaner query shapes give the same children as the full list.
 
 ``stage_filter`` tests each stage as EXISTS and NOT EXISTS instead of computing every child's journey dates; the page
-(``child_list_page``) and the API list (``child_list_dates``) select only the journey dates. None of this may change
-who is listed, in what order, or the stage and days waiting shown.
+(``child_list_page``) and the API list (``child_list(dates_only=True)``) select only the journey dates. None of this
+may change who is listed, in what order, or the stage and days waiting shown.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def test_the_stage_filter_picks_exactly_the_stage_of_any_journey(
 def test_an_unknown_stage_lists_nobody(social_worker_a, la_a):
     factories.ChildFactory(responsible_la=la_a)
     assert not selectors.child_list(actor=social_worker_a, stage="no_such_stage").exists()
-    assert not selectors.child_list_dates(actor=social_worker_a, stage="no_such_stage").exists()
+    assert not selectors.child_list(actor=social_worker_a, stage="no_such_stage", dates_only=True).exists()
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def children(la_a, la_b):
 def test_the_page_and_the_api_list_are_the_full_list(family_finder, children, filters):
     """The same children in the same order, and the page's stage and days waiting are the full list's."""
     full = list(selectors.child_list(actor=family_finder, today=TODAY, **filters))
-    lean = list(selectors.child_list_dates(actor=family_finder, today=TODAY, **filters))
+    lean = list(selectors.child_list(actor=family_finder, today=TODAY, dates_only=True, **filters))
     listed = selectors.child_list_page(actor=family_finder, number=1, page_size=3, today=TODAY, **filters)
     assert [c.pk for c in lean] == [c.pk for c in full]
     assert [row.child.pk for row in listed.rows] == [c.pk for c in full[:3]]
