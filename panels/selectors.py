@@ -39,7 +39,8 @@ from panels.models import (
 from panels.quorum import QuorumResult, describe, quorum
 
 PANEL_READERS: tuple[str, ...] = (Role.PANEL_ADVISER, Role.PANEL_MEMBER, Role.ADM, Role.MANAGER)
-PANEL_WRITERS: tuple[str, ...] = (Role.PANEL_ADVISER, Role.MANAGER)
+# The panel adviser and a manager run the panel: the roles that record its recommendations (tenancy).
+PANEL_WRITERS: tuple[str, ...] = tuple(sorted(tenancy.PANEL_RECORDERS))
 
 
 # --- tenancy -----------------------------------------------------------------------------------------------

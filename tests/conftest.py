@@ -7,9 +7,12 @@ are: ``social_worker_a`` works for LA A only, ``family_finder`` for the RAA (so 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from django.db import connection
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+from django.test import override_settings
 
 from adoption.celery import app as celery_app
 from adoption.models import Role
@@ -24,6 +27,19 @@ def _fast_and_eager(settings):
     settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "test-media"
     celery_app.conf.task_always_eager = True
     yield
+
+
+@contextmanager
+def rolled_back_after(django_db_blocker) -> Iterator[None]:
+    """For a fixture wider than one test (a class's or a module's): what is written inside is shared by its tests
+    and rolled back when they are done, with the fast hashing and media directory each test has."""
+    per_test = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=django_settings.BASE_DIR / "var" / "test-media",
+    )
+    with per_test, django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -15,11 +15,9 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
-from django.test import override_settings
 from django.utils import timezone
 
 from adopters import demo as adopters_demo
@@ -59,6 +57,7 @@ from panels import demo as panels_demo
 from panels.models import PanelAppraisal, PanelAttendance, PanelMeeting, PanelMember, PanelRole
 from panels.selectors import meeting_get, meeting_quorum, on_list
 from reporting.measures import a1
+from tests.conftest import rolled_back_after
 
 REFERENCE = date(2026, 3, 31)
 SEED = 2026
@@ -479,15 +478,8 @@ def digest() -> str:
 @pytest.fixture(scope="class")
 def demo_output(django_db_setup, django_db_blocker):
     """The demo loaded once for a class of read-only tests, rolled back when the class is done."""
-    # The same fast hasher as the autouse fixture in conftest (which is function-scoped).
-    # And the same media directory, so the demo's panel papers are where the tests read them.
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=settings.BASE_DIR / "var" / "test-media",
-    )
-    with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         yield load()
-        transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("demo_output")

@@ -14,10 +14,8 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, models, transaction
-from django.test import override_settings
 
 from adopters.models import Check, Household
 from adoption import demo as adoption_demo
@@ -38,6 +36,7 @@ from panels.models import AgendaItem, PanelMeeting
 from reporting import national
 from reporting.national.geography import places, plan_raas, share
 from support.models import AsfApplication
+from tests.conftest import rolled_back_after
 from tests.test_demo import episode_problems, status_problems
 
 REFERENCE = date(2026, 3, 31)
@@ -126,13 +125,8 @@ def digest() -> str:
 @pytest.fixture(scope="class")
 def national_output(django_db_setup, django_db_blocker):
     """The national demo at a hundredth of its size, loaded once for a class and rolled back afterwards."""
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=settings.BASE_DIR / "var" / "test-media",
-    )
-    with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         yield load()
-        transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("national_output")

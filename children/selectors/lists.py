@@ -125,43 +125,6 @@ def _list_base(select: bool) -> QuerySet[Child]:
     return with_list_annotations(Child.objects.all(), select=select)
 
 
-def _filtered_children(
-    *,
-    actor: Any,
-    search: str,
-    la_id: int | None,
-    stage: str,
-    band: str,
-    flags: Iterable[str],
-    family_finding: str,
-    sort: str,
-    today: date,
-    select_list_annotations: bool,
-) -> QuerySet[Child]:
-    children = tenancy.scope_children(_list_base(select_list_annotations).all(), actor).select_related("responsible_la")
-    if la_id:
-        children = children.filter(responsible_la_id=la_id)
-    for term in search.split():
-        children = children.filter(
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(la_child_id__iexact=term)
-            | Q(child_903_id__iexact=term)
-            | Q(upn__iexact=term)
-        )
-    if stage:
-        children = children.filter(stage_filter(stage))
-    if band:
-        children = children.filter(_band_filter(band, today))
-    for flag in flags:
-        children = children.filter(_flag_filter(flag, today))
-    if family_finding == NO_FAMILY_FINDING_STATUS:
-        children = children.filter(family_finding_status__isnull=True)  # type: ignore[misc]
-    elif family_finding:
-        children = children.filter(family_finding_status=family_finding)  # type: ignore[misc]
-    return children.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
-
-
 def child_list(
     *,
     actor: Any,
@@ -186,18 +149,29 @@ def child_list(
     waiting date, the family-finding status, the sibling group) are filtered and sorted on when asked for, never
     selected, so neither the query nor its count computes them for nothing.
     """
-    return _filtered_children(
-        actor=actor,
-        search=search,
-        la_id=la_id,
-        stage=stage,
-        band=band,
-        flags=flags,
-        family_finding=family_finding,
-        sort=sort,
-        today=today or timezone.localdate(),
-        select_list_annotations=not dates_only,
-    )
+    today = today or timezone.localdate()
+    children = tenancy.scope_children(_list_base(not dates_only).all(), actor).select_related("responsible_la")
+    if la_id:
+        children = children.filter(responsible_la_id=la_id)
+    for term in search.split():
+        children = children.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(la_child_id__iexact=term)
+            | Q(child_903_id__iexact=term)
+            | Q(upn__iexact=term)
+        )
+    if stage:
+        children = children.filter(stage_filter(stage))
+    if band:
+        children = children.filter(_band_filter(band, today))
+    for flag in flags:
+        children = children.filter(_flag_filter(flag, today))
+    if family_finding == NO_FAMILY_FINDING_STATUS:
+        children = children.filter(family_finding_status__isnull=True)  # type: ignore[misc]
+    elif family_finding:
+        children = children.filter(family_finding_status=family_finding)  # type: ignore[misc]
+    return children.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
 @dataclass(frozen=True)
@@ -216,34 +190,12 @@ class ListPage:
 
 
 def child_list_page(
-    *,
-    actor: Any,
-    number: Any = None,
-    page_size: int = 25,
-    search: str = "",
-    la_id: int | None = None,
-    stage: str = "",
-    band: str = "",
-    flags: Iterable[str] = (),
-    family_finding: str = "",
-    sort: str = DEFAULT_SORT,
-    today: date | None = None,
+    *, actor: Any, number: Any = None, page_size: int = 25, today: date | None = None, **filters: Any
 ) -> ListPage:
     """One page of :func:`child_list` with ``dates_only`` (``number`` as the page's query parameter gives it: a bad
     one is the first page, one past the end the last), each child with the stage and days waiting the page shows."""
     today = today or timezone.localdate()
-    children = child_list(
-        actor=actor,
-        search=search,
-        la_id=la_id,
-        stage=stage,
-        band=band,
-        flags=flags,
-        family_finding=family_finding,
-        sort=sort,
-        today=today,
-        dates_only=True,
-    )
+    children = child_list(actor=actor, today=today, dates_only=True, **filters)
     page = Paginator(children, page_size).get_page(number)
     rows = []
     for child in page.object_list:

@@ -17,9 +17,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.db import transaction
 from django.http import Http404
-from django.test import override_settings
 from lac_validator.config import column_names
 from openpyxl import load_workbook
 
@@ -41,6 +39,7 @@ from children.ssda903 import annex_a
 from children.ssda903.export import build_tables, collection_years, ssda903_export_request
 from children.ssda903.validation import ADOPTION_TABLES, collection_year_of, validate_tables
 from tests import factories
+from tests.conftest import rolled_back_after
 
 YEAR = 2024  # 1 April 2024 to 31 March 2025
 
@@ -544,8 +543,7 @@ DEMO_LAS = ("E08000026", "E08000029", "E10000031", "E10000034", "E06000019")
 def demo_validation(django_db_setup, django_db_blocker):
     """The demo region's 903 for each demo LA and year, run through the DfE validator once, then rolled back."""
     results = {}
-    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         call_command("load_demo", seed=2026, reference_date=DEMO_REFERENCE, stdout=StringIO())
         for ons_code in DEMO_LAS:
             la = Organisation.objects.get(ons_code=ons_code)
@@ -555,7 +553,6 @@ def demo_validation(django_db_setup, django_db_blocker):
                     tables,
                     validate_tables(tables.csv(), year_start=year, la_ons_code=ons_code),
                 )
-        transaction.set_rollback(True)
     return results
 
 

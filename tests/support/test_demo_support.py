@@ -16,11 +16,9 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
 
 from adoption.models import Membership, Organisation, Role, User
 from adoption.working_days import working_days_between
@@ -38,6 +36,7 @@ from support.models import (
     Topic,
 )
 from support.services.life_story import default_due_on
+from tests.conftest import rolled_back_after
 
 REFERENCE = date(2026, 3, 31)
 SEED = 2026
@@ -64,13 +63,8 @@ def load(**options) -> str:
 @pytest.fixture(scope="class")
 def demo_output(django_db_setup, django_db_blocker):
     """The demo loaded once for a class of read-only tests, rolled back when the class is done."""
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=settings.BASE_DIR / "var" / "test-media",
-    )
-    with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         yield load()
-        transaction.set_rollback(True)
 
 
 def la_of_children(html: str) -> set[str]:
