@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from adoption import tenancy
@@ -55,37 +58,78 @@ CRITERION_ROW = """      <div class="govuk-summary-list__row">
         <dd class="govuk-summary-list__value"><strong class="govuk-tag govuk-tag--{}">{}</strong> {}</dd>
       </div>
 """
+# A family's card (a GOV.UK summary card): its place, name and reference, why it is there, the way to record a
+# link with it, its criteria's rows and how long it has waited.
+CARD = """<div class="govuk-summary-card">
+  <div class="govuk-summary-card__title-wrapper">
+    <h3 class="govuk-summary-card__title">{rank}. <a class="govuk-link" href="{url}">{name}</a> \
+<span class="govuk-body-s">({reference})</span>{linked}</h3>
+  </div>
+  <div class="govuk-summary-card__content">
+    <p class="govuk-body app-why-here">{why}</p>
+    {record_link}
+    <dl class="govuk-summary-list">
+{criteria}      <div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">Waiting</dt>
+        <dd class="govuk-summary-list__value">{waiting}</dd>
+      </div>
+    </dl>
+  </div>
+</div>
+"""
+ALREADY_LINKED = mark_safe(' <strong class="govuk-tag govuk-tag--blue">Already linked</strong>')
+RECORD_LINK = (
+    '<p class="govuk-body"><a class="govuk-link" href="{}?household={}">Record a link with this family'
+    '<span class="govuk-visually-hidden">: {}</span></a></p>'
+)
 
 
-def _cards(result: matching.Suggestions) -> list[tuple[int, matching.FamilySuggestion, SafeString]]:
-    """Each family's card: its place in the ranking, the family, and its criteria's rows.
+def _waiting(f: matching.FamilySuggestion) -> str:
+    if f.days_waiting is None:
+        return "Approval date not recorded"
+    approved = date_format(f.household.approved_on, "j F Y")
+    return f"{intcomma(f.days_waiting)} day{pluralize(f.days_waiting)} since approval on {approved}"
 
-    The rows are formatted here rather than in a template loop: 25 cards of 6 criteria are 150 rows of four
+
+def _cards(result: matching.Suggestions, *, can_write: bool, link_url: str) -> list[SafeString]:
+    """Each family's card, in ranked order.
+
+    The cards are formatted here rather than in a template loop: 25 cards of 6 criteria are 150 rows of four
     values, and the template language took a quarter of the page's time over them."""
     first = result.page.start_index() if result.page else 1
     return [
-        (
-            first + i,
-            f,
-            format_html_join(
+        format_html(
+            CARD,
+            rank=first + i,
+            url=reverse("adopters:detail", kwargs={"household_id": f.household.pk}),
+            name=f.household.name,
+            reference=f.household.reference,
+            linked=ALREADY_LINKED if f.linked else "",
+            why=f.why_here,
+            record_link=format_html(RECORD_LINK, link_url, f.household.pk, f.household.name)
+            if can_write and not f.linked
+            else "",
+            criteria=format_html_join(
                 "", CRITERION_ROW, ((c.name, *TAGS[c.met if c.applies else None], c.why) for c in f.criteria)
             ),
+            waiting=_waiting(f),
         )
         for i, f in enumerate(result.families)
     ]
 
 
 def _page(request: HttpRequest, result: matching.Suggestions, **context: Any) -> HttpResponse:
+    can_write = services.may_write_journeys(request.user)
     return render(
         request,
         "children/family_finding.html",
         {
             "s": result,
-            "cards": _cards(result),
+            "cards": _cards(result, can_write=can_write, link_url=context["link_url"]),
             "needs": matching.needs_summary(result.needs) if result.children else [],
             "apart": result.group is not None and result.group.plan == result.group.Plan.APART,
             "listed": result.page.paginator.count if result.page else 0,
-            "can_write": services.may_write_journeys(request.user),
+            "can_write": can_write,
             **context,
         },
     )
