@@ -331,8 +331,9 @@ def _front_matter(meeting: PanelMeeting, agenda: list[PackItem]) -> tuple[Any, i
 
 
 def _page_numbers(sizes: list[tuple[float, float]]) -> Any:
-    """One page per page of the pack, each the size of that page, with "Page N of M" at its foot."""
-    from pypdf import PdfReader
+    """One page per page of the pack, each the size of that page, with "Page N of M" at its foot (a writer's pages,
+    so that they can be marked as artifacts)."""
+    from pypdf import PdfReader, PdfWriter
 
     distinct = list(dict.fromkeys(sizes))
     page_sizes = [{"name": f"size{i}", "width": f"{w:.3f}", "height": f"{h:.3f}"} for i, (w, h) in enumerate(distinct)]
@@ -340,7 +341,22 @@ def _page_numbers(sizes: list[tuple[float, float]]) -> Any:
     reader = PdfReader(io.BytesIO(render_pdf(PAGE_NUMBERS_TEMPLATE, {"page_sizes": page_sizes, "pages": pages})))
     if len(reader.pages) != len(sizes):
         raise AgendaPackError("The page numbers could not be added.")
-    return reader
+    return PdfWriter(clone_from=reader)
+
+
+def _as_artifact(page: Any, writer: Any) -> None:
+    """Mark everything ``page`` shows as an artifact (page furniture that screen readers skip).
+
+    WeasyPrint tags the page number as text of its own document (marked content 0); laid over a page of the pack,
+    that number would be read as part of whatever the pack's page tagged 0, its first heading say."""
+    from pypdf.generic import ContentStream, NameObject
+
+    content = ContentStream(page.get_contents(), writer)
+    content.operations = [
+        ([NameObject("/Artifact")], b"BMC") if operator == b"BDC" else (operands, operator)
+        for operands, operator in content.operations
+    ]
+    page.replace_contents(content)
 
 
 def agenda_pack_build(job: Job) -> jobs.JobOutput:
@@ -383,6 +399,7 @@ def agenda_pack_build(job: Job) -> jobs.JobOutput:
     numbers = _page_numbers(sizes)
     jobs.job_progress(job, 85)
     for page, overlay in zip(writer.pages, numbers.pages, strict=True):
+        _as_artifact(overlay, numbers)
         box = page.cropbox
         page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
 

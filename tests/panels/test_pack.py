@@ -24,6 +24,7 @@ from panels.models import AgendaItem, AgendaPaper, PanelMeeting, PanelSettings, 
 from panels.pack import agenda_pack_request
 from tests import factories
 from tests.panels.conftest import R, invite, meeting, member
+from tests.pdf_checks import tagged_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,15 @@ def test_the_pack_has_a_cover_agenda_and_contents_then_the_papers_in_order(
     panel.refresh_from_db()
     assert panel.pack_job == job
     reader = read(job)
+    with job.file.open("rb") as handle:
+        pdf = tagged_pdf(handle.read())
+    # The front matter is tagged and reads in order: the cover, the members, the agenda, the contents. The page
+    # numbers laid over each page are artifacts, not part of the page's first heading or paragraph.
+    assert pdf.title == "Panel agenda pack, 10 June 2025, Warwick"
+    assert pdf.headings[:4] == ["Adoption panel", "Members invited", "Agenda", "Contents"]
+    assert pdf.headings[4].startswith("1. Approval of prospective adopters")
+    assert pdf.blocks[0].text == "Heartlands Adoption"
+    assert not any("Page " in block.text for block in pdf.blocks)
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]  # words, without the line breaks
 
     # Cover, agenda and contents (3 pages), then PAR 2 + CPR 2 + APR 1 + contact plan 1 + letter 1.

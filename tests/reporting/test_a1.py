@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from adoption.models import Job
 from reporting.measures import a1, three_year_period
 from reporting.services import a1_report_request
 from tests import factories
+from tests.pdf_checks import tagged_pdf
 
 PERIOD_END = date(2026, 3, 31)
 
@@ -67,7 +66,21 @@ def test_a1_pdf_job_contains_the_figure(adoptions, la_a, manager, django_capture
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert job.result["days"] == 514
     with job.file.open("rb") as handle:
-        reader = PdfReader(BytesIO(handle.read()))
+        pdf = tagged_pdf(handle.read())
+    reader = pdf.reader
+    # Tagged, in English, titled; a screen reader hears the heading, the period, the measure and its figure,
+    # then the working as a table whose header cells are tagged as such.
+    assert [block.text for block in pdf.blocks[:4]] == [
+        f"A1 adoption scorecard: {la_a.name}",
+        "Children adopted from 1 April 2023 to 31 March 2026",
+        "Average days from entering care to moving in with the adoptive family",
+        "514 days",
+    ]
+    assert [(b.role, b.text) for b in pdf.blocks[4:7]] == [
+        ("/Caption", "How the figure was worked out"),
+        ("/TH", "Children adopted and counted"),
+        ("/TD", "3"),
+    ]
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "514 days" in text
     assert la_a.name in text

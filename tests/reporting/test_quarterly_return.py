@@ -21,7 +21,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from adopters.models import Applicant, Household
 from adoption import jobs
@@ -45,6 +44,7 @@ from reporting.services import quarterly_return_request
 from reporting.tasks import build_quarterly_return
 from support.models import AsfApplication, AssessmentOfNeed, SupportKind, SupportRequest, Topic
 from tests import factories
+from tests.pdf_checks import tagged_pdf
 
 YEAR, QUARTER = 2025, 2
 START, END = date(2025, 7, 1), date(2025, 9, 30)
@@ -692,7 +692,18 @@ def test_the_csvs_and_the_pdf_say_the_same(records, la_a, manager, generate):
     assert len(families) == 1 + 17
 
     with made.summary_pdf.open("rb") as handle:
-        reader = PdfReader(BytesIO(handle.read()))
+        pdf = tagged_pdf(handle.read())
+    reader = pdf.reader
+    # Tagged and in reading order: the title, the quarter, then the counts as a table with header cells.
+    assert [block.text for block in pdf.blocks[:2]] == [
+        f"Quarterly return: {la_a.name}",
+        "Q2 2025-26 (July to September 2025): 1 July 2025 to 30 September 2025",
+    ]
+    assert [(b.role, b.text) for b in pdf.blocks[2:5]] == [
+        ("/Caption", "Summary counts"),
+        ("/TH", "Measure"),
+        ("/TH", "Count"),
+    ]
     assert len(reader.pages) == 1
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert f"Quarterly return: {la_a.name}" in text
