@@ -37,6 +37,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.keyboard import ACTIONS, Actions, Pointer
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -124,13 +126,21 @@ PASSWORD = "correct horse battery staple"  # every factory-made user's password
 
 @pytest.fixture
 def sign_in(page: Page):
-    """``sign_in(user)`` signs ``user`` in through the form, as a person would, and waits for home."""
+    """``sign_in(user)`` signs ``user`` in through the form, as a person would, and waits for home; with
+    ``act=``, the way ``act`` uses pages (the keyboard alone, say)."""
 
-    def sign_in(user, password: str = PASSWORD) -> None:
+    def sign_in(user, password: str = PASSWORD, act: Actions | None = None) -> None:
+        act = act or Pointer(page)
         page.goto("/sign-in/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        act.fill(page.get_by_label("Username"), user.username)
+        act.fill(page.get_by_label("Password"), password)
+        act.click(page.get_by_role("button", name="Sign in"))
         page.wait_for_url(lambda url: "/sign-in/" not in url)
 
     return sign_in
+
+
+@pytest.fixture(params=sorted(ACTIONS))
+def act(request, page: Page) -> Actions:
+    """The journey done with the pointer, then again with the keyboard alone (tests/browser/keyboard.py)."""
+    return ACTIONS[request.param](page)

@@ -1,4 +1,5 @@
-"""A social worker records a placement order through the form, in Chromium, and sees it on the timeline."""
+"""A social worker records a placement order through the form, in Chromium, and sees it on the timeline: with the
+pointer, and with the keyboard alone (``act``)."""
 
 from __future__ import annotations
 
@@ -33,25 +34,27 @@ def timeline_entry(page: Page, title: str):
     )
 
 
-def test_a_social_worker_records_a_placement_order(page: Page, sign_in, social_worker_a, waiting_child):
-    sign_in(social_worker_a)
-    page.goto(f"/children/{waiting_child.pk}/")
+def test_a_social_worker_records_a_placement_order(page: Page, act, sign_in, social_worker_a, waiting_child):
+    sign_in(social_worker_a, act=act)
+    # From the home page to the child, through the menu and the list.
+    act.click(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Children", exact=True))
+    act.click(page.get_by_role("link", name="Amelia Ashdown"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Amelia Ashdown")
     expect(timeline_entry(page, "Placement order (E1)")).to_have_count(0)
     next_step = page.locator(".govuk-summary-list__row", has_text="Next step")
     expect(next_step).to_contain_text("Apply for a placement order, by 30 November 2022")
     expect(next_step.locator(".govuk-tag--red")).to_have_text("Overdue")
 
-    page.get_by_role("link", name="Record a placement order").click()
+    act.click(page.get_by_role("link", name="Record a placement order"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a placement order")
     date_boxes = page.get_by_role("group", name="Date of the order")
 
     # First a date before the decision: refused with the 903 rule, and what was typed stays.
-    date_boxes.get_by_label("Day").fill("3")
-    date_boxes.get_by_label("Month").fill("5")
-    date_boxes.get_by_label("Year").fill("2022")
-    page.get_by_label("Court").fill("Leeds Family Court")
-    page.get_by_role("button", name="Save").click()
+    act.fill(date_boxes.get_by_label("Day"), "3")
+    act.fill(date_boxes.get_by_label("Month"), "5")
+    act.fill(date_boxes.get_by_label("Year"), "2022")
+    act.fill(page.get_by_label("Court"), "Leeds Family Court")
+    act.click(page.get_by_role("button", name="Save"))
 
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
@@ -60,17 +63,17 @@ def test_a_social_worker_records_a_placement_order(page: Page, sign_in, social_w
     expect(summary.get_by_role("link", name=message)).to_be_visible()
     expect(date_boxes.get_by_label("Day")).to_have_value("3")
     expect(page.get_by_label("Court")).to_have_value("Leeds Family Court")
-    page.screenshot(path=SCREENSHOTS / "placement_order_error.png", full_page=True)
-    summary.get_by_role("link", name=message).click()
+    page.screenshot(path=SCREENSHOTS / f"placement_order_error_{act.name}.png", full_page=True)
+    act.click(summary.get_by_role("link", name=message))
     expect(date_boxes.get_by_label("Day")).to_be_focused()
     assert not PlacementOrder.objects.filter(child=waiting_child).exists()
 
     # Then the right date.
-    date_boxes.get_by_label("Day").fill("14")
-    date_boxes.get_by_label("Month").fill("9")
-    date_boxes.get_by_label("Year").fill("2022")
+    act.fill(date_boxes.get_by_label("Day"), "14")
+    act.fill(date_boxes.get_by_label("Month"), "9")
+    act.fill(date_boxes.get_by_label("Year"), "2022")
     expect(page.get_by_label("Placement order (E1)")).to_be_checked()
-    page.get_by_role("button", name="Save").click()
+    act.click(page.get_by_role("button", name="Save"))
 
     expect(page).to_have_url(f"/children/{waiting_child.pk}/")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The placement order was recorded")
@@ -83,6 +86,6 @@ def test_a_social_worker_records_a_placement_order(page: Page, sign_in, social_w
     )
     expect(page.locator(".govuk-summary-list__value strong.govuk-tag").first).to_have_text("Placement order made")
     expect(next_step).to_contain_text("Find a family and record the match, by 13 January 2023")
-    page.screenshot(path=SCREENSHOTS / "placement_order_timeline.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"placement_order_timeline_{act.name}.png", full_page=True)
     order = PlacementOrder.objects.get(child=waiting_child)
     assert (order.made_on, order.order_type, order.court) == (date(2022, 9, 14), "E1", "Leeds Family Court")

@@ -58,14 +58,14 @@ def waiting_child(la_a):
     return child
 
 
-def test_a_family_finder_goes_from_suggestions_to_a_match(page: Page, sign_in, family_finder, raa, waiting_child):
+def test_a_family_finder_goes_from_suggestions_to_a_match(page: Page, act, sign_in, family_finder, raa, waiting_child):
     first = _family(raa, "Okafor household", ages=(0, 4), waited=400)
     _family(raa, "Patel household", ages=(0, 4), waited=100)
     _family(raa, "Quinn household", ages=(5, 10), waited=900)
-    sign_in(family_finder)
+    sign_in(family_finder, act=act)
 
     page.goto(f"/children/{waiting_child.pk}/")
-    page.get_by_role("link", name=re.compile("Family finding: suggested families")).click()
+    act.click(page.get_by_role("link", name=re.compile("Family finding: suggested families")))
     cards = page.locator(".govuk-summary-card")
     expect(cards).to_have_count(3)
     # The two families approved for her age come first, the longer waiting ahead; the third says why not.
@@ -79,16 +79,16 @@ def test_a_family_finder_goes_from_suggestions_to_a_match(page: Page, sign_in, f
     expect(page.get_by_text("Nothing is linked or matched automatically", exact=False)).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "suggested_families.png", full_page=True)
 
-    cards.nth(0).get_by_role("link", name=re.compile("Record a link with this family")).click()
+    act.click(cards.nth(0).get_by_role("link", name=re.compile("Record a link with this family")))
     expect(page.get_by_label("Family")).to_have_value(str(first.pk))
-    page.get_by_label("Link identified by the agency").check()
-    fill_date(page, "Date of the link", timezone.localdate() - timedelta(days=20))
-    page.get_by_role("button", name="Record the link").click()
+    act.check(page.get_by_label("Link identified by the agency"))
+    fill_date(page, "Date of the link", timezone.localdate() - timedelta(days=20), act)
+    act.click(page.get_by_role("button", name="Record the link"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The link was recorded")
 
-    page.get_by_role("link", name=re.compile("Record the match")).click()
-    fill_date(page, "Date of the match decision", timezone.localdate() - timedelta(days=5))
-    page.get_by_role("button", name="Record the match").click()
+    act.click(page.get_by_role("link", name=re.compile("Record the match")))
+    fill_date(page, "Date of the match decision", timezone.localdate() - timedelta(days=5), act)
+    act.click(page.get_by_role("button", name="Record the match"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The match was recorded")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Okafor household")
     page.screenshot(path=SCREENSHOTS / "match_recorded.png", full_page=True)

@@ -20,39 +20,43 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 SCREENSHOTS = Path(tempfile.gettempdir())
 
 
-def step(page: Page, button: str, legend: str, day: date, **choices: str) -> None:
-    page.get_by_role("button", name=button).click()
+def step(page: Page, act, button: str, legend: str, day: date, **choices: str) -> None:
+    act.click(page.get_by_role("button", name=button))
     expect(page.get_by_role("heading", level=1)).to_have_text(button)
-    fill_date(page, legend, day)
+    fill_date(page, legend, day, act)
     for label, option in choices.items():
-        page.get_by_role("group", name=label).get_by_label(option, exact=True).check()
-    page.get_by_role("button", name="Save").click()
+        act.check(page.get_by_role("group", name=label).get_by_label(option, exact=True))
+    act.click(page.get_by_role("button", name="Save"))
 
 
-def test_a_household_goes_from_enquiry_to_approval(page: Page, sign_in, raa, assessing_social_worker):
+def test_a_household_goes_from_enquiry_to_approval(page: Page, act, sign_in, raa, assessing_social_worker):
     adm = factories.staff(raa, Role.ADM, username="adm.browser")
     panel = factories.staff(raa, Role.PANEL_ADVISER, username="pa.browser")
-    sign_in(assessing_social_worker)
+    sign_in(assessing_social_worker, act=act)
 
     page.goto("/households/all/")
-    page.get_by_role("button", name="Record an enquiry").click()
-    page.get_by_label("Household name").fill("Okafor household")
-    fill_date(page, "Date of enquiry", date(2025, 1, 6))
-    page.get_by_label("First applicant's first name").fill("Ada")
-    page.get_by_label("First applicant's last name").fill("Okafor")
-    page.get_by_role("button", name="Save the enquiry").click()
+    act.click(page.get_by_role("button", name="Record an enquiry"))
+    act.fill(page.get_by_label("Household name"), "Okafor household")
+    fill_date(page, "Date of enquiry", date(2025, 1, 6), act)
+    act.fill(page.get_by_label("First applicant's first name"), "Ada")
+    act.fill(page.get_by_label("First applicant's last name"), "Okafor")
+    act.click(page.get_by_role("button", name="Save the enquiry"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The enquiry was recorded")
     expect(page.get_by_role("heading", level=1)).to_have_text("Okafor household")
     household = Household.objects.get(name="Okafor household")
 
     step(
-        page, "Accept the registration of interest", "Date the registration of interest was accepted", date(2025, 1, 13)
+        page,
+        act,
+        "Accept the registration of interest",
+        "Date the registration of interest was accepted",
+        date(2025, 1, 13),
     )
-    step(page, "Start stage 1", "Date stage 1 started", date(2025, 1, 20))
+    step(page, act, "Start stage 1", "Date stage 1 started", date(2025, 1, 20))
     expect(page.locator(".govuk-tag").first).to_have_text("Stage 1")
 
     # Stage 1 cannot end before the checks are back: the refusal names each one and nothing changes.
-    step(page, "Complete stage 1", "Date stage 1 was completed", date(2025, 3, 14))
+    step(page, act, "Complete stage 1", "Date stage 1 was completed", date(2025, 3, 14))
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The checks are not complete")
     expect(summary).to_contain_text("DBS (enhanced) check for Ada Okafor not received")
@@ -68,50 +72,51 @@ def test_a_household_goes_from_enquiry_to_approval(page: Page, sign_in, raa, ass
         "Personal reference",
     ):
         page.goto(f"/households/{household.pk}/checks/new/")
-        page.get_by_label("Ada Okafor").check()
-        page.get_by_label("Check", exact=True).select_option(label=kind)
-        fill_date(page, "Date requested", date(2025, 1, 20))
-        page.get_by_role("button", name="Save").click()
+        act.check(page.get_by_label("Ada Okafor"))
+        act.select(page.get_by_label("Check", exact=True), label=kind)
+        fill_date(page, "Date requested", date(2025, 1, 20), act)
+        act.click(page.get_by_role("button", name="Save"))
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The check was requested")
     for check in Check.objects.filter(applicant__household=household):
         page.goto(f"/households/{household.pk}/checks/{check.pk}/received/")
-        fill_date(page, "Date received", date(2025, 2, 10))
-        page.get_by_label("Satisfactory", exact=True).check()
-        page.get_by_role("button", name="Save").click()
+        fill_date(page, "Date received", date(2025, 2, 10), act)
+        act.check(page.get_by_label("Satisfactory", exact=True))
+        act.click(page.get_by_role("button", name="Save"))
 
     page.goto(f"/households/{household.pk}/")
-    step(page, "Complete stage 1", "Date stage 1 was completed", date(2025, 3, 14))
+    step(page, act, "Complete stage 1", "Date stage 1 was completed", date(2025, 3, 14))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Stage 1 is complete")
     timeliness = page.locator("tr", has=page.locator("th", has_text="Stage 1"))
     expect(timeliness.first).to_contain_text("On time")
 
-    step(page, "Start stage 2", "Date stage 2 started", date(2025, 4, 1))
-    page.get_by_role("link", name="Update the Prospective Adopter's Report status").click()
-    page.get_by_label("Completed").check()
-    page.get_by_role("button", name="Save").click()
-    step(page, "Complete stage 2", "Date stage 2 was completed", date(2025, 7, 25))
+    step(page, act, "Start stage 2", "Date stage 2 started", date(2025, 4, 1))
+    act.click(page.get_by_role("link", name="Update the Prospective Adopter's Report status"))
+    act.check(page.get_by_label("Completed"))
+    act.click(page.get_by_role("button", name="Save"))
+    step(page, act, "Complete stage 2", "Date stage 2 was completed", date(2025, 7, 25))
     expect(page.locator(".govuk-tag").first).to_have_text("Assessment complete, awaiting panel")
 
     # The panel adviser records the recommendation, the ADM the decision.
     page.context.clear_cookies()
-    sign_in(panel)
+    sign_in(panel, act=act)
     page.goto(f"/households/{household.pk}/")
     step(
         page,
+        act,
         "Record the panel's recommendation",
         "Date of the panel",
         date(2025, 8, 12),
         **{"The panel's recommendation": "Suitable to adopt"},
     )
     page.context.clear_cookies()
-    sign_in(adm)
+    sign_in(adm, act=act)
     page.goto(f"/households/{household.pk}/")
-    page.get_by_role("button", name="Record the agency decision").click()
-    fill_date(page, "Date of the agency decision", date(2025, 8, 19))
-    page.get_by_label("Approved as suitable to adopt").check()
-    page.get_by_label("Number of children, at most").fill("2")
-    page.get_by_label("Oldest age (years)").fill("4")
-    page.get_by_role("button", name="Save").click()
+    act.click(page.get_by_role("button", name="Record the agency decision"))
+    fill_date(page, "Date of the agency decision", date(2025, 8, 19), act)
+    act.check(page.get_by_label("Approved as suitable to adopt"))
+    act.fill(page.get_by_label("Number of children, at most"), "2")
+    act.fill(page.get_by_label("Oldest age (years)"), "4")
+    act.click(page.get_by_role("button", name="Save"))
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The agency decision was recorded")
     expect(page.locator(".govuk-tag").first).to_have_text("Approved, waiting")

@@ -29,7 +29,7 @@ def _paper(tmp_path) -> str:
 
 
 def test_a_panel_adviser_builds_an_agenda_downloads_the_pack_and_records_a_recommendation(
-    page: Page, sign_in, raa, panel_adviser, tmp_path
+    page: Page, act, sign_in, raa, panel_adviser, tmp_path
 ):
     today = timezone.localdate()
     meeting = PanelMeeting.objects.create(raa=raa, held_on=today, starts_at=time(10), place="Warwick")
@@ -51,16 +51,16 @@ def test_a_panel_adviser_builds_an_agenda_downloads_the_pack_and_records_a_recom
     household = factories.HouseholdFactory(
         approving_agency=raa, name="Okafor household", status=Household.Status.AWAITING_PANEL, approved_on=None
     )
-    sign_in(panel_adviser)
+    sign_in(panel_adviser, act=act)
 
     # The agenda: one approval.
     page.goto(f"/panels/meetings/{meeting.pk}/")
     expect(page.locator("#agenda")).to_contain_text("0 of at most 6 items")
-    page.get_by_role("link", name="Add an item").click()
-    page.get_by_role("link", name="Approval of prospective adopters").click()
-    page.get_by_label("Household").select_option(label="Okafor household")
-    page.get_by_label("Presenting social worker").fill("Priya Shah")
-    page.get_by_role("button", name="Save").click()
+    act.click(page.get_by_role("link", name="Add an item"))
+    act.click(page.get_by_role("link", name="Approval of prospective adopters"))
+    act.select(page.get_by_label("Household"), label="Okafor household")
+    act.fill(page.get_by_label("Presenting social worker"), "Priya Shah")
+    act.click(page.get_by_role("button", name="Save"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Item 1 was added to the agenda, starting at 10:00"
     )
@@ -69,23 +69,23 @@ def test_a_panel_adviser_builds_an_agenda_downloads_the_pack_and_records_a_recom
     expect(agenda).to_contain_text("Prospective Adopter's Report (PAR): Missing")
 
     # Its paper.
-    page.get_by_role("link", name="Approval of prospective adopters: Okafor household").click()
-    page.get_by_role("link", name="Upload a paper").click()
-    page.get_by_label("Which paper").select_option(label="Prospective Adopter's Report (PAR)")
-    page.get_by_label("The paper (PDF)").set_input_files(_paper(tmp_path))
-    page.get_by_role("button", name="Save").click()
+    act.click(page.get_by_role("link", name="Approval of prospective adopters: Okafor household"))
+    act.click(page.get_by_role("link", name="Upload a paper"))
+    act.select(page.get_by_label("Which paper"), label="Prospective Adopter's Report (PAR)")
+    act.upload(page.get_by_label("The paper (PDF)"), _paper(tmp_path))
+    act.click(page.get_by_role("button", name="Save"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("was received (1 page)")
 
     # Confirm the meeting: five invited, quorate.
     page.goto(f"/panels/meetings/{meeting.pk}/")
-    page.get_by_role("button", name="Confirm the meeting").click()
+    act.click(page.get_by_role("button", name="Confirm the meeting"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The meeting is confirmed")
 
     # The pack: built by the background job, downloaded as one PDF.
-    page.get_by_role("link", name="Agenda pack").click()
-    page.get_by_role("button", name=re.compile("Build the agenda pack")).click()
+    act.click(page.get_by_role("link", name="Agenda pack"))
+    act.click(page.get_by_role("button", name=re.compile("Build the agenda pack")))
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Download the agenda pack")).click()
+        act.click(page.get_by_role("link", name=re.compile("Download the agenda pack")))
     pack = PdfReader(BytesIO(download_info.value.path().read_bytes()))
     pages = [" ".join(p.extract_text().split()) for p in pack.pages]
     assert len(pages) == 4 and "Contents" in " ".join(pages[:3])
@@ -93,11 +93,11 @@ def test_a_panel_adviser_builds_an_agenda_downloads_the_pack_and_records_a_recom
 
     # The recommendation.
     page.goto(f"/panels/meetings/{meeting.pk}/")
-    page.get_by_role("link", name="Approval of prospective adopters: Okafor household").click()
-    page.get_by_role("link", name="Record the panel's recommendation").click()
-    page.get_by_label("Recommended", exact=True).check()
-    page.get_by_label("The panel's reasons").fill("A warm, reflective couple with a strong support network.")
-    page.get_by_role("button", name="Save").click()
+    act.click(page.get_by_role("link", name="Approval of prospective adopters: Okafor household"))
+    act.click(page.get_by_role("link", name="Record the panel's recommendation"))
+    act.check(page.get_by_label("Recommended", exact=True))
+    act.fill(page.get_by_label("The panel's reasons"), "A warm, reflective couple with a strong support network.")
+    act.click(page.get_by_role("button", name="Save"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "The panel's recommendation was recorded"
     )

@@ -47,17 +47,17 @@ def _cell(page: Page, row_id: str, column: int) -> str:
 
 
 @contextmanager
-def _make_the_pdf(page: Page, settings, tmp_path) -> Iterator[None]:
+def _make_the_pdf(page: Page, act, settings, tmp_path) -> Iterator[None]:
     """Press the button and land on the job's page; with a broker, the job waits there, queued, until a worker
     starts on its queue (in the block), and the page then follows it to the end."""
     if not REDIS_URL:
-        page.get_by_role("button", name="Make the scorecard PDF").click()
+        act.click(page.get_by_role("button", name="Make the scorecard PDF"))
         page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
         yield
         return
     queue = f"test-browser-{uuid.uuid4().hex[:12]}"
     with publishing_to(queue):
-        page.get_by_role("button", name="Make the scorecard PDF").click()
+        act.click(page.get_by_role("button", name="Make the scorecard PDF"))
         page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
         summary = page.locator(".govuk-summary-list")
         expect(summary).to_contain_text("Queued")
@@ -67,22 +67,24 @@ def _make_the_pdf(page: Page, settings, tmp_path) -> Iterator[None]:
             yield
 
 
-def test_a_manager_makes_the_scorecard_pdf_and_finds_the_pages_figures_in_it(page: Page, sign_in, settings, tmp_path):
+def test_a_manager_makes_the_scorecard_pdf_and_finds_the_pages_figures_in_it(
+    page: Page, act, sign_in, settings, tmp_path
+):
     call_command("load_demo", seed=SEED, reference_date=REFERENCE, stdout=StringIO())
     manager = User.objects.get(username="manager")
-    sign_in(manager, DEMO_PASSWORD)
+    sign_in(manager, DEMO_PASSWORD, act=act)
 
     # The navigation's Reports entry opens the dashboard; its charts draw without breaking the page's policy.
-    page.get_by_role("link", name="Reports", exact=True).click()
+    act.click(page.get_by_role("link", name="Reports", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports dashboard")
-    fill_date(page, "End of the quarter", REFERENCE)
-    page.get_by_role("button", name="Show the dashboard").click()
+    fill_date(page, "End of the quarter", REFERENCE, act)
+    act.click(page.get_by_role("button", name="Show the dashboard"))
     expect(page.get_by_text("Q4 2025-26 (January to March 2026)")).to_be_visible()
     expect(page.get_by_role("img", name="The children's and adopters' pipelines in the quarter")).to_be_visible()
     dashboard_a1 = _cell(page, "measure-a1", 0)
 
     # The whole scorecard of the same area and period, from the dashboard's link.
-    page.get_by_role("link", name=re.compile("See the whole scorecard")).click()
+    act.click(page.get_by_role("link", name=re.compile("See the whole scorecard")))
     expect(page.get_by_role("heading", level=1)).to_have_text("Adoption scorecard")
     expect(page.get_by_text("3 years from 1 April 2023 to 31 March 2026")).to_be_visible()
     area = page.get_by_label("Local authorities").locator("option:checked").inner_text()
@@ -94,14 +96,14 @@ def test_a_manager_makes_the_scorecard_pdf_and_finds_the_pages_figures_in_it(pag
     assert re.fullmatch(r"\d+% \(A3\) \(\d+ of \d+\)", shown["A3"]), shown
 
     # Make the PDF, and follow the job on its page until it has finished.
-    with _make_the_pdf(page, settings, tmp_path):
+    with _make_the_pdf(page, act, settings, tmp_path):
         expect(page.get_by_role("heading", level=1)).to_have_text("Adoption scorecard (PDF)")
         expect(page.locator(".govuk-summary-list")).to_contain_text("Finished", timeout=JOB_TIMEOUT_MS)
     job = Job.objects.get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
     assert job.status == Job.Status.SUCCEEDED and job.requested_by == manager
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("^Download")).click()
+        act.click(page.get_by_role("link", name=re.compile("^Download")))
     download = download_info.value
     # The file is named by the area and period end (storage may add a suffix to keep names apart).
     assert re.fullmatch(r"scorecard-raa-\d+-2026-03-31(_\w+)?\.pdf", download.suggested_filename)
