@@ -85,9 +85,10 @@ RECORD_LINK = (
 
 
 def _waiting(f: matching.FamilySuggestion) -> str:
-    if f.days_waiting is None:
+    approved_on = f.household.approved_on
+    if f.days_waiting is None or approved_on is None:  # the days are counted from the approval
         return "Approval date not recorded"
-    approved = date_format(f.household.approved_on, "j F Y")
+    approved = date_format(approved_on, "j F Y")
     return f"{intcomma(f.days_waiting)} day{pluralize(f.days_waiting)} since approval on {approved}"
 
 
