@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from adoption.models import ApiClient, Membership, Organisation, Role, User
+from adoption.models import ApiClient, Organisation, Role, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -110,12 +110,25 @@ def scope_for(actor: Any) -> Scope:
     return scope
 
 
-def _user_scope(user: User) -> Scope:
-    memberships = list(
-        user.memberships.filter(is_active=True, organisation__is_active=True).values_list(
-            "organisation_id", "organisation__kind", "role"
+_MEMBERSHIPS_ATTR = "_tenancy_memberships"
+
+
+def _memberships(user: User) -> list[tuple[int, str, str]]:
+    """The user's active memberships of active organisations as (organisation id, its kind, role): read once per
+    user object (i.e. once per request), for their scope and for the roles they hold where."""
+    held: list[tuple[int, str, str]] | None = getattr(user, _MEMBERSHIPS_ATTR, None)
+    if held is None:
+        held = list(
+            user.memberships.filter(is_active=True, organisation__is_active=True).values_list(
+                "organisation_id", "organisation__kind", "role"
+            )
         )
-    )
+        setattr(user, _MEMBERSHIPS_ATTR, held)
+    return held
+
+
+def _user_scope(user: User) -> Scope:
+    memberships = _memberships(user)
     la_ids: set[int] = set()
     household_orgs: set[int] = set()
     raa_ids: set[int] = set()
@@ -214,15 +227,9 @@ def _orgs_with_roles(actor: User, wanted: tuple[str, ...]) -> frozenset[tuple[in
         cache = {}
         setattr(actor, _ROLES_ATTR, cache)
     if wanted not in cache:
-        # Every active membership read once (a page asks for readers and writers alike), each role set from it.
-        if None not in cache:
-            cache[None] = frozenset(
-                Membership.objects.filter(user=actor, is_active=True, organisation__is_active=True).values_list(
-                    "organisation_id", "organisation__kind", "role"
-                )
-            )
-        held = cache[None]
-        cache[wanted] = frozenset((org, kind) for org, kind, role in held if role in wanted)
+        # Every active membership read once (the scope's: a page asks for readers and writers alike), each role
+        # set from it.
+        cache[wanted] = frozenset((org, kind) for org, kind, role in _memberships(actor) if role in wanted)
     return cache[wanted]
 
 
