@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "adoption.tasks.purge_idempotency_keys",
         "schedule": timedelta(hours=1),
     },
+    # Each adopted child's kept dates (the scorecard's, kept by triggers) checked and, if need be, recomputed.
+    "check-adoption-dates": {
+        "task": "children.tasks.check_adoption_dates",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Every LA's and RAA's quarterly return and scorecard, once REPORTS_DAYS_AFTER_QUARTER_END have passed.
     "schedule-quarter-reports": {
         "task": "reporting.tasks.schedule_quarter_reports",

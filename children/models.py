@@ -683,3 +683,49 @@ class LearningAction(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+
+class ChildAdoptionDates(models.Model):
+    """An adopted child's dates, as the scorecard reads them: derived data, kept by the database.
+
+    One row for each child with an adoption order, written only by PostgreSQL (migration
+    ``children.0008``): ``children_adoption_dates_of(ids)`` computes the rows from the permanence
+    outcomes, adoptive placements, periods of care, placement orders and the child's responsible LA,
+    and statement-level triggers on those tables recompute the children a statement touched, so bulk
+    writes (an import, a ``QuerySet.update``) keep it right too. Not a record: it has no history and
+    is not kept by the retention rules (a disposal's deletes remove its row through the same triggers).
+
+    The columns mean what :func:`children.selectors.measures.adoptions_in_period` and
+    :func:`children.selectors.scorecard.scorecard_adoptions` say of the annotations they read from it:
+
+    * ``adoption_order_on``: the adoption order's date;
+    * ``moved_in_on``, ``moved_in_with_carers_on``, ``matched_on``, ``with_foster_carers``: of the child's
+      current adoptive placement (begun and not ended; the latest begun, then the latest recorded);
+      empty when there is none;
+    * ``entered_care_on``: the start of the period of care in which they moved in (the latest begun on or
+      before that day), empty when that period began before the returns held;
+    * ``order_for_match_on``, ``order_for_match_before_records``: the placement order the match followed
+      (the latest made on or before the match, else the first made after it).
+    """
+
+    child = models.OneToOneField(
+        Child, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="adoption_dates"
+    )
+    responsible_la = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    adoption_order_on = models.DateField()
+    moved_in_on = models.DateField(null=True)
+    moved_in_with_carers_on = models.DateField(null=True)
+    entered_care_on = models.DateField(null=True)
+    matched_on = models.DateField(null=True)
+    with_foster_carers = models.BooleanField(null=True)
+    order_for_match_on = models.DateField(null=True)
+    order_for_match_before_records = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name_plural = "child adoption dates"
+        indexes = [models.Index(fields=["responsible_la", "adoption_order_on"], name="adoption_dates_la_order_idx")]
+
+    def __str__(self) -> str:
+        return f"Adoption dates of child {self.child_id}"

@@ -5,7 +5,8 @@ scorecard page shows them; the trend is the scorecard PDF's (``reporting.scoreca
 at the last four 31 March period ends) and so is its chart. The child measures of those five periods come from
 one aggregate query (``child_measures``, the same definitions as ``reporting.measures``; a test holds them equal)
 instead of twenty, the rest from the measures' own functions. The pipelines are flows in the quarter and stocks
-at its end, one aggregate query each, through the children's and adopters' selectors. As for the scorecard, the
+at its end, through the children's and adopters' selectors; the children's pipeline and the scorecard's headline
+counts (the same flags over the 3 years) are one aggregate query (``children_figures``). As for the scorecard, the
 caller passes LAs and approving agencies already narrowed to what whoever asked may see.
 
 Charts are matplotlib SVG put inline in the page. The site's content security policy refuses inline styles,
@@ -30,11 +31,11 @@ from adoption.db import plus_months
 from adoption.models import Job, Organisation
 from adoption.periods import FinancialQuarter
 from adoption.selectors import job_list
-from children.selectors.dashboard import pipeline_children
-from children.selectors.scorecard import scorecard_adoptions
+from children.selectors.dashboard import dashboard_children
+from children.selectors.scorecard import scorecard_adoption_dates
 from reporting import measures, returns
 from reporting.charts import Chart, cached_inline_svg
-from reporting.measures import A3Result, MeasureResult
+from reporting.measures import A3Result, HeadlineCounts, MeasureResult
 from reporting.models import QuarterlyReturn, ScorecardThreshold
 from reporting.scorecard import Scorecard, england_figures
 from reporting.scorecard_pdf import CHART_TITLE, TrendPoint, trend_chart_svg, trend_period_ends
@@ -98,16 +99,26 @@ class AdoptersPipeline:
         ]
 
 
-def children_pipeline(*, la_ids: frozenset[int], quarter: FinancialQuarter) -> ChildrenPipeline:
-    totals = pipeline_children(la_ids=la_ids, start=quarter.start, end=quarter.end).aggregate(
-        n_decisions=Count("pk", filter=Q(new_decision=True)),
-        n_orders=Count("pk", filter=Q(new_order=True)),
-        n_matched=Count("pk", filter=Q(matched_in_period=True)),
-        n_placed=Count("pk", filter=Q(placed_in_period=True)),
-        n_adopted=Count("pk", filter=Q(adopted=True)),
-        n_waiting=Count("pk", filter=Q(waiting=True)),
-    )
-    return ChildrenPipeline(
+def children_figures(*, la_ids: frozenset[int], quarter: FinancialQuarter) -> tuple[ChildrenPipeline, HeadlineCounts]:
+    """:func:`children_pipeline` of the quarter and ``measures.headline_counts`` of the 3 years to its end, from one
+    aggregate query over the LAs' children (``dashboard_children``: the same flags, each child read once)."""
+    start, end = measures.three_year_period(quarter.end)
+    children, flags = dashboard_children(la_ids=la_ids, quarter_start=quarter.start, period_start=start, end=end)
+    names = {
+        "n_decisions": "new_decision",
+        "n_orders": "new_order",
+        "n_matched": "matched_in_period",
+        "n_placed": "placed_in_period",
+        "n_adopted": "adopted",
+        "n_waiting": "waiting",
+        "n_period_decisions": "period_new_decision",
+        "n_period_orders": "period_new_order",
+        "n_period_adopted": "period_adopted",
+        "n_period_waiting_with_order": "period_waiting_with_order",
+        "n_period_reversed": "period_decision_reversed",
+    }
+    totals = children.aggregate(**{total: Count("pk", filter=flags[name]) for total, name in names.items()})
+    pipeline = ChildrenPipeline(
         decisions=totals["n_decisions"],
         placement_orders=totals["n_orders"],
         matched=totals["n_matched"],
@@ -115,6 +126,17 @@ def children_pipeline(*, la_ids: frozenset[int], quarter: FinancialQuarter) -> C
         adopted=totals["n_adopted"],
         waiting=totals["n_waiting"],
     )
+    headline = HeadlineCounts(
+        period_start=start,
+        period_end=end,
+        decisions=totals["n_period_decisions"],
+        placement_orders=totals["n_period_orders"],
+        adoptions=totals["n_period_adopted"],
+        waiting=totals["n_waiting"],  # at the same end as the quarter's
+        waiting_with_order=totals["n_period_waiting_with_order"],
+        reversals=totals["n_period_reversed"],
+    )
+    return pipeline, headline
 
 
 def adopters_pipeline(*, agency_ids: frozenset[int], quarter: FinancialQuarter) -> AdoptersPipeline:
@@ -164,12 +186,9 @@ def child_measures(*, la_ids: frozenset[int], period_ends: Iterable[date]) -> di
     """``measures.a1``, ``a10``, ``a2`` and ``a3`` for each of ``period_ends``, from one aggregate query.
 
     The measures are ``measures._definition``'s (which children each counts, and their days), aggregated for each
-    period over the children whose adoption order falls in it. Measured one query per measure and period, the
-    dashboard ran the same per-child subqueries 20 times (the scorecard's 4 measures, the trend's 4 at 4 period
-    ends). Here Django reads each child's dates once in an inner query and the aggregates read its columns.
-    ``distinct()`` keeps PostgreSQL from folding that inner query into the aggregates (which would repeat every
-    subquery in every aggregate that reads its date: 355 subqueries per child instead of 11); it removes no row,
-    as each row is a child (its one adoption order: ``permanence_one_adoption_order``) with its id.
+    period over the children whose adoption order falls in it: one query instead of one per measure and period
+    (the scorecard's 4 measures, the trend's 4 at 4 period ends). Each child's dates are columns of
+    ``children.ChildAdoptionDates`` (kept by the database), so every aggregate reads them from one join.
     """
     periods = {end: measures.three_year_period(end) for end in period_ends}
     if not periods:
@@ -194,8 +213,7 @@ def child_measures(*, la_ids: frozenset[int], period_ends: Iterable[date]) -> di
             aggregates[f"p{index}_a3_within"] = Count(
                 "pk", filter=adopted & a3_counted & Q(moved_in_on__lt=plus_months("entered_care_on", Value(cutoff)))
             )
-    children = scorecard_adoptions(la_ids=la_ids, start=first, end=last).order_by().distinct()
-    totals = children.aggregate(**aggregates)
+    totals = scorecard_adoption_dates(la_ids=la_ids, start=first, end=last).aggregate(**aggregates)
 
     results: dict[date, ChildMeasures] = {}
     for index, (period_end, (start, end)) in enumerate(periods.items()):
@@ -248,8 +266,10 @@ def dashboard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[
     agencies = measures.counted_agencies(la_ids, agency_ids)
     # The scorecard's child measures and the trend's, in one query (see ``child_measures``).
     computed = child_measures(la_ids=la_ids, period_ends=[*trend_ends, quarter.end])
-    card = _scorecard(la_ids=la_ids, end=quarter.end, agencies=agencies, computed=computed[quarter.end])
-    children = children_pipeline(la_ids=la_ids, quarter=quarter)
+    children, headline = children_figures(la_ids=la_ids, quarter=quarter)
+    card = _scorecard(
+        la_ids=la_ids, end=quarter.end, agencies=agencies, computed=computed[quarter.end], headline=headline
+    )
     adopters = adopters_pipeline(agency_ids=agencies, quarter=quarter) if agencies else None
     points = [
         TrendPoint(period_end=end, a1=a1, a10=a10, a2=a2, a3_percent=a3.percent_rounded)
@@ -283,8 +303,16 @@ def dashboard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[
     )
 
 
-def _scorecard(*, la_ids: frozenset[int], end: date, agencies: frozenset[int], computed: ChildMeasures) -> Scorecard:
-    """``reporting.scorecard.scorecard`` of the 3 years to ``end``, its child measures already computed."""
+def _scorecard(
+    *,
+    la_ids: frozenset[int],
+    end: date,
+    agencies: frozenset[int],
+    computed: ChildMeasures,
+    headline: HeadlineCounts,
+) -> Scorecard:
+    """``reporting.scorecard.scorecard`` of the 3 years to ``end``, its child measures and headline counts already
+    computed."""
     start, end = measures.three_year_period(end)
     a1, a10, a2, a3 = computed
     return Scorecard(
@@ -294,7 +322,7 @@ def _scorecard(*, la_ids: frozenset[int], end: date, agencies: frozenset[int], c
         a10=a10,
         a2=a2,
         a3=a3,
-        headline=measures.headline_counts(la_ids=la_ids, period_end=end),
+        headline=headline,
         adopters=measures.adopter_measures(la_ids=la_ids, period_end=end, agency_ids=agencies) if agencies else None,
         england=england_figures(end),
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.db.models import Q
 
 from adopters.models import CheckTurnaround, Household
@@ -162,6 +163,16 @@ def build(*, seed: int, reference_date: date, fraction: float = 1.0) -> National
         children_by_la.update(_RaaBuilder(shared, raa, org, vaa, vaa_slug).build())
         writer.flush()
     writer.restore_triggers()
+    # COPY under ``session_replication_role = replica`` skipped the triggers that keep each adopted child's dates
+    # (``children.ChildAdoptionDates``): the same function fills the rows of the children just loaded, in one
+    # statement (a refresh: right too when the triggers did fire, the rows replaced rather than doubled).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT children_adoption_dates_refresh(ARRAY(SELECT o.child_id FROM children_permanenceoutcome o "
+            "JOIN children_child c ON c.id = o.child_id WHERE o.kind = 'adoption_order' "
+            "AND c.responsible_la_id = ANY(%s)))",
+            [sorted(la.pk for la in las.values())],
+        )
     return NationalLoaded(
         raas=raas,
         counts=dict(writer.written),

@@ -565,8 +565,10 @@ def test_every_retention_page_hides_another_las_holds_and_requests(client, manag
 # --- every row of a record, and holds on the records a row is part of -------------------------------------------------
 
 # Rows that refer to a kept record without being part of it: a child's membership of a sibling group is the current
-# grouping (a child is taken out of a group as plans change; the audit trail keeps who and when).
-NOT_KEPT = {"children_siblinggroupmember"}
+# grouping (a child is taken out of a group as plans change; the audit trail keeps who and when); an adopted child's
+# dates for the scorecard are derived data the database keeps from the child's rows (children.0008), which goes
+# with them.
+NOT_KEPT = {"children_siblinggroupmember", "children_childadoptiondates"}
 
 
 def _whole_record(child: Child, raa, staff) -> dict[str, object]:
