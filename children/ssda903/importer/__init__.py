@@ -11,7 +11,12 @@ The steps, each its own function so pages, the API, jobs and tests share them:
    the plan holds only what would change; importing the same files again plans nothing.
 4. :func:`execute` carries out the plan through ``children.services`` (the same rules, messages and
    audit as the pages), one savepoint per child inside one transaction: a preview rolls everything
-   back at the end, an apply rolls everything back if any child is refused.
+   back at the end, an apply rolls everything back if any child is refused. Children new to the LA
+   (the common, heavy case) are replayed step by step in memory with the services' own rule code
+   and written a batch at a time with ``bulk_create`` (:mod:`.bulk`): the same records, audit events
+   and history rows. A child the replay does not take (one a service would refuse, or a state it does
+   not model), and every child of a batch the database refuses, goes through the services, so every
+   refusal is the service's own, with its message.
 
 What the import maps (everything else in the 903 is left alone):
 

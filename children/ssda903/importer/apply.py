@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from adoption.models import Organisation
 from children import services
+from children.ssda903.importer import bulk
 from children.ssda903.importer.constants import _RULE_IN_MESSAGE, REFUSED
 from children.ssda903.importer.steps import ChildPlan, Step
 from children.ssda903.reader import Problem
@@ -46,8 +47,12 @@ def execute(plans: Sequence[ChildPlan], *, actor: Any, la: Organisation, commit:
     """
     problems: list[Problem] = []
     with transaction.atomic():
-        for plan in plans:
-            if not plan.steps or plan.problems:
+        todo = [plan for plan in plans if plan.steps and not plan.problems]
+        # Children new to the LA are written in batches (importer.bulk) when their plans replay cleanly; every
+        # other child, and any the replay sends back, goes through the services one savepoint each.
+        through_services = set(_write_new_children(todo, actor=actor, la=la)) if todo else set()
+        for plan in todo:
+            if plan.child_id is None and id(plan) not in through_services:
                 continue
             problems.extend(_execute_child(plan, actor=actor, la=la))
         if problems or not commit:
@@ -55,6 +60,28 @@ def execute(plans: Sequence[ChildPlan], *, actor: Any, la: Organisation, commit:
             for plan in plans:
                 plan.created_id = None
     return problems
+
+
+def _write_new_children(plans: Sequence[ChildPlan], *, actor: Any, la: Organisation) -> list[int]:
+    """Write the new children that replay cleanly, a batch at a time; the ``id()`` of the plans left to the
+    services (those the replay does not take, and every child of a batch the database refused)."""
+    new = [plan for plan in plans if plan.child_id is None]
+    if not new or not bulk.may_replay(actor, la):
+        return [id(plan) for plan in new]
+    left: list[int] = []
+    for start in range(0, len(new), bulk.BATCH):
+        chunk = new[start : start + bulk.BATCH]
+        taken = bulk.taken_ids(la, chunk)
+        batch = []
+        for plan in chunk:
+            replayed = None if plan.child in taken else bulk.replay(plan, la)
+            if replayed is None:
+                left.append(id(plan))
+            else:
+                batch.append(replayed)
+        if batch and not bulk.write(batch, actor=actor, la=la):
+            left.extend(id(item.plan) for item in batch)
+    return left
 
 
 def _execute_child(plan: ChildPlan, *, actor: Any, la: Organisation) -> list[Problem]:
