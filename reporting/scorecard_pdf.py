@@ -1,5 +1,8 @@
 """The adoption scorecard as a PDF: every measure against its threshold, the 3-year trend as a chart, and the
-children behind the figure furthest over its threshold, by reference (never by name).
+children who waited longest in the figure furthest over its threshold, by reference (never by name).
+
+The PDF is a board paper about the measures, not the list of children: it names at most ``CHILDREN_LISTED`` of
+them, says how many more the measure counts, and names the scorecard's drill-down page that lists them all.
 
 The job's parameters hold the LAs (and approving agencies) already narrowed, when it was asked for, to what
 whoever asked may see (``reporting.services.scorecard_pdf_request``); this only computes and renders.
@@ -7,22 +10,27 @@ whoever asked may see (``reporting.services.scorecard_pdf_request``); this only 
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from adoption import jobs
 from adoption.models import Job
 from reporting import measures
 from reporting.charts import Chart, cached_svg, data_uri
-from reporting.measures import MeasureResult
+from reporting.measures import A3Result, AdopterMeasures, MeasureResult
 from reporting.pdf import render_pdf
-from reporting.scorecard import Scorecard, last_31_march, scorecard
+from reporting.scorecard import FIGURES, england_figures, last_31_march
 
 CHART_TITLE = "A1, A10 and A2 over the last four years"
 CHART_X_LABEL = "3-year period ending 31 March"
 CHART_Y_LABEL = "Average days"
 TREND_YEARS = 4
+CHILDREN_LISTED = 10  # the longest waits the PDF lists; the drill-down page lists every child the measure counts
 
 
 def trend_period_ends(period_end: date) -> list[date]:
@@ -40,28 +48,62 @@ class TrendPoint:
     a3_percent: int | None
 
 
-def trend(*, la_ids: frozenset[int], period_end: date, latest: Scorecard | None = None) -> list[TrendPoint]:
-    """A1, A10, A2 and A3 at each of the last four 31 March period ends: one aggregate of the four measures per
-    period end, none for the period of ``latest`` (a scorecard of the same LAs already holding those figures)."""
-    points = []
-    for end in trend_period_ends(period_end):
-        if latest is not None and latest.period_end == end:
-            figures: measures.AdoptionMeasures | Scorecard = latest
-        else:
-            figures = measures.adoption_measures(la_ids=la_ids, period_end=end)
-        points.append(
+@dataclass(frozen=True)
+class PdfScorecard:
+    """What the PDF shows of ``reporting.scorecard.Scorecard``: its measures, adopter measures and England's figures
+    (not the headline counts, which the PDF does not show), with the trend."""
+
+    period_start: date
+    period_end: date
+    a1: MeasureResult
+    a10: MeasureResult
+    a2: MeasureResult
+    a3: A3Result
+    adopters: AdopterMeasures | None  # None: no approving agency of these LAs is one the caller may report on
+    england: dict[str, Decimal]
+    trend: list[TrendPoint]  # the last four 31 March period ends, oldest first
+
+
+def pdf_scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[int]) -> PdfScorecard:
+    """The PDF's figures for ``la_ids`` and the 3 years to ``period_end``: the scorecard's and the trend's child
+    measures from one aggregate query (``reporting.dashboard.child_measures``, as the dashboard computes its
+    scorecard and trend: the same figures as ``measures.adoption_measures`` at each period end), then the adopter
+    measures and England's figures."""
+    from reporting.dashboard import child_measures  # imported late: the dashboard imports this module
+
+    start, end = measures.three_year_period(period_end)
+    ends = trend_period_ends(end)
+    computed = child_measures(la_ids=la_ids, period_ends=[*ends, end])
+    a1, a10, a2, a3 = computed[end]
+    agencies = measures.counted_agencies(la_ids, agency_ids)
+    return PdfScorecard(
+        period_start=start,
+        period_end=end,
+        a1=a1,
+        a10=a10,
+        a2=a2,
+        a3=a3,
+        adopters=measures.adopter_measures(la_ids=la_ids, period_end=end, agency_ids=agencies) if agencies else None,
+        england=england_figures(end),
+        trend=[
             TrendPoint(
-                period_end=end, a1=figures.a1, a10=figures.a10, a2=figures.a2, a3_percent=figures.a3.percent_rounded
+                period_end=point,
+                a1=computed[point][0],
+                a10=computed[point][1],
+                a2=computed[point][2],
+                a3_percent=computed[point][3].percent_rounded,
             )
-        )
-    return points
+            for point in ends
+        ],
+    )
 
 
-def trend_chart_svg(points: list[TrendPoint]) -> str:
+def trend_chart_svg(points: list[TrendPoint], *, size: tuple[float, float] = (6.5, 3.2), titled: bool = True) -> str:
     """The trend of A1, A10 and A2 against the A1 and A2 thresholds as an SVG line chart, its text kept as text
-    (readable in the PDF)."""
+    (readable in the PDF); ``size`` in inches. Not ``titled``: without its title and axis labels, for a document
+    that gives them as text beside it."""
     years = [point.period_end.year for point in points]
-    chart = Chart("scorecard", (6.5, 3.2))
+    chart = Chart("scorecard", size)
     with chart as figure:
         axes = figure.add_subplot()
         for code, style in (("a1", "o-"), ("a10", "s--"), ("a2", "^-.")):
@@ -71,13 +113,64 @@ def trend_chart_svg(points: list[TrendPoint]) -> str:
             thresholds = [_threshold_or_nan(getattr(point, code)) for point in points]
             axes.plot(years, thresholds, ":", color=colour, label=f"{code.upper()} threshold")
         axes.set_xticks(years, [str(year) for year in years])
-        axes.set_title(CHART_TITLE)
-        axes.set_xlabel(CHART_X_LABEL)
-        axes.set_ylabel(CHART_Y_LABEL)
+        if titled:
+            axes.set_title(CHART_TITLE)
+            axes.set_xlabel(CHART_X_LABEL)
+            axes.set_ylabel(CHART_Y_LABEL)
         axes.set_ylim(bottom=0)
         axes.legend(loc="best", fontsize=8)
         axes.grid(axis="y", alpha=0.3)
     return chart.svg
+
+
+# The PDF's chart: a little shorter than the dashboard's, so that it fits on the first page under the tables, and
+# untitled: its title and axis labels are the template's text above it (WeasyPrint lays out an SVG's text a letter
+# at a time, the page's a line at a time).
+PDF_CHART_SIZE = (6.5, 2.5)
+PDF_CHART_DRAWING = ("pdf_chart_svg", 1, PDF_CHART_SIZE, "untitled")  # part of its cache key: change with the drawing
+# The PDF's own fonts (the template's ``body``), for the chart's text too: one font family fewer to embed.
+PDF_FONT_FAMILY = '"Liberation Sans", "DejaVu Sans", Arial, sans-serif'
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_REFERENCE = re.compile(r"#([\w.-]+)")
+
+
+def pdf_chart_svg(svg: str) -> str:
+    """matplotlib's SVG made cheap for WeasyPrint to draw, drawing the same: no metadata; each ``style`` attribute's
+    declarations as presentation attributes (WeasyPrint parses every ``style`` as a stylesheet, node by node) and
+    matplotlib's one stylesheet rule on the root; the PDF's font on the root instead of a list of fonts on each
+    text; and the groups matplotlib names each artist with (no attribute but an ``id``) dissolved into their
+    parents, so WeasyPrint does not save and restore the graphics state around each of them."""
+    ET.register_namespace("", _SVG)
+    ET.register_namespace("xlink", _XLINK)
+    root = ET.fromstring(svg.encode())  # noqa: S314 (matplotlib's own output, not outside input)
+    for element in root.iter():
+        style = element.attrib.pop("style", "")
+        for declaration in style.split(";"):
+            name, _colon, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if name and value and name != "font-family":
+                element.set(name, value)
+    root.attrib.update({"stroke-linejoin": "round", "stroke-linecap": "butt", "font-family": PDF_FONT_FAMILY})
+    _dissolve_groups(root)
+    referenced = set(_REFERENCE.findall(ET.tostring(root, encoding="unicode")))
+    for element in root.iter():
+        if element.get("id") not in referenced:
+            element.attrib.pop("id", None)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _dissolve_groups(parent: ET.Element) -> None:
+    kept: list[ET.Element] = []
+    for child in parent:
+        if child.tag in (f"{{{_SVG}}}metadata", f"{{{_SVG}}}style"):
+            continue
+        _dissolve_groups(child)
+        if child.tag == f"{{{_SVG}}}g" and set(child.attrib) <= {"id"}:
+            kept.extend(child)
+        else:
+            kept.append(child)
+    parent[:] = kept
 
 
 def trend_chart_data(points: list[TrendPoint]) -> tuple[tuple[object, ...], ...]:
@@ -103,7 +196,7 @@ def _threshold_or_nan(result: MeasureResult) -> float:
     return float(result.threshold_days) if result.threshold_days is not None else float("nan")
 
 
-def worst_measure(card: Scorecard) -> MeasureResult | None:
+def worst_measure(card: PdfScorecard) -> MeasureResult | None:
     """Of A1, A10 and A2, the one furthest over its threshold (in days); None when none is over."""
     worst: MeasureResult | None = None
     for result in (card.a1, card.a10, card.a2):
@@ -120,11 +213,12 @@ def _over(result: MeasureResult) -> int:
 
 
 def children_behind(result: MeasureResult, *, la_ids: frozenset[int], period_end: date) -> list[dict[str, Any]]:
-    """The children the figure counts, longest wait first: references and days only, no names."""
+    """The ``CHILDREN_LISTED`` children the figure counts who waited longest, longest first: references and days
+    only, no names (``result.children`` says how many it counts in all)."""
     return list(
         measures.measure_children(result.measure, la_ids=la_ids, period_end=period_end).values(
             "la_child_id", "child_903_id", "responsible_la__name", "days"
-        )
+        )[:CHILDREN_LISTED]
     )
 
 
@@ -133,13 +227,16 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
     la_ids = frozenset(int(pk) for pk in job.params["la_ids"])
     agency_ids = frozenset(int(pk) for pk in job.params["agency_ids"])
     period_end = date.fromisoformat(job.params["period_end"])
-    card = scorecard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
+    card = pdf_scorecard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
+    points = card.trend
     jobs.job_progress(job, 30)
-    points = trend(la_ids=la_ids, period_end=period_end, latest=card)
     # Drawn once for the figures it shows (a few hundred milliseconds), then taken from the cache: never stale, as
-    # its key is those figures.
+    # its key is those figures (and the way it is drawn for the PDF).
     chart = cached_svg(
-        chart_id="scorecard-pdf", title=CHART_TITLE, data=trend_chart_data(points), draw=lambda: trend_chart_svg(points)
+        chart_id="scorecard-pdf",
+        title=CHART_TITLE,
+        data=(PDF_CHART_DRAWING, trend_chart_data(points)),
+        draw=lambda: pdf_chart_svg(trend_chart_svg(points, size=PDF_CHART_SIZE, titled=False)),
     )
     jobs.job_progress(job, 60)
     worst = worst_measure(card)
@@ -160,9 +257,13 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
             "points": points,
             "chart_src": data_uri(chart),
             "chart_title": CHART_TITLE,
+            "chart_x_label": CHART_X_LABEL,
+            "chart_y_label": CHART_Y_LABEL,
             "worst": worst,
             "worst_over": _over(worst) if worst else None,
             "children": children,
+            "children_more": worst.children - len(children) if worst else 0,
+            "drilldown_title": FIGURES[worst.measure.lower()].title if worst else "",
             "show_la": len(la_ids) > 1,
             "job": job,
         },

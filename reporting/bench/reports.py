@@ -23,6 +23,7 @@ from adoption.models import Job, Organisation, Role, User
 from reporting.bench.subjects import Region, staff
 from reporting.bench.timing import Item, Timings, count_queries, time_calls
 from reporting.measures import raa_ids_for, three_year_period
+from reporting.pdf import html_to_pdf
 from reporting.returns import child_rows, family_rows, last_ended_quarter, summary_counts
 from reporting.scorecard import last_31_march, scorecard
 from reporting.scorecard_pdf import scorecard_pdf_build
@@ -336,9 +337,8 @@ h1 { font-size: 20pt; margin: 0 0 3mm; }
 
 
 def floor_pdf() -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=FLOOR_PDF_HTML, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    """The plain page through the product's own renderer: the same fonts, kept the same way, and the same settings."""
+    return html_to_pdf(FLOOR_PDF_HTML)
 
 
 def _scorecard_params(la: Organisation, period_end: date, label: str = "") -> dict[str, Any]:

@@ -12,14 +12,12 @@ import re
 from datetime import date
 from decimal import Decimal
 from html import unescape
-from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from adopters.models import Household
 from adoption.models import Job, Role
@@ -30,6 +28,7 @@ from reporting.board_report import CHART_TITLE, board_report_request, board_scop
 from reporting.services import ended_quarter
 from support.models import AsfApplication
 from tests import factories
+from tests.pdf_checks import tagged_pdf
 
 QUARTER = FinancialQuarter(2025, 2)
 Q1, Q2, YTD = 0, 1, 2
@@ -639,7 +638,18 @@ def test_the_pdf_is_made_by_a_job_and_shows_the_figures_and_a_chart(
     assert "board-report-heartlands-adoption-2025-q2" in job.file.name and job.file.name.endswith(".pdf")
     assert job.result["decisions"] == 0 and job.result["placed"] == 4 and job.result["own_percent"] == 67
     with job.file.open("rb") as handle:
-        reader = PdfReader(BytesIO(handle.read()))
+        pdf = tagged_pdf(handle.read())
+    reader = pdf.reader
+    # Tagged and in reading order: each section's heading, then its chart (read by its text alternative) and table.
+    assert pdf.headings == [
+        "Executive board performance report: Heartlands Adoption",
+        "Children",
+        "Adopters",
+        "Adoption support",
+    ]
+    chart = next(block for block in pdf.blocks if block.role == "/Figure")
+    assert chart.text.startswith("Children: decisions, placement orders, moves and adoptions by quarter: a bar chart")
+    assert [block.role for block in pdf.blocks[3:7]] == ["/H2", "/Figure", "/Caption", "/TH"]
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert (
         reader.metadata.title

@@ -18,7 +18,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from adopters.models import Availability
 from adoption.models import Job, Region, Role
@@ -32,6 +31,7 @@ from children.models import (
 )
 from reporting import data_pack
 from tests import factories
+from tests.pdf_checks import tagged_pdf
 
 URL = "/reports/data-pack/"
 QUARTER = FinancialQuarter(2025, 2)
@@ -637,7 +637,16 @@ def test_the_pdf_summary_shows_the_figures_of_all_the_las(
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert job.file.name.endswith(".pdf")
-    reader = PdfReader(io.BytesIO(job.file.read()))
+    pdf = tagged_pdf(job.file.read())
+    reader = pdf.reader
+    # Tagged and in reading order: the title, the quarter, the LAs, then each section's heading before its table.
+    assert pdf.headings[:4] == [
+        "Regional data pack",
+        "Stock and flow of children through the stages",
+        "Children waiting 12 and 18 months or more from the placement order",
+        "Families needed and families available",
+    ]
+    assert [block.role for block in pdf.blocks[:8]] == ["/H1", "/P", "/P", "/H2", "/P", "/Caption", "/TH", "/TH"]
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "Regional data pack" in text
     assert "Q2 2025-26 (July to September 2025)" in text

@@ -1,9 +1,9 @@
-"""The scorecard PDF: its figures, chart and children read back from the PDF, and who may ask for it."""
+"""The scorecard PDF: its figures, chart and longest waits read back from the PDF, and who may ask for it."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -16,6 +16,7 @@ from reporting.models import EnglandFigure
 from reporting.scorecard_pdf import CHART_TITLE, CHART_X_LABEL, CHART_Y_LABEL, trend_period_ends
 from reporting.services import scorecard_pdf_request
 from tests import factories
+from tests.pdf_checks import Block, tagged_pdf
 
 PERIOD_END = date(2026, 3, 31)
 PERIOD = {"period_end_day": "31", "period_end_month": "3", "period_end_year": "2026"}
@@ -65,13 +66,87 @@ def test_the_pdf_shows_each_measure_the_chart_and_the_children_by_reference(
     assert re.search(r"31 March 2023 No figure No figure No figure No figure", text), text
     assert re.search(r"31 March 2024 387 days 387 days 214 days 100%", text), text
     assert re.search(r"31 March 2026 494 days 494 days 286 days", text), text
-    # The children behind A2, 165 days over: by LA child ID and 903 ID, longest wait first, never by name.
-    assert "A2 is 165 days over its threshold of 121 days" in text
+    # The children behind A2, 165 days over: by LA child ID and 903 ID, longest wait first, never by name. Both are
+    # listed (the PDF lists up to 10), and the page that lists every child A2 counts is named.
+    assert (
+        "A2 is 165 days over its threshold of 121 days. It counts 2 children, listed below by reference, longest "
+        "wait first." in text
+    ), text
     assert re.search(r"ASH-0002 A903002 357 ASH-0001 A903001 214", text), text
+    assert "more child" not in text
+    assert (
+        "Every child it counts, and every child it leaves out, is listed on the page “A2: days from the placement "
+        "order to the match decision”, reached from the A2 figure on the “Adoption scorecard” page." in text
+    ), text
+    assert job.result["children_listed"] == 2
     for name in ("Zebedee", "Quartermain", "Philippa", "Wolstenholme"):
         assert name not in text
     # Another LA's child is not in LA A's scorecard.
     assert "BRK-0001" not in text and "Ottoline" not in text
+
+
+def test_the_pdf_is_tagged_titled_and_in_english(children, manager_a, la_a, django_capture_on_commit_callbacks):
+    job = _make(manager_a, f"la-{la_a.pk}", django_capture_on_commit_callbacks)
+    with job.file.open("rb") as handle:
+        pdf = tagged_pdf(handle.read())
+    assert pdf.title == f"Adoption scorecard: {la_a.name}, 1 April 2023 to 31 March 2026"
+    assert pdf.headings == [
+        f"Adoption scorecard: {la_a.name}",
+        "Adopters",
+        "The trend over the last four years",
+        "The children who waited longest in the figure furthest over its threshold",
+    ]
+    # The chart is a figure with its alternative text; its title and axes are read out as text before it.
+    figures = [block for block in pdf.blocks if block.role == "/Figure"]
+    assert [figure.text for figure in figures] == [f"{CHART_TITLE}: a line chart of the figures in the table below."]
+    before_chart = pdf.blocks[pdf.blocks.index(figures[0]) - 1]
+    assert before_chart == Block("/P", f"{CHART_TITLE} {CHART_Y_LABEL}, by the {CHART_X_LABEL}")
+    assert {"/TH", "/TD", "/Caption"} <= pdf.roles()
+
+
+def test_the_pdf_lists_the_ten_longest_waits_and_says_how_many_more_and_where(
+    client, manager_a, la_a, django_capture_on_commit_callbacks
+):
+    # 13 LA A adoptions: waits of 500, 520, ... 740 days. A2 (about two thirds of the wait, less 44 days: see
+    # factories.adopted_child) is the furthest over its threshold, and is longest for the longest waits.
+    for number in range(13):
+        entered = date(2022, 1, 3) + timedelta(days=7 * number)
+        factories.adopted_child(
+            la_a,
+            entered_care=entered,
+            moved_in=entered + timedelta(days=500 + 20 * number),
+            la_child_id=f"ASH-{100 + number}",
+            child_903_id=f"A903{100 + number}",
+        )
+    job = _make(manager_a, f"la-{la_a.pk}", django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["worst"] == "A2"
+    assert job.result["children_listed"] == 10
+    text, reader = _pdf_text(job)
+    over = r"A2 is [0-9,]+ days over its threshold of 121 days\. "
+    listed_below = r"It counts 13 children; the 10 who waited longest are listed below by reference, longest wait"
+    assert re.search(over + listed_below, text), text
+    assert "Children counted in A2: the 10 longest waits" in text
+    # The ten longest waits, longest first; not the three shortest.
+    listed = re.findall(r"ASH-(1[0-9]{2}) A903", text)
+    assert listed == [str(number) for number in range(112, 102, -1)], text
+    for shortest in ("ASH-100", "ASH-101", "ASH-102"):
+        assert shortest not in text
+    title = "A2: days from the placement order to the match decision"
+    assert (
+        f"A2 counts 3 more children than this table lists. Every child it counts, and every child it leaves out, is "
+        f"listed on the page “{title}”, reached from the A2 figure on the “Adoption scorecard” page." in text
+    ), text
+    assert len(reader.pages) == 2  # a board paper, not a list: the measures, the trend and ten children
+
+    # That page is there, under that title, from the A2 figure of the scorecard, and lists all 13.
+    client.force_login(manager_a)
+    scorecard_page = client.get("/reports/scorecard/", {"area": f"la-{la_a.pk}", **PERIOD}).content.decode()
+    assert 'href="/reports/scorecard/a2/?' in scorecard_page
+    drilldown = client.get("/reports/scorecard/a2/", {"area": f"la-{la_a.pk}", **PERIOD}).content.decode()
+    assert f'<h1 class="govuk-heading-l">{title}</h1>' in drilldown
+    assert all(f"ASH-{100 + number}" in drilldown for number in range(13))
+    assert "13 children counted" in drilldown
 
 
 def test_englands_figures_are_shown_beside_the_areas_when_configured(

@@ -36,7 +36,7 @@ def test_the_chart_is_drawn_once_for_its_figures(
     monkeypatch.setattr(
         scorecard_pdf,
         "trend_chart_svg",
-        lambda points: drawn.append(scorecard_pdf.trend_chart_data(points)) or draw(points),
+        lambda points, **options: drawn.append(scorecard_pdf.trend_chart_data(points)) or draw(points, **options),
     )
 
     _job, first = _pdf(manager_a, f"la-{la_a.pk}", django_capture_on_commit_callbacks)
@@ -51,3 +51,23 @@ def test_the_chart_is_drawn_once_for_its_figures(
     assert len(drawn) == 2
     assert drawn[1] != drawn[0]
     assert CHART_TITLE in region
+
+
+def test_the_pdf_chart_draws_what_matplotlib_drew_in_the_pdfs_font(children, la_a):
+    from reporting.scorecard_pdf import PDF_CHART_SIZE, PDF_FONT_FAMILY, pdf_chart_svg, pdf_scorecard, trend_chart_svg
+
+    card = pdf_scorecard(la_ids=frozenset({la_a.pk}), period_end=PERIOD_END, agency_ids=[])
+    drawn = trend_chart_svg(card.trend, size=PDF_CHART_SIZE, titled=False)
+    made = pdf_chart_svg(drawn)
+    # Every line, marker and label matplotlib drew is still there, with the same text.
+    for element in ("<path", "<use", "<text", "<clipPath"):
+        assert made.count(element) == drawn.count(element), element
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", made)
+    assert labels == re.findall(r"<text[^>]*>([^<]*)</text>", drawn)
+    assert {"2023", "2026", "A1", "A10", "A2", "A1 threshold", "A2 threshold"} <= set(labels)
+    assert CHART_TITLE not in made  # given as the PDF's text above the chart instead
+    # Styles as attributes, one font (the PDF's), no metadata; every marker still finds what it uses.
+    assert "style=" not in made and "<metadata" not in made and "DejaVu Sans', 'Bitstream" not in made
+    assert f'font-family="{PDF_FONT_FAMILY.replace(chr(34), "&quot;")}"' in made
+    for used in re.findall(r'xlink:href="#([^"]+)"', made):
+        assert f'id="{used}"' in made
