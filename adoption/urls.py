@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from adoption import views, views_api_clients, views_api_docs
 from children import api_records_urls
+from children.views.timeline_print import child_timeline_print
 from reporting import api_urls as reporting_api_urls
 from reporting.views import home
+from reporting.views_search import search_page
 
 handler400 = "adoption.views.error_400"
 handler403 = "adoption.views.error_403"
@@ -39,6 +41,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
+    path("search/", search_page, name="search"),
+    path("children/<int:child_id>/timeline/print/", child_timeline_print, name="child-timeline-print"),
     path("children/", include("children.urls")),
     path("households/", include("adopters.urls")),
     path("panels/", include("panels.urls")),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from adopters import selectors as adopter_selectors
@@ -17,23 +17,31 @@ from adoption import tenancy
 from adoption.models import Role, User
 from adoption.selectors import job_list
 from children.journey import days_waiting, stage_of
-from children.selectors import children_waiting, journey_dates
+from children.selectors import child_list, children_waiting, journey_dates
 from reporting import annex_a_list_11, services
+from reporting import home as home_reads
 from reporting.forms import A1ReportForm, AnnexAList11Form
+from reporting.recent import recently_viewed
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's work: children waiting, households by stage, reports and recent jobs."""
+    """Each role's work and what is overdue: what needs attention first, then children waiting and overdue, the
+    households, the panels' business, adoption support, administration, reports and the records viewed last."""
     user = cast(User, request.user)  # login_required
     scope = tenancy.scope_for(user)
-    today = date.today()
+    today = timezone.localdate()
     waiting = []
     waiting_count = 0
     if scope.la_ids:
         waiting_qs = children_waiting(actor=request.user)
         waiting_count = waiting_qs.count()
-        for child in waiting_qs[:10]:
+        # The ten longest waiting, then those ten with their dates: ordering by the decision date needs only that
+        # date, and selecting every annotation of the list for every child waiting before the sort cost more than
+        # ten times as much (national data, an RAA's manager: 630 ms against 50 ms).
+        first_ten = list(waiting_qs.values_list("pk", flat=True)[:10])
+        found = {child.pk: child for child in child_list(actor=request.user, dates_only=True).filter(pk__in=first_ten)}
+        for child in (found[pk] for pk in first_ten if pk in found):
             dates = journey_dates(child)
             waiting.append({"child": child, "stage": stage_of(dates), "days_waiting": days_waiting(dates, today)})
     households: list[dict] = []
@@ -53,6 +61,14 @@ def home(request: HttpRequest) -> HttpResponse:
             ).count(),
             "reviews_due": adopter_selectors.reviews_due(actor=request.user, today=today).count(),
         }
+    overdue = (
+        home_reads.children_overdue(actor=user, today=today)
+        if scope.la_ids and tenancy.has_role(user, *home_reads.OVERDUE_CHILDREN_ROLES)
+        else None
+    )
+    panels = home_reads.panel_work(actor=user, today=today)
+    support = home_reads.support_work(actor=user, today=today)
+    admin = home_reads.admin_work(actor=user)
     can_report = tenancy.has_role(request.user, *services.REPORT_ROLES)
     jobs = job_list(actor=user).filter(requested_by=user)[:5]
     return render(
@@ -66,6 +82,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_households": my_households,
             "adopters_first": tenancy.has_role(user, Role.ASSESSING_SOCIAL_WORKER),
             "adopter_alerts": adopter_alerts,
+            "overdue": overdue,
+            "panels": panels,
+            "support": support,
+            "admin": admin,
+            "notices": home_reads.notices(today=today, overdue=overdue, panels=panels, support=support, admin=admin),
+            "recent": recently_viewed(actor=user),
             "today": today,
             "can_report": can_report,
             "jobs": jobs,

@@ -479,6 +479,18 @@ def test_la_filter_cannot_reach_another_la(client, social_worker_a, child_a_wait
     assert "Bertie Brookes" not in response.content.decode()
 
 
+def test_search_cannot_reach_another_la(client, social_worker_a, child_a_waiting, child_b_waiting):
+    """The search page (walked above without a query) asked for each of LA B's child's names and ids finds nothing;
+    the same search for LA A's child is the control."""
+    client.force_login(social_worker_a)
+    for secret in _secrets_of(child_b_waiting):
+        response = client.get("/search/", {"q": secret})
+        assert response.status_code == 200
+        assert f"/children/{child_b_waiting.pk}/" not in response.content.decode(), secret
+    for secret in _secrets_of(child_a_waiting):
+        assert f"/children/{child_a_waiting.pk}/" in client.get("/search/", {"q": secret}).content.decode(), secret
+
+
 def test_a_report_cannot_be_asked_for_about_another_la(client, manager_a, la_a, la_b):
     client.force_login(manager_a)
     period = {"period_end_day": "31", "period_end_month": "3", "period_end_year": "2025"}

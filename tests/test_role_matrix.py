@@ -67,6 +67,10 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "job-detail": JOURNEY,
     "job-download": JOURNEY,
     "api-docs": EVERYONE,
+    # Search finds only what tenancy lets each role see (tests/adoption/test_search.py); anyone signed in may search.
+    "search": EVERYONE,
+    # The child's timeline to print: the child's page laid out for paper, for everyone who reads the child.
+    "child-timeline-print": EVERYONE,
     # API clients of the LA
     "api-client-create": ADMINISTRATORS,
     "api-client-detail": ADMINISTRATORS,
