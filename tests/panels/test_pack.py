@@ -363,7 +363,7 @@ def test_a_second_build_while_one_is_queued_is_the_same_job_unless_it_stalled(cl
 
     client.force_login(panel_adviser)
     page = client.get(f"/panels/meetings/{panel.pk}/pack/").content.decode()
-    assert "Waiting to be built" in page and '<meta http-equiv="refresh"' in page
+    assert "Waiting to be built" in page and '<meta name="app-refresh"' in page
     assert "Rebuild the agenda pack" not in page and "Download the agenda pack" not in page
 
     Job.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=2))  # its message was lost

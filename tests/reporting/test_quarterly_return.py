@@ -960,7 +960,7 @@ def test_a_return_being_made_shows_its_progress_and_the_page_refreshes(
         job = quarterly_return_request(actor=manager_a, organisation_id=la_a.pk, year=YEAR, quarter=QUARTER)
     client.force_login(manager_a)
     html = client.get(reverse("reporting:returns")).content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in html
+    assert '<meta name="app-refresh" content="5">' in html  # followed by static/js/progress.mjs
     assert "Being made" in html and "Q2 2025-26 (July to September 2025)" in html and "Queued" in html
     assert reverse("job-detail", args=[job.pk]) in html
     assert client.get(reverse("job-detail", args=[job.pk])).status_code == 200
