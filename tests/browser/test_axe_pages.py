@@ -131,6 +131,37 @@ def test_every_url_pattern_is_checked_or_answers_no_page():
     assert len(PAGES) >= 150  # guards the walk itself
 
 
+# --- reflow -------------------------------------------------------------------------------------------------------
+
+REFLOW_WIDTH = 320  # CSS pixels: a window 1280 pixels wide zoomed to 400% (WCAG 2.2, 1.4.10 Reflow)
+# What sticks out of the page sideways at that width, other than inside a box that scrolls on its own (a table's:
+# static/js/tables.mjs; data tables are the exception 1.4.10 allows).
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const inBox = el => !!el.closest('.app-table-box, .app-table-scroll');
+  return [...document.body.querySelectorAll('*')]
+    .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > width + 1 && !inBox(el); })
+    .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).trim().split(/\\s+/)[0] : '')
+      + ' "' + (el.textContent || '').trim().slice(0, 40) + '"');
+}"""
+
+
+def reflow_problems(page: Page) -> list[str]:
+    """The page at 320 CSS pixels wide: what makes it scroll sideways (nothing, for a page that reflows)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": 900})
+    try:
+        page.wait_for_function(f"() => document.documentElement.clientWidth <= {REFLOW_WIDTH}")
+        sticking_out = page.evaluate(STICKING_OUT)
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    return [f"sticks out sideways: {', '.join(sticking_out)}"] if sticking_out else []
+
+
 # --- driving the browser ------------------------------------------------------------------------------------------
 
 
@@ -196,9 +227,10 @@ class Walk:
         return response
 
     def check(self, page: Page, where: str) -> None:
-        """Run axe on the page as it is now."""
+        """Run axe on the page as it is now; then see it reflow at 320 CSS pixels wide."""
         self.seen.append(where)
         self.violations.extend(axe_violations(page, where))
+        self.problems.extend(f"{where}: at {REFLOW_WIDTH}px, {problem}" for problem in reflow_problems(page))
 
     def visit(self, page: Page, url: str, where: str, expect_status: int = 200) -> bool:
         if self.open(page, url, expect_status) is None:
