@@ -71,6 +71,18 @@ _ROOT_DEFAULTS = {
 }
 
 
+def styles_as_attributes(root: ET.Element) -> None:
+    """Each element's ``style`` declarations as presentation attributes (``fill``, ``stroke``, ``font-size``...),
+    but its font: the page's (or the PDF's) font is set once, on the root."""
+    for element in root.iter():
+        style = element.attrib.pop("style", "")
+        for declaration in style.split(";"):
+            name, _colon, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if name and value and name != "font-family":
+                element.set(name, value)
+
+
 def inline_svg(svg: str, *, chart_id: str, title: str, description: str) -> str:
     """matplotlib's SVG document as an element for a page: ``role="img"`` named by its title and description.
 
@@ -85,13 +97,7 @@ def inline_svg(svg: str, *, chart_id: str, title: str, description: str) -> str:
         for child in list(parent):
             if child.tag in (f"{{{SVG}}}metadata", f"{{{SVG}}}style"):
                 parent.remove(child)
-    for element in root.iter():
-        style = element.attrib.pop("style", "")
-        for declaration in style.split(";"):
-            name, _colon, value = declaration.partition(":")
-            name, value = name.strip(), value.strip()
-            if name and value and name != "font-family":
-                element.set(name, value)
+    styles_as_attributes(root)
     for name in ("width", "height"):
         root.attrib.pop(name, None)
     root.attrib.update(_ROOT_DEFAULTS)

@@ -21,7 +21,7 @@ from typing import Any
 from adoption import jobs
 from adoption.models import Job
 from reporting import measures
-from reporting.charts import Chart, cached_svg, data_uri
+from reporting.charts import Chart, cached_svg, data_uri, styles_as_attributes
 from reporting.measures import A3Result, AdopterMeasures, MeasureResult
 from reporting.pdf import render_pdf
 from reporting.scorecard import FIGURES, england_figures, last_31_march
@@ -144,13 +144,7 @@ def pdf_chart_svg(svg: str) -> str:
     ET.register_namespace("", _SVG)
     ET.register_namespace("xlink", _XLINK)
     root = ET.fromstring(svg.encode())  # noqa: S314 (matplotlib's own output, not outside input)
-    for element in root.iter():
-        style = element.attrib.pop("style", "")
-        for declaration in style.split(";"):
-            name, _colon, value = declaration.partition(":")
-            name, value = name.strip(), value.strip()
-            if name and value and name != "font-family":
-                element.set(name, value)
+    styles_as_attributes(root)
     root.attrib.update({"stroke-linejoin": "round", "stroke-linecap": "butt", "font-family": PDF_FONT_FAMILY})
     _dissolve_groups(root)
     referenced = set(_REFERENCE.findall(ET.tostring(root, encoding="unicode")))
