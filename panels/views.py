@@ -16,9 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -234,6 +238,94 @@ def _href_for_each(url_name: str) -> Callable[[int], str]:
     return lambda pk: template.replace(str(_URL_SENTINEL), str(int(pk)))
 
 
+# One row of the agenda's table (formatted here, not in a template loop: a full agenda's rows, each with its papers,
+# its outcome and its move buttons, were most of the page's time in the template language). Values are escaped by
+# format_html.
+AGENDA_ROW = """    <tr class="govuk-table__row">
+      <td class="govuk-table__cell">{position}</td>
+      <td class="govuk-table__cell">{starts}</td>
+      <td class="govuk-table__cell">{arrive}</td>
+      <td class="govuk-table__cell"><a class="govuk-link" href="{href}">{kind}: {subject}</a>{fostering}{presented}</td>
+      <td class="govuk-table__cell">
+        <ul class="govuk-list govuk-!-margin-bottom-0">
+        {papers}
+        </ul>
+      </td>
+      <td class="govuk-table__cell">{outcome}</td>
+      {move}
+    </tr>
+"""
+PAPER_TAGS = {"missing": ("red", "Missing"), "late": ("orange", "Late"), "received": ("green", "Received")}
+MOVE_CELL = """<td class="govuk-table__cell">
+        <form method="post" action="{href}" class="app-inline-form">\
+<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">
+          {up}
+          {down}
+        </form>
+      </td>
+"""
+MOVE_BUTTON = (
+    '<button type="submit" name="to" value="{}" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-1">'
+    '{}<span class="govuk-visually-hidden"> item {}</span></button>'
+)
+
+
+def _outcome(item: AgendaItem) -> str:
+    if not item.recommendation:
+        return "Not recorded"
+    outcome = item.get_recommendation_display()
+    if item.decided_on:
+        return f"{outcome}; ADM: {item.get_decision_display().lower()} on {date_format(item.decided_on, 'j M Y')}"
+    if item.decision_due_on:
+        return f"{outcome}; ADM decision due {date_format(item.decision_due_on, 'j M Y')}"
+    return outcome
+
+
+def _agenda_rows(request: HttpRequest, agenda: selectors.Agenda, *, moves: bool) -> list[SafeString]:
+    """The agenda's rows, with the buttons that move each item when ``moves``."""
+    item_href, move_href = _href_for_each("panels:item"), _href_for_each("panels:item-move")
+    csrf = get_token(request) if moves else ""
+    last = len(agenda.items) - 1
+    rows = []
+    for index, row in enumerate(agenda.items):
+        item = row.item
+        papers = format_html_join(
+            "",
+            '<li>{}: <strong class="govuk-tag govuk-tag--{}">{}</strong></li>',
+            (
+                (state.label, *PAPER_TAGS["missing" if not state.paper else "late" if state.late else "received"])
+                for state in row.papers
+            ),
+        )
+        move = ""
+        if moves:
+            up = format_html(MOVE_BUTTON, "up", "Up", item.position) if index else ""
+            down = format_html(MOVE_BUTTON, "down", "Down", item.position) if index < last else ""
+            move = format_html(MOVE_CELL, href=move_href(item.pk), csrf=csrf, up=up, down=down)
+        rows.append(
+            format_html(
+                AGENDA_ROW,
+                position=item.position,
+                starts=item.starts_at.strftime("%H:%M"),
+                arrive=row.arrive_at.strftime("%H:%M"),
+                href=item_href(item.pk),
+                kind=item.get_kind_display(),
+                subject=row.subject,
+                fostering=FOSTERING_NOTE if item.needs_fostering_experience else "",
+                presented=format_html("<br>Presented by {}", item.presenting_worker) if item.presenting_worker else "",
+                papers=papers,
+                outcome=_outcome(item),
+                move=move,
+            )
+        )
+    return rows
+
+
+FOSTERING_NOTE = mark_safe(
+    '<br><span class="govuk-hint govuk-!-margin-bottom-0">Needs a member with fostering experience</span>'
+)
+
+
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     # The items are read once, with what the agenda shows: for the quorum (fostering experience) and the agenda.
@@ -242,22 +334,22 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     verdict = selectors.meeting_quorum(meeting)
     minutes = selectors.minutes_of(meeting)
     agenda = selectors.agenda(meeting, list(meeting.items.all()))
-    item_href, move_href = _href_for_each("panels:item"), _href_for_each("panels:item-move")
+    can_write = selectors.may_write_panels(request.user, raa_id=meeting.raa_id)
+    minutes_final = minutes is not None and minutes.status == MinutesStatus.FINAL
     return render(
         request,
         "panels/meeting_detail.html",
         {
             "meeting": meeting,
             "agenda": agenda,
-            # Each item with its page's address and its move form's.
-            "agenda_rows": [(row, item_href(row.item.pk), move_href(row.item.pk)) for row in agenda.items],
+            "agenda_rows": _agenda_rows(request, agenda, moves=can_write and not minutes_final),
             "minutes": minutes,
-            "minutes_final": minutes is not None and minutes.status == MinutesStatus.FINAL,
+            "minutes_final": minutes_final,
             "attendances": list(meeting.attendances.all()),
             "verdict": verdict,
             "headline": _headline(meeting, verdict, today),
             "today": today,
-            "can_write": selectors.may_write_panels(request.user, raa_id=meeting.raa_id),
+            "can_write": can_write,
         },
     )
 

@@ -124,6 +124,31 @@ def test_moving_an_item_renumbers_and_retimes_the_agenda(client, raa, panel, pan
     assert (first.position, first.starts_at) == (2, time(10, 45))
 
 
+def test_the_agenda_offers_each_item_the_moves_it_can_make_and_a_member_none(
+    client, raa, panel, panel_adviser, panel_member_user
+):
+    items = [add(panel_adviser, panel, awaiting_panel(raa, f"Family {n}")) for n in range(3)]
+    with at(date(2026, 11, 20)):
+        client.force_login(panel_adviser)
+        page = client.get(reverse("panels:meeting", args=[panel.pk])).content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page.split('id="agenda-items"')[1], re.S)
+    assert len(rows) == 1 + 3  # the header and the three items
+    moves = [re.findall(r'value="(up|down)"', row) for row in rows[1:]]
+    assert moves == [["down"], ["up", "down"], ["up"]]
+    for item, row in zip(items, rows[1:], strict=True):
+        assert f'action="{reverse("panels:item-move", args=[item.pk])}"' in row
+        assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">', row)
+        assert f'href="{reverse("panels:item", args=[item.pk])}"' in row
+        assert 'Adopter&#x27;s Report (PAR): <strong class="govuk-tag govuk-tag--red">Missing</strong>' in row
+    # The form moves the item it names (as test_moving_an_item_renumbers_and_retimes_the_agenda shows).
+    with at(date(2026, 11, 20)):
+        client.force_login(panel_member_user)
+        page = client.get(reverse("panels:meeting", args=[panel.pk])).content.decode()
+    assert (
+        'value="up"' not in page and 'value="down"' not in page and "Approval of prospective adopters: Family 2" in page
+    )
+
+
 def test_only_the_raas_own_records_and_households_waiting_for_panel_go_on_its_agenda(
     raa, la_other, panel, panel_adviser
 ):
