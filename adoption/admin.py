@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
@@ -45,7 +46,20 @@ def _record_admin_change(request: HttpRequest, obj: models.Model, *, deleting: b
 
 class AuditedAdmin(admin.ModelAdmin):
     """Writes an audit event wherever the admin writes its own history (LogEntry): each addition, change and deletion,
-    inline rows included (they are saved with their parent, whose change names them)."""
+    inline rows included (they are saved with their parent, whose change names them).
+
+    A date and time is one labelled box (the admin's own splits it into two boxes, only the first labelled), and
+    many-to-many choices a plain labelled list (the admin's two-box filter names its icons in a way screen readers
+    are not given: ``aria-label`` on a ``span``); both found by the axe walk (tests/browser/test_axe_pages.py)."""
+
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(attrs={"class": "vDateTimeField"}, format="%Y-%m-%d %H:%M:%S"),
+        },
+    }
+    filter_horizontal = ()
+    filter_vertical = ()
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # A member of staff disabled here is disabled by this administrator (adoption.signals audits it).
@@ -92,7 +106,10 @@ class OrganisationAdmin(KeptAdmin):
     search_fields = ["name", "la_code", "ons_code"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    """Stacked, so that each membership's organisation, role and "active" have their labels (a tabular inline has
+    only its column headings)."""
+
     model = Membership
     extra = 0
 

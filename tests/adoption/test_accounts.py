@@ -40,10 +40,9 @@ def _user_change_form(user: User, **changes) -> dict:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
-        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
-        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
-        "last_login_0": "",
-        "last_login_1": "",
+        # One labelled box for a date and time (adoption.admin.AuditedAdmin), not the admin's two.
+        "date_joined": user.date_joined.strftime("%Y-%m-%d %H:%M:%S"),
+        "last_login": "",
         "memberships-TOTAL_FORMS": str(len(memberships)),
         "memberships-INITIAL_FORMS": str(len(memberships)),
         "memberships-MIN_NUM_FORMS": "0",

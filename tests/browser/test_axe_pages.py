@@ -3,8 +3,8 @@
 Every URL pattern of the project (``tests/test_permission_matrix.py``'s walk) is either a page that answers HTML,
 visited here, or named in :data:`NOT_HTML` with the reason it answers no page (a file, CSV, PDF, JSON, a button
 that only posts, a redirect). A new URL pattern fails :func:`test_every_url_pattern_is_checked_or_answers_no_page`
-until it is one or the other. One prefix answers HTML and is left out all the same: Django's own admin
-(:data:`NOT_HTML_PREFIXES` says why).
+until it is one or the other. Django's admin, which support staff use, is walked model by model
+(:func:`test_the_admin_for_support_staff`), every model it registers.
 
 The pages are seen in the states people meet them in:
 
@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -95,23 +97,51 @@ NOT_HTML: dict[str, str] = {
 }
 NOT_HTML_PREFIXES: dict[str, str] = {
     "api/v1/": "the JSON API (its HTML documentation, api/docs/, is a page and is checked)",
-    # Not an exemption for answering no page: the admin does answer HTML. It is Django's own interface for is_staff
-    # support staff (tests/test_permission_matrix.py), not a page of the product, and axe finds problems in
-    # Django's own admin templates and CSS (unlabelled split date-time boxes and inline selects, small filter links,
-    # breadcrumb link contrast) that only overriding Django's templates would fix.
-    "admin/": "Django's own admin for is_staff support staff, not a page of the product (see above)",
+}
+# The admin's patterns that answer no page: a script, JSON for its selects, a redirect to the site, a button; and
+# its unnamed pattern for a record's bare address, which redirects to the record's form.
+ADMIN_NOT_HTML = {
+    "admin:jsi18n": "answers JavaScript (the admin's translations)",
+    "admin:autocomplete": "answers JSON for the admin's selects",
+    "admin:view_on_site": REDIRECT,
+    "admin:logout": POST_ONLY,
+    "admin:otp_totp_totpdevice_qrcode": "answers the two-factor device's QR code as an image",
 }
 
 
 def _not_html(route: Route) -> str | None:
     if route.name in NOT_HTML or route.route in NOT_HTML:
         return NOT_HTML.get(route.name) or NOT_HTML[route.route]
+    if route.name in ADMIN_NOT_HTML:
+        return ADMIN_NOT_HTML[route.name]
+    if route.route.startswith("admin/") and (route.name or ":").endswith(":"):  # unnamed: a bare record address
+        return REDIRECT
     return next((why for prefix, why in NOT_HTML_PREFIXES.items() if route.route.startswith(prefix)), None)
+
+
+ADMIN_PAGES = ("changelist", "add", "change", "history", "delete")
+
+
+def _admin_walked() -> set[str]:
+    """The admin's URL names :func:`test_the_admin_for_support_staff` visits (a model's add and delete pages where
+    the admin allows them; where it does not, they answer the refusal page, checked with the others)."""
+    from django.contrib import admin
+
+    walked = {"admin:index", "admin:login", "admin:password_change", "admin:password_change_done", "admin:app_list"}
+    walked |= {"admin:auth_user_password_change", "admin:otp_totp_totpdevice_config"}
+    for model in admin.site._registry:
+        walked |= {f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}" for page in ADMIN_PAGES}
+    return walked
 
 
 # The pages walked as a role. A page the role matrix does not list yet fails the test above (and the role matrix).
 PAGES = [r for r in ROUTES if _not_html(r) is None and r.name not in ANONYMOUS_PAGES and r.name in role_matrix.ALLOWED]
-NO_PAGES = [r for r in ROUTES if _not_html(r) is not None and not r.route.startswith(tuple(NOT_HTML_PREFIXES))]
+NO_PAGES = [
+    r
+    for r in ROUTES
+    if _not_html(r) is not None
+    and not r.route.startswith((*NOT_HTML_PREFIXES, "admin/"))  # the admin's are not a role's to ask for
+]
 
 
 def role_for(route: Route) -> Role:
@@ -125,9 +155,9 @@ def test_every_url_pattern_is_checked_or_answers_no_page():
     names = {r.name for r in ROUTES} | {r.route for r in ROUTES}
     assert set(NOT_HTML) <= names, f"exempted but no longer a URL pattern: {sorted(set(NOT_HTML) - names)}"
     assert names >= ANONYMOUS_PAGES, f"no longer a URL pattern: {sorted(ANONYMOUS_PAGES - names)}"
-    walked = {r.name for r in PAGES} | ANONYMOUS_PAGES
+    walked = {r.name for r in PAGES} | ANONYMOUS_PAGES | _admin_walked()
     unchecked = [f"{r.route} ({r.name})" for r in ROUTES if _not_html(r) is None and r.name not in walked]
-    assert unchecked == [], "pages neither checked with axe nor exempted as answering no page"
+    assert unchecked == [], f"pages neither checked with axe nor exempted as answering no page: {unchecked}"
     assert len(PAGES) >= 150  # guards the walk itself
 
 
@@ -490,3 +520,78 @@ def test_a_running_jobs_page_shows_the_finish_without_reloading(walk: Walk, role
     assert page.locator('meta[name="app-refresh"]').count() == 1  # the old page's marker: the looking has stopped
     walk.check(page, "a job that finished while its page was open")
     walk.assert_clean()
+
+
+# --- the admin, for support staff -------------------------------------------------------------------------------
+
+
+def test_the_admin_for_support_staff(walk: Walk, role_users, la_a, job_a, api_client_record_a):
+    """Django's admin, as a member of support staff uses it: its index, each app's and each model's list, the form
+    to add one (where it may), a record's form, history and deletion page (where it may), and its own password
+    pages; each with its records, and every form sent empty with its errors."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from adoption.models import User
+    from reporting.models import EnglandFigure
+
+    staff = User.objects.create_superuser(username="support.staff", password=PASSWORD, email="")
+    # A record of every model the admin shows, for its pages to be seen with one.
+    Group.objects.create(name="Service desk")
+    device = TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
+    attempt = {"username": "nobody", "ip_address": "192.0.2.1", "user_agent": "a browser", "path_info": "/sign-in/"}
+    AccessAttempt.objects.create(**attempt, failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt)
+    EnglandFigure.objects.get_or_create(
+        measure="a1", period_end=date(2025, 3, 31), defaults={"value": Decimal("450"), "source": "Adoption scorecards"}
+    )
+    page = walk.page("support staff")
+    walk.visit(page, "/admin/login/", "the admin's sign in")
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+    walk.check(page, "the admin's index")
+    walk.visit(page, reverse("admin:password_change"), "the admin's password change")
+    walk.visit(page, reverse("admin:password_change_done"), "the admin's password changed")
+    walk.visit(page, reverse("admin:auth_user_password_change", args=[staff.pk]), "the admin's setting a password")
+    walk.visit(page, reverse("admin:otp_totp_totpdevice_config", args=[device.pk]), "the admin's two-factor device")
+    for app_label in sorted({model._meta.app_label for model in admin.site._registry}):
+        walk.visit(page, reverse("admin:app_list", args=[app_label]), f"the admin's {app_label}")
+    without_records: list[str] = []  # a model whose record's pages could not be seen: the walk would miss them
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        walk.visit(page, reverse(f"{name}_changelist"), f"the admin's {opts.label} list")
+        record = model._default_manager.order_by("pk").first()
+        may_add = model_admin.has_add_permission(_admin_request(staff))
+        if may_add and walk.visit(page, reverse(f"{name}_add"), f"the admin's new {opts.label}"):
+            _admin_submit(walk, page, f"the admin's new {opts.label}, sent empty")
+        if record is None:
+            without_records.append(opts.label)
+            continue
+        walk.visit(page, reverse(f"{name}_change", args=[record.pk]), f"the admin's {opts.label} {record.pk}")
+        walk.visit(page, reverse(f"{name}_history", args=[record.pk]), f"the admin's {opts.label} history")
+        if model_admin.has_delete_permission(_admin_request(staff), record):
+            walk.visit(page, reverse(f"{name}_delete", args=[record.pk]), f"the admin's {opts.label} deletion")
+    assert without_records == [], f"give these models a record in the walk's data: {without_records}"
+    walk.assert_clean()
+
+
+def _admin_request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def _admin_submit(walk: Walk, page: Page, where: str) -> None:
+    """Send the admin's form as it is (its required boxes empty) and check the page with its errors."""
+    save = page.locator("input[type=submit][name=_save]")
+    if not save.count():
+        return
+    with page.expect_navigation():
+        save.first.click()
+    if page.locator(".errornote").count():
+        walk.check(page, where)
