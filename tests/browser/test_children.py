@@ -53,7 +53,7 @@ def test_searching_by_name_narrows_the_list(page: Page, sign_in, social_worker_a
     sign_in(social_worker_a)
     page.goto("/children/")
     page.get_by_label("Search by name or ID").fill("Oakley")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()  # the list's (the header's searches all records)
 
     expect(page).to_have_url("/children/?q=Oakley")
     expect(child_names(page)).to_have_text(["Oliver Oakley"])
@@ -62,7 +62,7 @@ def test_searching_by_name_narrows_the_list(page: Page, sign_in, social_worker_a
 
     # LA B's child is not found even by their exact name.
     page.get_by_label("Search by name or ID").fill("Bertie Brookes")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()  # the list's (the header's searches all records)
     expect(child_names(page)).to_have_count(0)
     expect(page.get_by_text("No children match your search.")).to_be_visible()
 

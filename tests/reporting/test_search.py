@@ -205,7 +205,7 @@ def test_every_signed_in_page_has_the_search_box_in_its_header(client, social_wo
     for url in ("/", "/children/", "/accessibility/"):
         body = client.get(url).content.decode()
         assert re.search(r'<form class="app-header-search" method="get" action="/search/" role="search"', body), url
-        assert '<label class="app-header-search__label" for="app-header-search">Search by name or ID</label>' in body
+        assert '<label class="app-header-search__label" for="app-header-search">Search all records</label>' in body
 
 
 def test_the_search_page_offers_the_records_viewed_last_before_a_search(client, social_worker_a, amelia):
