@@ -101,7 +101,7 @@ class Household(models.Model):
         limit_choices_to={"kind__in": ["raa", "vaa"]},
     )
     reference = models.CharField(max_length=20, unique=True)
-    name = models.CharField(max_length=200, help_text="How the household is known, e.g. 'Patel household'.")
+    name = models.CharField(max_length=200, help_text="How the household is known, for example 'Patel household'.")
     area = models.CharField("area of residence", max_length=100, blank=True)
     postcode = models.CharField(
         max_length=8,

@@ -327,7 +327,7 @@ class SiblingGroup(models.Model):
     responsible_la = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="sibling_groups", limit_choices_to={"kind": "la"}
     )
-    name = models.CharField(max_length=200, help_text="How the group is known, e.g. 'Bates siblings'.")
+    name = models.CharField(max_length=200, help_text="How the group is known, for example 'Bates siblings'.")
     plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.UNDECIDED)
     assessed_on = models.DateField("date of the sibling assessment", null=True, blank=True)
     assessment_outcome = models.CharField(max_length=15, choices=AssessmentOutcome.choices, blank=True)

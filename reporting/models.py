@@ -82,7 +82,7 @@ class EnglandFigure(models.Model):
     """England's published figure for a scorecard measure and 3-year period, shown beside an area's when configured."""
 
     measure = models.CharField(max_length=3, choices=ScorecardThreshold.Measure.choices)
-    period_end = models.DateField(help_text="The last day of the 3-year period, e.g. 31 March 2025.")
+    period_end = models.DateField(help_text="The last day of the 3-year period, for example 31 March 2025.")
     value = models.DecimalField(
         max_digits=6, decimal_places=1, help_text="Days for A1, A10 and A2; a percentage for A3."
     )

@@ -98,7 +98,9 @@ class AsfApplicationOutput(serializers.Serializer):
     )
     work_starts_on = serializers.DateField()
     work_ends_on = serializers.DateField()
-    financial_year = serializers.CharField(source="year_label", help_text="The year the work starts in, e.g. 2025-26.")
+    financial_year = serializers.CharField(
+        source="year_label", help_text="The year the work starts in, for example 2025-26."
+    )
     ehc_plan = serializers.BooleanField(help_text="The child has an education, health and care plan.")
     intercountry = serializers.BooleanField(help_text="The child was adopted from abroad.")
     submitted_on = serializers.DateField(allow_null=True)

@@ -95,7 +95,9 @@ class SupportRequest(models.Model):
         help_text="The LA whose spoke holds the support work.",
     )
     kind = models.CharField(max_length=25, choices=SupportKind.choices, default=SupportKind.ADOPTION)
-    family_name = models.CharField("family", max_length=200, help_text="How the family is known, e.g. the Okafors.")
+    family_name = models.CharField(
+        "family", max_length=200, help_text="How the family is known, for example the Okafors."
+    )
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="support_requests"
     )

@@ -57,7 +57,7 @@ class ProblemOutput(serializers.Serializer):
         allow_null=True, help_text="CSV: line in the file (the column names are line 1). XML: record number."
     )
     child = serializers.CharField(help_text="903 CHILD id.")
-    rule = serializers.CharField(help_text="DfE rule code (e.g. 331) or the import's own (IMP-...).")
+    rule = serializers.CharField(help_text="DfE rule code (for example 331) or the import's own (IMP-...).")
     message = serializers.CharField()
     blocking = serializers.BooleanField(help_text="true: the import cannot go ahead until it is fixed.")
     # A field named like Field.source: DRF takes declared fields off the class, so only mypy minds.
