@@ -1,13 +1,13 @@
 """The managers' dashboard of an area and a quarter: the scorecard, the pipelines, the trend, the latest files.
 
 The scorecard is the figures of ``reporting.scorecard.scorecard`` for the 3 years to the quarter's end, as the
-scorecard page shows them; the trend is the scorecard PDF's (``reporting.scorecard_pdf.trend``: A1, A10, A2 and A3
-at the last four 31 March period ends) and so is its chart. The child measures of those five periods come from
-one aggregate query (``child_measures``, the same definitions as ``reporting.measures``; a test holds them equal)
-instead of twenty, the rest from the measures' own functions. The pipelines are flows in the quarter and stocks
-at its end, through the children's and adopters' selectors; the children's pipeline and the scorecard's headline
-counts (the same flags over the 3 years) are one aggregate query (``children_figures``). As for the scorecard, the
-caller passes LAs and approving agencies already narrowed to what whoever asked may see.
+scorecard page shows them; the trend is the scorecard PDF's (A1, A10, A2 and A3 at the last four 31 March period
+ends: ``reporting.scorecard_pdf.trend_period_ends``) and so is its chart. The child measures of those five periods
+come from one aggregate query (``reporting.measures.child_measures``, the same definitions as the measures' own; a
+test holds them equal) instead of twenty, the rest from the measures' own functions. The pipelines are flows in the
+quarter and stocks at its end, through the children's and adopters' selectors; the children's pipeline and the
+scorecard's headline counts (the same flags over the 3 years) are one aggregate query (``children_figures``). As for
+the scorecard, the caller passes LAs and approving agencies already narrowed to what whoever asked may see.
 
 Charts are matplotlib SVG put inline in the page. The site's content security policy refuses inline styles,
 which matplotlib writes its colours and lines with, so ``reporting.charts.inline_svg`` turns them into SVG presentation
@@ -20,23 +20,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet
 from matplotlib.ticker import MaxNLocator
 
 from adopters.selectors.dashboard import pipeline_households
-from adoption.db import plus_months
 from adoption.models import Job, Organisation
 from adoption.periods import FinancialQuarter
 from adoption.selectors import job_list
 from children.selectors.dashboard import dashboard_children
-from children.selectors.scorecard import scorecard_adoption_dates
 from reporting import measures, returns
 from reporting.charts import Chart, cached_inline_svg
-from reporting.measures import A3Result, HeadlineCounts, MeasureResult
-from reporting.models import QuarterlyReturn, ScorecardThreshold
+from reporting.measures import ChildMeasures, HeadlineCounts, child_measures
+from reporting.models import QuarterlyReturn
 from reporting.scorecard import Scorecard, england_figures
 from reporting.scorecard_pdf import CHART_TITLE, TrendPoint, trend_chart_svg, trend_period_ends
 
@@ -155,96 +152,6 @@ def adopters_pipeline(*, agency_ids: frozenset[int], quarter: FinancialQuarter) 
         approved_waiting=totals["n_waiting"],
         matched=totals["n_matched"],
     )
-
-
-# --- the child measures of several periods in one query ----------------------------------------------------------
-
-ChildMeasures = tuple[MeasureResult, MeasureResult, MeasureResult, A3Result]  # A1, A10, A2, A3
-_MEAN_MEASURES = ("A1", "A10", "A2")
-
-
-def _thresholds() -> dict[str, list[tuple[date, int | None, int | None]]]:
-    """Every threshold row by measure, latest first: (applies from, days, months). A handful of rows."""
-    rows: dict[str, list[tuple[date, int | None, int | None]]] = {}
-    for measure, applies_from, days, months in ScorecardThreshold.objects.order_by("-applies_from").values_list(
-        "measure", "applies_from", "days", "months"
-    ):
-        rows.setdefault(measure, []).append((applies_from, days, months))
-    return rows
-
-
-def _threshold(rows: dict[str, list[tuple[date, int | None, int | None]]], measure: str, end: date) -> tuple[Any, Any]:
-    """(days, months) of the row that applies to the 3 years to ``end``, as ``measures.threshold_for`` and
-    ``measures.cutoff_months_for`` find it: the latest that applies from on or before ``end``."""
-    for applies_from, days, months in rows.get(measure, []):
-        if applies_from <= end:
-            return days, months
-    return None, None
-
-
-def child_measures(*, la_ids: frozenset[int], period_ends: Iterable[date]) -> dict[date, ChildMeasures]:
-    """``measures.a1``, ``a10``, ``a2`` and ``a3`` for each of ``period_ends``, from one aggregate query.
-
-    The measures are ``measures._definition``'s (which children each counts, and their days), aggregated for each
-    period over the children whose adoption order falls in it: one query instead of one per measure and period
-    (the scorecard's 4 measures, the trend's 4 at 4 period ends). Each child's dates are columns of
-    ``children.ChildAdoptionDates`` (kept by the database), so every aggregate reads them from one join.
-    """
-    periods = {end: measures.three_year_period(end) for end in period_ends}
-    if not periods:
-        return {}
-    thresholds = _thresholds()
-    months = {end: _threshold(thresholds, ScorecardThreshold.Measure.A3, end)[1] for end in periods}
-    first = min(start for start, _end in periods.values())
-    last = max(end for _start, end in periods.values())
-    a3_counted, _a3_days = measures._definition("A3")
-    aggregates: dict[str, Any] = {}
-    for index, (start, end) in enumerate(periods.values()):
-        adopted = Q(adoption_order_on__range=(start, end))
-        aggregates[f"p{index}_adopted"] = Count("pk", filter=adopted)
-        for measure in _MEAN_MEASURES:
-            counted, days = measures._definition(measure)
-            key = f"p{index}_{measure.lower()}"
-            # As ``measures._mean_days``: a child is counted when the condition holds (excluded: the others).
-            aggregates[f"{key}_children"] = Count("pk", filter=adopted & counted)
-            aggregates[f"{key}_mean_days"] = Avg(days, filter=adopted & counted, output_field=DecimalField())
-        cutoff = months[end]
-        if cutoff is not None:  # as ``measures.adopted_children``'s ``within``
-            aggregates[f"p{index}_a3_within"] = Count(
-                "pk", filter=adopted & a3_counted & Q(moved_in_on__lt=plus_months("entered_care_on", Value(cutoff)))
-            )
-    totals = scorecard_adoption_dates(la_ids=la_ids, start=first, end=last).aggregate(**aggregates)
-
-    results: dict[date, ChildMeasures] = {}
-    for index, (period_end, (start, end)) in enumerate(periods.items()):
-        adopted = totals[f"p{index}_adopted"]
-        means: list[MeasureResult] = []
-        for measure in _MEAN_MEASURES:
-            key = f"p{index}_{measure.lower()}"
-            mean = totals[f"{key}_mean_days"]
-            means.append(
-                MeasureResult(
-                    measure=measure,
-                    period_start=start,
-                    period_end=end,
-                    children=totals[f"{key}_children"],
-                    excluded=adopted - totals[f"{key}_children"],
-                    mean_days=Decimal(mean) if mean is not None else None,
-                    threshold_days=_threshold(thresholds, measure, end)[0],
-                )
-            )
-        a1, a10, a2 = means
-        a3 = A3Result(  # A3 counts A1's children (its dates are A1's)
-            measure="A3",
-            period_start=start,
-            period_end=end,
-            children=a1.children,
-            excluded=a1.excluded,
-            within=totals.get(f"p{index}_a3_within"),
-            months=months[period_end],
-        )
-        results[period_end] = (a1, a10, a2, a3)
-    return results
 
 
 @dataclass(frozen=True)

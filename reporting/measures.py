@@ -67,7 +67,7 @@ from django.db.models.functions import Cast, Greatest
 from adopters.selectors import scorecard_households
 from adoption.db import DaysBetween, plus_months
 from adoption.models import Organisation
-from children.selectors.scorecard import scorecard_adoptions, scorecard_children
+from children.selectors.scorecard import scorecard_adoption_dates, scorecard_adoptions, scorecard_children
 from reporting.models import ScorecardThreshold
 
 # The adopter measure "matched families who waited 3 months or more from approval to the match": part of the
@@ -515,3 +515,93 @@ def headline_children(figure: str, *, la_ids: LaIds, period_end: date, period_st
         "reversals": "reversed_in_period_on",
     }[figure]
     return children.annotate(days=Cast(Value(None), IntegerField())).order_by(on, "la_child_id", "pk")
+
+
+# --- the child measures of several periods in one query ----------------------------------------------------------
+
+ChildMeasures = tuple[MeasureResult, MeasureResult, MeasureResult, A3Result]  # A1, A10, A2, A3
+_MEAN_MEASURES = ("A1", "A10", "A2")
+
+
+def _thresholds() -> dict[str, list[tuple[date, int | None, int | None]]]:
+    """Every threshold row by measure, latest first: (applies from, days, months). A handful of rows."""
+    rows: dict[str, list[tuple[date, int | None, int | None]]] = {}
+    for measure, applies_from, days, months in ScorecardThreshold.objects.order_by("-applies_from").values_list(
+        "measure", "applies_from", "days", "months"
+    ):
+        rows.setdefault(measure, []).append((applies_from, days, months))
+    return rows
+
+
+def _threshold(rows: dict[str, list[tuple[date, int | None, int | None]]], measure: str, end: date) -> tuple[Any, Any]:
+    """(days, months) of the row that applies to the 3 years to ``end``, as ``threshold_for`` and
+    ``cutoff_months_for`` find it: the latest that applies from on or before ``end``."""
+    for applies_from, days, months in rows.get(measure, []):
+        if applies_from <= end:
+            return days, months
+    return None, None
+
+
+def child_measures(*, la_ids: frozenset[int], period_ends: Iterable[date]) -> dict[date, ChildMeasures]:
+    """``a1``, ``a10``, ``a2`` and ``a3`` for each of ``period_ends``, from one aggregate query.
+
+    The measures are ``_definition``'s (which children each counts, and their days), aggregated for each
+    period over the children whose adoption order falls in it: one query instead of one per measure and period
+    (the scorecard's 4 measures, the trend's 4 at 4 period ends). Each child's dates are columns of
+    ``children.ChildAdoptionDates`` (kept by the database), so every aggregate reads them from one join.
+    """
+    periods = {end: three_year_period(end) for end in period_ends}
+    if not periods:
+        return {}
+    thresholds = _thresholds()
+    months = {end: _threshold(thresholds, ScorecardThreshold.Measure.A3, end)[1] for end in periods}
+    first = min(start for start, _end in periods.values())
+    last = max(end for _start, end in periods.values())
+    a3_counted, _a3_days = _definition("A3")
+    aggregates: dict[str, Any] = {}
+    for index, (start, end) in enumerate(periods.values()):
+        adopted = Q(adoption_order_on__range=(start, end))
+        aggregates[f"p{index}_adopted"] = Count("pk", filter=adopted)
+        for measure in _MEAN_MEASURES:
+            counted, days = _definition(measure)
+            key = f"p{index}_{measure.lower()}"
+            # As ``_mean_days``: a child is counted when the condition holds (excluded: the others).
+            aggregates[f"{key}_children"] = Count("pk", filter=adopted & counted)
+            aggregates[f"{key}_mean_days"] = Avg(days, filter=adopted & counted, output_field=DecimalField())
+        cutoff = months[end]
+        if cutoff is not None:  # as ``adopted_children``'s ``within``
+            aggregates[f"p{index}_a3_within"] = Count(
+                "pk", filter=adopted & a3_counted & Q(moved_in_on__lt=plus_months("entered_care_on", Value(cutoff)))
+            )
+    totals = scorecard_adoption_dates(la_ids=la_ids, start=first, end=last).aggregate(**aggregates)
+
+    results: dict[date, ChildMeasures] = {}
+    for index, (period_end, (start, end)) in enumerate(periods.items()):
+        adopted = totals[f"p{index}_adopted"]
+        means: list[MeasureResult] = []
+        for measure in _MEAN_MEASURES:
+            key = f"p{index}_{measure.lower()}"
+            mean = totals[f"{key}_mean_days"]
+            means.append(
+                MeasureResult(
+                    measure=measure,
+                    period_start=start,
+                    period_end=end,
+                    children=totals[f"{key}_children"],
+                    excluded=adopted - totals[f"{key}_children"],
+                    mean_days=Decimal(mean) if mean is not None else None,
+                    threshold_days=_threshold(thresholds, measure, end)[0],
+                )
+            )
+        a1, a10, a2 = means
+        a3 = A3Result(  # A3 counts A1's children (its dates are A1's)
+            measure="A3",
+            period_start=start,
+            period_end=end,
+            children=a1.children,
+            excluded=a1.excluded,
+            within=totals.get(f"p{index}_a3_within"),
+            months=months[period_end],
+        )
+        results[period_end] = (a1, a10, a2, a3)
+    return results

@@ -66,14 +66,12 @@ class PdfScorecard:
 
 def pdf_scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[int]) -> PdfScorecard:
     """The PDF's figures for ``la_ids`` and the 3 years to ``period_end``: the scorecard's and the trend's child
-    measures from one aggregate query (``reporting.dashboard.child_measures``, as the dashboard computes its
+    measures from one aggregate query (``reporting.measures.child_measures``, as the dashboard computes its
     scorecard and trend: the same figures as ``measures.adoption_measures`` at each period end), then the adopter
     measures and England's figures."""
-    from reporting.dashboard import child_measures  # imported late: the dashboard imports this module
-
     start, end = measures.three_year_period(period_end)
     ends = trend_period_ends(end)
-    computed = child_measures(la_ids=la_ids, period_ends=[*ends, end])
+    computed = measures.child_measures(la_ids=la_ids, period_ends=[*ends, end])
     a1, a10, a2, a3 = computed[end]
     agencies = measures.counted_agencies(la_ids, agency_ids)
     return PdfScorecard(

@@ -1,5 +1,5 @@
 """The dashboard works out the scorecard's child measures of several periods in one query
-(``reporting.dashboard.child_measures``): each period's figures must be exactly those of ``reporting.measures``
+(``reporting.measures.child_measures``): each period's figures must be exactly those of ``reporting.measures``
 for that period alone, whatever the thresholds and cut-offs of the periods."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting import measures
-from reporting.dashboard import child_measures
+from reporting.measures import child_measures
 from reporting.models import ScorecardThreshold
 from tests.reporting.test_scorecard_measures import adoptions  # noqa: F401 (the children adopted, by hand)
 
