@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "children.tasks.check_adoption_dates",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The log of changes that keys the figures kept in the cache, one row per organisation again.
+    "fold-figure-changes": {
+        "task": "reporting.tasks.fold_figure_changes",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Every LA's and RAA's quarterly return and scorecard, once REPORTS_DAYS_AFTER_QUARTER_END have passed.
     "schedule-quarter-reports": {
         "task": "reporting.tasks.schedule_quarter_reports",

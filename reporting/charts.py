@@ -15,16 +15,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from types import TracebackType
 
 import matplotlib
-from django.core.cache import cache
 from matplotlib.figure import Figure
 
-logger = logging.getLogger(__name__)
+from adoption.caching import kept_or_made
 
 matplotlib.use("Agg")  # no display: charts are drawn for pages and files only
 
@@ -148,16 +146,4 @@ def cached_svg(*, chart_id: str, title: str, data: object, draw: Callable[[], st
 
 
 def _cached(key: str, chart_id: str, make: Callable[[], str]) -> str:
-    try:
-        svg = cache.get(key)
-    except Exception:  # the cache's server is down: draw it, as if the cache were empty
-        logger.warning("chart cache unreachable: drawing %s", chart_id, exc_info=True)
-        svg = None
-    if isinstance(svg, str):
-        return svg
-    svg = make()
-    try:
-        cache.set(key, svg, CHART_CACHE_SECONDS)
-    except Exception:
-        logger.warning("chart cache unreachable: %s not kept", chart_id, exc_info=True)
-    return svg
+    return kept_or_made(key, make, seconds=CHART_CACHE_SECONDS, kind=str, what=f"chart {chart_id}")

@@ -30,7 +30,7 @@ from adoption.models import Job, Organisation
 from adoption.periods import FinancialQuarter
 from adoption.selectors import job_list
 from children.selectors.dashboard import dashboard_children
-from reporting import measures, returns
+from reporting import figure_versions, measures, returns
 from reporting.charts import Chart, cached_inline_svg
 from reporting.measures import ChildMeasures, HeadlineCounts, child_measures
 from reporting.models import QuarterlyReturn
@@ -164,6 +164,18 @@ class Dashboard:
     trend: list[TrendPoint]
     trend_svg: str
     pipeline_svg: str
+
+
+def cached_dashboard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[int]) -> Dashboard:
+    """:func:`dashboard`, computed once for each version of the records it reads (``reporting.figure_versions``:
+    the LAs' children, their RAAs' families, the reference data) and then read from the cache."""
+    agencies = frozenset(agency_ids)
+    return figure_versions.cached(
+        "dashboard",
+        organisation_ids=la_ids,  # with their RAAs, whose families the adopter figures count
+        params=(period_end, sorted(agencies)),
+        compute=lambda: dashboard(la_ids=la_ids, period_end=period_end, agency_ids=agencies),
+    )
 
 
 def dashboard(*, la_ids: frozenset[int], period_end: date, agency_ids: Iterable[int]) -> Dashboard:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
 
 
 class ScorecardThreshold(models.Model):
@@ -101,3 +102,26 @@ class EnglandFigure(models.Model):
     def __str__(self) -> str:
         unit = "%" if self.measure == "A3" else " days"
         return f"England {self.measure} to {self.period_end}: {self.value}{unit}"
+
+
+class FigureChange(models.Model):
+    """A change to the records an organisation's figures are computed from, logged by the database.
+
+    Statement-level triggers on the tables the dashboard's figures read (migration ``reporting/0007``) add a row
+    for each organisation whose records a transaction changed (the LA of a child's records, the approving agency of
+    a household's) the first time in that transaction, and a row with no organisation for reference data that
+    every figure may read (organisations, thresholds, England's figures). The rows an organisation has, counted,
+    with the newest's id and time, are its figures' version: a committed change always adds a row, so a version
+    read is never that of other records (``reporting.figure_versions``). Derived data, not a record: no foreign
+    key, no history; the nightly job folds each organisation's rows into one new row.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)  # none: reference data every figure reads
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation_id", "id"], name="figure_change_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id or 'all'}: {self.id}"

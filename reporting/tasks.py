@@ -57,3 +57,12 @@ def schedule_quarter_reports() -> int:
     from reporting.schedule import quarter_reports_schedule
 
     return len(quarter_reports_schedule(timezone.localdate()))
+
+
+@shared_task
+def fold_figure_changes() -> int:
+    """Nightly: each organisation's log of changes to its figures' records folded into one new row (the cache's
+    keys change once more, and the log stays small). Answers how many rows went."""
+    from reporting.figure_versions import fold_changes
+
+    return fold_changes()

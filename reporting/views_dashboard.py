@@ -63,7 +63,7 @@ def page(request: HttpRequest) -> HttpResponse:
     label, query = chosen["label"], chosen["query"]
     # The drill-downs are the scorecard's: the same area and period end, in its query string.
     la_ids, period_end = chosen["la_ids"], chosen["period_end"]
-    figures = dashboard.dashboard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
+    figures = dashboard.cached_dashboard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
     return render(
         request,
         "reporting/dashboard.html",

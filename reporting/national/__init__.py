@@ -27,6 +27,7 @@ from django.db.models import Q
 from adopters.models import CheckTurnaround, Household
 from adoption.demo import DEMO_PASSWORD, DemoDataError, DemoLa
 from adoption.models import Membership, Organisation, Role, User
+from reporting import figure_versions
 from reporting.national.bulk import CopyWriter
 from reporting.national.children import ChildrenOut, ChildrenPlanner, LaTarget, NationalCarePlanner
 from reporting.national.geography import RaaPlan, places, plan_raas, postcodes, share
@@ -173,6 +174,8 @@ def build(*, seed: int, reference_date: date, fraction: float = 1.0) -> National
             "AND c.responsible_la_id = ANY(%s)))",
             [sorted(la.pk for la in las.values())],
         )
+    # Nor did they log the changes figures are kept in the cache by: every figure is computed afresh.
+    figure_versions.log_reference_change()
     return NationalLoaded(
         raas=raas,
         counts=dict(writer.written),

@@ -369,13 +369,13 @@ def test_a_chart_is_drawn_once_for_its_figures_and_again_when_a_figure_changes(
 
 
 def test_a_chart_is_drawn_when_the_cache_is_unreachable(client, quarter, manager, raa, monkeypatch):
-    from reporting import charts
+    from adoption import caching
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache server down")
 
-    monkeypatch.setattr(charts.cache, "get", unreachable)
-    monkeypatch.setattr(charts.cache, "set", unreachable)
+    monkeypatch.setattr(caching.cache, "get", unreachable)
+    monkeypatch.setattr(caching.cache, "set", unreachable)
     client.force_login(manager)
     response = client.get(URL, {"area": f"raa-{raa.pk}", **Q4})
     assert response.status_code == 200
