@@ -84,7 +84,12 @@ def cached(name: str, *, organisation_ids: Iterable[int], params: object, comput
 def log_reference_change() -> None:
     """Log a change to the reference data, so every figure is computed afresh: for writes that skipped the
     triggers (a bulk load with ``session_replication_role = replica``)."""
-    FigureChange.objects.create(organisation_id=None)
+    log_change(None)
+
+
+def log_change(organisation_id: int | None) -> None:
+    """Log a change to an organisation's records (None: the reference data) as the triggers would."""
+    FigureChange.objects.create(organisation_id=organisation_id)
 
 
 def fold_changes() -> int:

@@ -155,3 +155,12 @@ def migration_data_reloaded_after_module(django_db_blocker) -> Iterator[None]:
     if contents:
         with django_db_blocker.unblock():
             connection.creation.deserialize_db_from_string(contents)
+
+
+def figures_committed() -> None:
+    """What the test's transaction has written so far stands for transactions already committed, as the
+    figures' cache sees it (``reporting.figure_versions``): the transaction's list of organisations whose changes it
+    has logged, the triggers' only state between statements, is cleared as a commit clears it. Without it, a test
+    (one transaction) would have every figure computed afresh and the cache never used."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('reporting.figures_logged', '', true)")

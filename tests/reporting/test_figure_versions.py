@@ -5,7 +5,7 @@ must show exactly what a fresh computation shows, after any write, by whatever p
 
 Inside a transaction that has written such records, figures are computed afresh and never kept, and the
 database logs an organisation at its first change in a transaction only. Most tests here run in one transaction
-(the test's), so each of their steps stands for a transaction of its own: ``_committed()`` clears what the
+(the test's), so each of their steps stands for a transaction of its own: ``figures_committed()`` clears what the
 transaction has logged, as a commit does (the trigger's only state between statements). One test commits for
 real.
 """
@@ -37,15 +37,10 @@ from reporting import dashboard, figure_versions
 from reporting.models import EnglandFigure, FigureChange, ScorecardThreshold
 from reporting.tasks import fold_figure_changes
 from tests import factories
+from tests.conftest import figures_committed
 from tests.reporting.test_dashboard import Q4, URL, _table, quarter  # noqa: F401 (January to March 2026, by hand)
 
 END = date(2026, 3, 31)
-
-
-def _committed() -> None:
-    """What this test's transaction has written so far stands for transactions already committed."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('reporting.figures_logged', '', true)")
 
 
 def _tables_read(la_ids: frozenset[int], agency_ids: frozenset[int]) -> set[str]:
@@ -85,7 +80,7 @@ def _cached(la_ids, agency_ids):
 @pytest.mark.usefixtures("quarter")
 def test_the_figures_are_computed_once_then_read_from_the_cache(la_a, la_b, raa, monkeypatch):
     cache.clear()
-    _committed()
+    figures_committed()
     la_ids, agencies = frozenset({la_a.pk, la_b.pk}), frozenset({raa.pk})
     computed: list[int] = []
     compute = dashboard.dashboard
@@ -124,7 +119,7 @@ TOUCH = {
 @pytest.mark.usefixtures("quarter")
 @pytest.mark.parametrize("table", sorted(TOUCH))
 def test_a_change_to_any_record_behind_the_figures_changes_their_version(la_a, la_b, la_other, raa, table):
-    _committed()
+    figures_committed()
     la_ids = frozenset({la_a.pk, la_b.pk})
     before = figure_versions.versions(la_ids)
     elsewhere = figure_versions.versions({la_other.pk})
@@ -149,7 +144,7 @@ def test_a_change_to_any_record_behind_the_figures_changes_their_version(la_a, l
     ids=["organisation", "threshold", "england figure"],
 )
 def test_a_change_to_reference_data_changes_every_version(la_a, la_other, change):
-    _committed()
+    figures_committed()
     before = figure_versions.versions({la_a.pk}), figure_versions.versions({la_other.pk})
     change()
     assert (figure_versions.versions({la_a.pk}), figure_versions.versions({la_other.pk})) != before
@@ -185,7 +180,7 @@ def test_the_page_served_from_the_cache_is_the_page_computed(client, manager, ra
     cache.clear()
     client.force_login(manager)
     query = {"area": f"raa-{raa.pk}", **Q4}
-    _committed()
+    figures_committed()
     with CaptureQueriesContext(connection) as computing:
         first = client.get(URL, query)
     with CaptureQueriesContext(connection) as reading:
@@ -195,7 +190,7 @@ def test_the_page_served_from_the_cache_is_the_page_computed(client, manager, ra
     # A decision recorded in the quarter shows at once.
     late = factories.ChildFactory(responsible_la=la_a, la_child_id="ASH-LATE")
     factories.AdoptionDecisionFactory(child=late, decided_on=date(2026, 3, 2))
-    _committed()
+    figures_committed()
     third = client.get(URL, query)
     assert _table(third, "app-dashboard-children")["New decisions that the child should be placed for adoption"] == "3"
 
@@ -218,7 +213,7 @@ def test_figures_are_computed_when_the_cache_is_unreachable(la_a, la_b, raa, mon
 
 
 def test_a_transaction_logs_each_organisation_once(la_a, la_b):
-    _committed()
+    figures_committed()
     start = FigureChange.objects.order_by("-pk").values_list("pk", flat=True).first()
     with transaction.atomic():
         for n in range(5):
@@ -229,7 +224,7 @@ def test_a_transaction_logs_each_organisation_once(la_a, la_b):
 
 
 def test_a_change_rolled_back_leaves_no_version(la_a):
-    _committed()
+    figures_committed()
     before = figure_versions.versions({la_a.pk})
     with pytest.raises(RuntimeError), transaction.atomic():
         factories.ChildFactory(responsible_la=la_a, la_child_id="ASH-GONE")
@@ -242,7 +237,7 @@ def test_a_change_rolled_back_leaves_no_version(la_a):
 
 def test_moving_a_child_to_another_la_changes_both(la_a, la_b):
     child = factories.ChildFactory(responsible_la=la_a, la_child_id="ASH-MOVE")
-    _committed()
+    figures_committed()
     before_a, before_b = figure_versions.versions({la_a.pk}), figure_versions.versions({la_b.pk})
     Child.objects.filter(pk=child.pk).update(responsible_la=la_b)
     assert figure_versions.versions({la_a.pk}) != before_a
@@ -252,7 +247,7 @@ def test_moving_a_child_to_another_la_changes_both(la_a, la_b):
 @pytest.mark.usefixtures("quarter")
 def test_folding_the_log_keeps_one_row_each_and_new_versions(la_a, la_b, raa):
     cache.clear()
-    _committed()
+    figures_committed()
     la_ids, agencies = frozenset({la_a.pk, la_b.pk}), frozenset({raa.pk})
     figures = _cached(la_ids, agencies)
     before = figure_versions.versions(la_ids)
@@ -267,7 +262,7 @@ def test_folding_the_log_keeps_one_row_each_and_new_versions(la_a, la_b, raa):
 @pytest.mark.usefixtures("quarter")
 def test_inside_a_transaction_that_has_written_the_figures_are_fresh_and_not_kept(la_a, la_b, raa):
     cache.clear()
-    _committed()
+    figures_committed()
     la_ids, agencies = frozenset({la_a.pk, la_b.pk}), frozenset({raa.pk})
     kept = _cached(la_ids, agencies)
     with transaction.atomic():
@@ -281,7 +276,7 @@ def test_inside_a_transaction_that_has_written_the_figures_are_fresh_and_not_kep
             la_b, entered_care=date(2024, 2, 1), moved_in=date(2025, 3, 1), adoption_order=date(2026, 2, 21)
         )
         assert _cached(la_ids, agencies).children.adopted == kept.children.adopted + 2
-    _committed()
+    figures_committed()
     assert _cached(la_ids, agencies).children.adopted == kept.children.adopted + 2
 
 
