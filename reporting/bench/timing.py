@@ -124,6 +124,19 @@ def table(items: list[dict[str, Any]]) -> str:
                 "" if queries is None else str(queries),
             )
         )
+        if fresh := item.get("after_a_change"):  # figures kept in the cache: the page just after a change too
+            rows.append(
+                (
+                    "  just after a change",
+                    f"{fresh['median_ms']:.1f}",
+                    f"{fresh['p95_ms']:.1f}",
+                    f"{item['floor_median_ms']:.1f}",
+                    "" if fresh["ratio"] is None else f"{fresh['ratio']:.2f}",
+                    "",
+                    "",
+                    str(fresh["queries"]),
+                )
+            )
     widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
     lines = [
         "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [headings, *rows]

@@ -9,6 +9,7 @@ and, with no broker, the worker item skipped with its reason.
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from typing import Any
 
@@ -164,3 +165,4 @@ def test_the_dashboard_is_also_timed_just_after_a_change(bench_run, db):
     assert fresh["median_ms"] > 0 and fresh["p95_ms"] >= fresh["median_ms"]
     assert fresh["ratio"] == pytest.approx(fresh["median_ms"] / item["floor_median_ms"], rel=0.01)
     assert fresh["queries"] > item["queries"]
+    assert re.search(r"^page\.dashboard .*\n  just after a change +[0-9.]+ ", bench_run["stderr"], re.M)
