@@ -119,6 +119,7 @@ DUPLICATE_ROW = "IMP-DUPLICATE"
 TABLE_MISSING = "IMP-TABLE"
 
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_ASCII_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -571,6 +572,11 @@ def parse_date(text: str) -> date | None:
         return None
     if not _DATE_SHAPE.match(text):
         raise ValueError(text)
+    # Every date of every row is read: the usual ASCII form directly (``date`` refuses a day that does not exist,
+    # as ``strptime`` does), anything else as before.
+    parts = _ASCII_DATE.fullmatch(text)
+    if parts is not None:
+        return date(int(parts[3]), int(parts[2]), int(parts[1]))
     return datetime.strptime(text, "%d/%m/%Y").date()
 
 

@@ -131,7 +131,9 @@ def test_the_903_import_reports_speed_and_memory_at_three_sizes(bench_run, db):
     sizes = item["sizes"]
     assert len(sizes) == 3
     assert [s["children"] for s in sizes] == sorted({s["children"] for s in sizes})
-    assert item["children"] == sizes[-1]["children"] == item["children_in_year"]
+    assert item["children"] == sizes[-1]["children"] == item["children_in_files"]
+    # The files are the largest LAs' exported years, each LA's in turn, with every child once.
+    assert sum(source["children"] for source in item["source_las"]) == item["children_in_files"]
     for size in sizes:
         # Every child of the files was imported, as new children of the scratch LA.
         assert size["applied"] is True and size["blocking_problems"] == 0, size
@@ -155,6 +157,57 @@ def test_only_runs_the_items_named_and_refuses_an_unknown_name(demo, db):
     assert [item["name"] for item in report["items"]] == ["page.api_children"]
     with pytest.raises(CommandError, match="No item's name starts with 'nothing'"):
         call_command("bench", "--only", "nothing", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_903_files_put_several_las_years_together_with_each_child_once(monkeypatch):
+    """No LA has 2,000 children in a year, so the item's files are several LAs' exported years in turn: every row
+    as exported, but a CHILD ID an earlier LA already used is changed (in every table, within the 903's 10
+    characters), and no more LAs are read than the children wanted need."""
+    from types import SimpleNamespace
+
+    from reporting.bench import ssda903
+
+    exports = {
+        1: {
+            "Header": [{"CHILD": "1234567890", "SEX": "F"}, {"CHILD": "101", "SEX": "M"}],
+            "Episodes": [{"CHILD": "1234567890", "DECOM": "01/05/2025"}],
+            "AD1": [],
+            "PlacedAdoption": [{"CHILD": "101", "DATE_PLACED": "02/06/2025"}],
+        },
+        2: {
+            "Header": [{"CHILD": "1234567890", "SEX": "M"}, {"CHILD": "200", "SEX": "F"}],
+            "Episodes": [{"CHILD": "1234567890", "DECOM": "03/07/2025"}, {"CHILD": "200", "DECOM": "04/08/2025"}],
+            "AD1": [{"CHILD": "1234567890", "DATE_INT": "05/09/2025"}],
+            "PlacedAdoption": [],
+        },
+    }
+    las = [SimpleNamespace(pk=1, raa_id=9), SimpleNamespace(pk=2, raa_id=8), SimpleNamespace(pk=3, raa_id=9)]
+    read: list[int] = []
+
+    def build_tables(*, la, year_start):
+        read.append(la.pk)
+        return SimpleNamespace(rows=exports[la.pk])
+
+    monkeypatch.setattr(ssda903, "largest_las", lambda: las)
+    monkeypatch.setattr(ssda903, "build_tables", build_tables)
+    source = ssda903.combined_years(2025, wanted=4)
+    assert read == [1, 2]  # four children wanted: LA 3's year is not needed
+    assert source.la is las[0] and source.las == [(1, 2), (2, 2)] and source.renamed == 1
+    assert source.rows["Header"] == [
+        {"CHILD": "1234567890", "SEX": "F"},
+        {"CHILD": "101", "SEX": "M"},
+        {"CHILD": "12345678X1", "SEX": "M"},
+        {"CHILD": "200", "SEX": "F"},
+    ]
+    assert source.rows["Episodes"] == [
+        {"CHILD": "1234567890", "DECOM": "01/05/2025"},
+        {"CHILD": "12345678X1", "DECOM": "03/07/2025"},
+        {"CHILD": "200", "DECOM": "04/08/2025"},
+    ]
+    assert source.rows["AD1"] == [{"CHILD": "12345678X1", "DATE_INT": "05/09/2025"}]
+    assert source.rows["PlacedAdoption"] == [{"CHILD": "101", "DATE_PLACED": "02/06/2025"}]
+    read.clear()
+    assert ssda903.combined_years(2025, wanted=2).las == [(1, 2)] and read == [1]
 
 
 def test_the_dashboard_is_also_timed_just_after_a_change(bench_run, db):

@@ -13,7 +13,7 @@ The steps, each its own function so pages, the API, jobs and tests share them:
    audit as the pages), one savepoint per child inside one transaction: a preview rolls everything
    back at the end, an apply rolls everything back if any child is refused. Children new to the LA
    (the common, heavy case) are replayed step by step in memory with the services' own rule code
-   and written a batch at a time with ``bulk_create`` (:mod:`.bulk`): the same records, audit events
+   and written a batch at a time, one insert per table (:mod:`.bulk`): the same records, audit events
    and history rows. A child the replay does not take (one a service would refuse, or a state it does
    not model), and every child of a batch the database refuses, goes through the services, so every
    refusal is the service's own, with its message.
