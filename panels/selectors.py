@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, JSONField, Max, Min, Prefetch, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from adopters.models import Household
 from adoption import audit, tenancy
 from adoption.models import AuditEvent, Organisation, Role, User
 from adoption.working_days import subtract_working_days
-from children.models import Child, Disruption, Link
+from children.models import AdoptivePlacement, Child, Disruption, Link, SiblingGroup
 from panels.models import (
     AgendaItem,
     AgendaPaper,
@@ -210,14 +211,9 @@ def appraisals(*, actor: Any, today: date) -> Appraisals:
 # --- meetings ----------------------------------------------------------------------------------------------
 
 
-def _with_attendances(
-    queryset: QuerySet[PanelMeeting], items: QuerySet[AgendaItem] | None = None
-) -> QuerySet[PanelMeeting]:
+def _with_attendances(queryset: QuerySet[PanelMeeting]) -> QuerySet[PanelMeeting]:
     attendances = PanelAttendance.objects.select_related("member").order_by("member__name", "member_id")
-    return queryset.select_related("raa").prefetch_related(
-        Prefetch("attendances", queryset=attendances),
-        Prefetch("items", queryset=items) if items is not None else "items",
-    )
+    return queryset.select_related("raa").prefetch_related(Prefetch("attendances", queryset=attendances), "items")
 
 
 def meeting_list(*, actor: Any, today: date) -> tuple[list[PanelMeeting], QuerySet[PanelMeeting]]:
@@ -227,17 +223,172 @@ def meeting_list(*, actor: Any, today: date) -> tuple[list[PanelMeeting], QueryS
     return upcoming, meetings.filter(held_on__lt=today).order_by("-held_on", "-starts_at", "-id")
 
 
-def meeting_get(
-    *, actor: Any, meeting_id: int, record_read: bool = True, items: QuerySet[AgendaItem] | None = None
-) -> PanelMeeting:
-    """The meeting with its attendances and items prefetched (``items``: the items' queryset to prefetch, e.g.
-    ``agenda_items()`` for a page that shows the agenda, so the quorum and the agenda read the same rows)."""
-    meeting = _with_attendances(scope_panels(PanelMeeting.objects.all(), actor), items).filter(pk=meeting_id).first()
+def meeting_get(*, actor: Any, meeting_id: int, record_read: bool = True) -> PanelMeeting:
+    """The meeting with its attendances and items prefetched (the meeting's own page: ``meeting_page_get``)."""
+    meeting = _with_attendances(scope_panels(PanelMeeting.objects.all(), actor)).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such panel meeting.")
     if record_read:
         audit.record(actor=actor, action=AuditEvent.Action.READ, obj=meeting, organisation_id=meeting.raa_id)
     return meeting
+
+
+# What the meeting's page shows of the meeting (the quorum reads the same): not the pack's job or the row's
+# timestamps.
+MEETING_PAGE_FIELDS = (
+    "raa_id",
+    "held_on",
+    "starts_at",
+    "place",
+    "joint",
+    "attendance_recorded_at",
+    "confirmed_at",
+)
+
+
+def meeting_page_get(*, actor: Any, meeting_id: int) -> PanelMeeting:
+    """The meeting for its own page, read in one query whatever its size, and the read recorded.
+
+    With the meeting come its RAA's panel settings, its minutes and the quorum rule in force on its date (at most
+    one row each: ``settings_of``, ``minutes_of`` and ``meeting_quorum`` use them rather than asking again), who is
+    invited and attending, and the agenda's items with the words for their subjects and their current papers (what
+    ``agenda_items`` reads; the quorum reads the items too). Only the columns the page shows are read.
+    """
+    meeting = (
+        scope_panels(PanelMeeting.objects.all(), actor)
+        .only(*MEETING_PAGE_FIELDS)
+        .annotate(
+            raa_row=_json(_one_row_sql(Organisation, ("id", "name"), "id", "raa")),
+            settings_row=_json(_one_row_sql(PanelSettings, None, "raa", "raa")),
+            minutes_row=_json(_one_row_sql(MeetingMinutes, None, "meeting", "id")),
+            rule_in_force=_json(_rule_in_force_sql()),
+            attendance_rows=_json(_attendances_sql()),
+            item_rows=_json(_items_sql(), [str(kind) for kind in SUBJECT_KINDS]),
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such panel meeting.")
+    db = meeting._state.db
+    raa = _from_json(Organisation, db, meeting.raa_row)
+    PanelMeeting.raa.field.set_cached_value(meeting, raa)
+    settings = _from_json(PanelSettings, db, meeting.settings_row) if meeting.settings_row else None
+    _one_to_one(Organisation.panel_settings.related, raa, settings)
+    minutes = _from_json(MeetingMinutes, db, meeting.minutes_row) if meeting.minutes_row else None
+    _one_to_one(PanelMeeting.minutes_record.related, meeting, minutes)  # type: ignore[attr-defined]
+    attendances = []
+    for row in meeting.attendance_rows:
+        attendance = _from_json(PanelAttendance, db, row)
+        PanelAttendance.member.field.set_cached_value(attendance, _from_json(PanelMember, db, row["member"]))
+        attendances.append(attendance)
+    items = []
+    for row in meeting.item_rows:
+        item = _from_json(AgendaItem, db, row)
+        item.subject_name, item.current_paper_rows = row["subject_name"], row["current_paper_rows"]
+        items.append(item)
+    _as_prefetched(meeting, "attendances", attendances)
+    _as_prefetched(meeting, "items", items)
+    del meeting.raa_row, meeting.settings_row, meeting.minutes_row, meeting.attendance_rows, meeting.item_rows
+    audit.record(actor=actor, action=AuditEvent.Action.READ, obj=meeting, organisation_id=meeting.raa_id)
+    return meeting
+
+
+# --- rows read as JSON with the record they belong to ---------------------------------------------------------
+# The meeting's page reads the meeting and every row it shows in one query: each relation a subquery that returns
+# the columns the page shows as JSON (as ``adoption.prefetch`` does for a child's page), turned here into model
+# instances where ``prefetch_related`` would have put them. Separate queries cost more to build and to send than
+# the rows they read; the SQL is written once per process from the models' tables and columns.
+
+
+def _json(sql: str, params: Sequence[Any] = ()) -> RawSQL:
+    """A subquery written by the functions below (from the models' names only, never from input), as an annotation
+    whose value is JSON."""
+    return RawSQL(sql, params, output_field=JSONField())  # noqa: S611
+
+
+def _json_object_sql(model: Any, alias: str, names: Iterable[str], **extra: str) -> str:
+    """``jsonb_build_object`` of the named fields of ``model``'s row ``alias`` (keyed by attname), and of the
+    ``extra`` SQL values (keyed by their names)."""
+    meta = model._meta
+    pairs = [f"'{meta.get_field(n).attname}', {alias}.\"{meta.get_field(n).column}\"" for n in names]
+    pairs += [f"'{key}', {sql}" for key, sql in extra.items()]
+    return f"jsonb_build_object({', '.join(pairs)})"
+
+
+def _from_json(model: Any, db: str | None, row: dict[str, Any]) -> Any:
+    """An instance of ``model`` from a row of ``_json_object_sql``: the fields in it loaded, the others deferred."""
+    fields = [f for f in model._meta.concrete_fields if f.attname in row]
+    return model.from_db(db, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields])
+
+
+def _one_to_one(relation: Any, record: Any, other: Any) -> None:
+    """Put ``other`` (or None, when there is none) where ``select_related`` puts the row of a reverse one-to-one
+    ``relation`` of ``record``, and ``record`` where it puts the row ``other`` points to."""
+    relation.set_cached_value(record, other)
+    if other is not None:
+        relation.field.set_cached_value(other, record)
+
+
+@cache
+def _one_row_sql(model: Any, names: tuple[str, ...] | None, key: str, meeting_field: str) -> str:
+    """SQL for the row of ``model`` whose ``key`` is the meeting's ``meeting_field``, as JSON of its fields
+    ``names`` (None: all of them); none when there is no such row."""
+    meta, meeting = model._meta, PanelMeeting._meta
+    fields = names or tuple(f.name for f in meta.concrete_fields)
+    on: Any = meeting.get_field(meeting_field)
+    return (
+        f'(SELECT {_json_object_sql(model, "o", fields)} FROM "{meta.db_table}" o '  # noqa: S608 (model names only)
+        f'WHERE o."{meta.get_field(key).column}" = "{meeting.db_table}"."{on.column}")'
+    )
+
+
+def _as_prefetched(record: Any, name: str, instances: list[Any]) -> None:
+    """Put ``instances`` where ``prefetch_related(name)`` puts a relation's rows, each knowing its ``record``."""
+    relation: Any = record._meta.get_field(name)
+    for instance in instances:
+        relation.field.set_cached_value(instance, record)
+    queryset = getattr(record, name).get_queryset()
+    queryset._result_cache = instances
+    queryset._prefetch_done = True
+    if not hasattr(record, "_prefetched_objects_cache"):
+        record._prefetched_objects_cache = {}
+    record._prefetched_objects_cache[relation.cache_name] = queryset
+
+
+@cache
+def _attendances_sql() -> str:
+    """SQL for who is invited to and attended the meeting, with what the page and the quorum read of each member,
+    as JSON, in the order of the members' names."""
+    attendance, member, meeting = PanelAttendance._meta, PanelMember._meta, PanelMeeting._meta
+    row = _json_object_sql(
+        PanelAttendance,
+        "a",
+        ("id", "meeting", "member", "invited", "attended", "roles_at_meeting", "years_at_meeting"),
+        member=_json_object_sql(PanelMember, "m", ("id", "name", "roles", "post_qualifying_years")),
+    )
+    name, member_id = f'm."{member.get_field("name").column}"', f'a."{attendance.get_field("member").column}"'
+    return (
+        f"(SELECT COALESCE(jsonb_agg({row} ORDER BY {name}, {member_id}), '[]') "  # noqa: S608 (model names only)
+        f'FROM "{attendance.db_table}" a JOIN "{member.db_table}" m ON m."{member.pk.column}" = {member_id} '
+        f'WHERE a."{attendance.get_field("meeting").column}" = "{meeting.db_table}"."{meeting.pk.column}")'
+    )
+
+
+@cache
+def _items_sql() -> str:
+    """SQL for the meeting's agenda items in order, as JSON: what ``agenda_items`` reads of each, with the words for
+    its subject (``_subject_sql``, whose parameters are the kinds) and its current papers (``_papers_sql``)."""
+    item, meeting = AgendaItem._meta, PanelMeeting._meta
+    table = f'"{item.db_table}"'
+    row = _json_object_sql(
+        AgendaItem, table, ("id", *AGENDA_ITEM_FIELDS), subject_name=_subject_sql(), current_paper_rows=_papers_sql()
+    )
+    position = f'{table}."{item.get_field("position").column}"'
+    return (
+        f"(SELECT COALESCE(jsonb_agg({row} ORDER BY {position}), '[]') FROM {table} "  # noqa: S608 (model names only)
+        f'WHERE {table}."{item.get_field("meeting").column}" = "{meeting.db_table}"."{meeting.pk.column}")'
+    )
 
 
 def members_on_list(*, raa_id: int, on: date) -> QuerySet[PanelMember]:
@@ -248,6 +399,34 @@ def members_on_list(*, raa_id: int, on: date) -> QuerySet[PanelMember]:
 def quorum_rules() -> list[QuorumRule]:
     """Every rule, newest first (a handful of rows): read once for a page of meetings."""
     return list(QuorumRule.objects.order_by("-effective_from"))
+
+
+@cache
+def _rule_in_force_sql() -> str:
+    """SQL for the quorum rule ``quorum_rule_on`` finds for a meeting's date, as JSON: the latest in force on the
+    day, else (a meeting before every rule) the earliest; none when no rule is configured. Written once per
+    process from the models' tables and columns."""
+    rule, meeting = QuorumRule._meta, PanelMeeting._meta
+    since = f'r."{rule.get_field("effective_from").column}"'
+    held_on = f'"{meeting.db_table}"."{meeting.get_field("held_on").column}"'
+    return (
+        f'(SELECT to_jsonb(r) FROM "{rule.db_table}" r '  # noqa: S608 (model names only)
+        f"ORDER BY {since} <= {held_on} DESC, CASE WHEN {since} <= {held_on} THEN {since} END DESC, {since} "
+        "LIMIT 1)"
+    )
+
+
+def _rules_read_with(meeting: PanelMeeting) -> list[QuorumRule] | None:
+    """The rule in force read with the meeting (``meeting_page_get``), as the only rule to choose from; None when
+    the meeting was read without it."""
+    if not hasattr(meeting, "rule_in_force"):
+        return None
+    row = meeting.rule_in_force
+    if row is None:
+        return []  # no rule configured: the defaults apply
+    fields = QuorumRule._meta.concrete_fields
+    values = [field.to_python(row[field.column]) for field in fields]
+    return [QuorumRule.from_db(meeting._state.db, [field.attname for field in fields], values)]
 
 
 def quorum_rule_on(day: date, rules: Sequence[QuorumRule] | None = None) -> QuorumRule:
@@ -302,7 +481,7 @@ def meeting_quorum(
         else Seat(a.member.roles, a.member.post_qualifying_years)
         for a in chosen
     ]
-    rule = quorum_rule_on(meeting.held_on, rules)
+    rule = quorum_rule_on(meeting.held_on, _rules_read_with(meeting) if rules is None else rules)
     fostering = any(item.needs_fostering_experience for item in meeting.items.all())
     result = quorum(seats, rule, needs_fostering_experience=fostering, joint=meeting.joint)
     counted = "attended" if on_attendance else "invited"
@@ -312,6 +491,14 @@ def meeting_quorum(
 def settings_for(raa_id: int) -> PanelSettings:
     """The RAA's panel settings, or the defaults when it has configured none."""
     return PanelSettings.objects.filter(raa_id=raa_id).first() or PanelSettings(raa_id=raa_id)
+
+
+def settings_of(meeting: PanelMeeting) -> PanelSettings:
+    """The panel settings of the meeting's RAA: those read with the meeting (``meeting_page_get``), else a query."""
+    raa = PanelMeeting.raa.field.get_cached_value(meeting, default=None)
+    if isinstance(raa, Organisation) and Organisation.panel_settings.is_cached(raa):
+        return getattr(raa, "panel_settings", None) or PanelSettings(raa_id=meeting.raa_id)
+    return settings_for(meeting.raa_id)
 
 
 # --- the agenda ----------------------------------------------------------------------------------------------
@@ -339,16 +526,21 @@ def link_subject(link: Link) -> str:
 
 
 def item_subject(item: AgendaItem) -> str:
-    """What an item is about, in a few words (names: the agenda is read only by the panel and its staff)."""
+    """What an item is about, in a few words (names: the agenda is read only by the panel and its staff).
+
+    An item read by ``agenda_items`` comes with the words already (``subject_name``, by ``_subject_sql``, which
+    names each kind of record as here)."""
+    named = getattr(item, "subject_name", None)
+    if named is not None:
+        return named
     if item.kind in (AgendaItem.Kind.APPROVAL, AgendaItem.Kind.REVIEW) and item.household:
         return item.household.name
     if item.kind == AgendaItem.Kind.MATCH and item.link:
         return link_subject(item.link)
     if item.kind == AgendaItem.Kind.RELINQUISHED and item.child:
         return item.child.full_name
-    if item.kind == AgendaItem.Kind.DISRUPTION and item.disruption_id:
-        named = getattr(item, "disrupted_child_name", None)  # read with the item by agenda_items()
-        return named if named is not None else item.disruption.placement.child.full_name  # type: ignore[union-attr]
+    if item.kind == AgendaItem.Kind.DISRUPTION and item.disruption:
+        return item.disruption.placement.child.full_name
     return ""
 
 
@@ -395,6 +587,8 @@ class Agenda:
 def item_view(item: AgendaItem, *, settings: PanelSettings, papers_due_on: date) -> ItemView:
     """An item with the state of its papers: each required one received (late when after the due date) or not."""
     prefetched = getattr(item, "current_papers", None)
+    if prefetched is None:
+        prefetched = _papers_read_with(item)
     current: list[AgendaPaper] = list(
         prefetched if prefetched is not None else item.papers.filter(replaced_at__isnull=True)
     )
@@ -425,34 +619,129 @@ def papers_due(meeting: PanelMeeting, settings: PanelSettings) -> date:
     return subtract_working_days(meeting.held_on, settings.papers_due_working_days)
 
 
-def agenda_items() -> QuerySet[AgendaItem]:
-    """Agenda items in order with what the agenda shows of them: the records their subjects name
-    (``item_subject``) and their current papers; not the ADM who decided or the match made (an item's own page
-    shows those, through ``item_get``). Joining every relation cost more to plan than to run: a disrupted
-    placement's child is named by a subquery (``disrupted_child_name``, as ``Child.full_name``), not three joins,
-    which halves the planning of the query (national data: 2.5 ms to 1.2 ms)."""
-    current = AgendaPaper.objects.filter(replaced_at__isnull=True).order_by("received_at", "id")
-    disrupted_child = Disruption.objects.filter(pk=OuterRef("disruption_id")).annotate(
-        name=Concat("placement__child__first_name", Value(" "), "placement__child__last_name")
+# The columns the agenda shows of an item: its time, business, presenter and outcome (the quorum reads whether it
+# needs fostering experience); the reasons and minutes are for the item's own page. Of an item's papers, what the
+# agenda says of each.
+AGENDA_ITEM_FIELDS = (
+    "meeting_id",
+    "position",
+    "kind",
+    "starts_at",
+    "presenting_worker",
+    "needs_fostering_experience",
+    "recommendation",
+    "decision",
+    "decided_on",
+    "decision_due_on",
+)
+AGENDA_PAPER_FIELDS = ("item_id", "kind", "title", "received_at")
+
+
+# The kinds of item, in the order ``_subject_sql`` takes them as parameters.
+SUBJECT_KINDS = (
+    AgendaItem.Kind.APPROVAL,
+    AgendaItem.Kind.REVIEW,
+    AgendaItem.Kind.MATCH,
+    AgendaItem.Kind.RELINQUISHED,
+    AgendaItem.Kind.DISRUPTION,
+)
+
+
+@cache
+def _subject_sql() -> str:
+    """SQL for what an agenda item is about, in the words of ``item_subject``: a household's name; a proposed
+    match's child (or sibling group) with the family; a relinquished child; a disrupted placement's child.
+
+    One subquery for each kind of record, not a join of every record an item may name: joining them all cost more
+    to plan than to run, and building them as Django expressions (or reading the records as model instances) cost
+    more again, for a name each. Written once per process from the models' tables and columns; no value in it
+    comes from input (the kinds are parameters)."""
+
+    def table(model: Any) -> str:
+        return f'"{model._meta.db_table}"'
+
+    def col(alias: str, model: Any, name: str) -> str:
+        return f'{alias}."{model._meta.get_field(name).column}"'
+
+    def full_name(alias: str) -> str:  # as Child.full_name
+        return f"{col(alias, Child, 'first_name')} || ' ' || {col(alias, Child, 'last_name')}"
+
+    def key(model: Any) -> str:
+        return f'"{model._meta.pk.column}"'
+
+    item = table(AgendaItem)
+    household = (
+        f"SELECT {col('h', Household, 'name')} FROM {table(Household)} h "  # noqa: S608 (model names only)
+        f"WHERE h.{key(Household)} = {col(item, AgendaItem, 'household')}"
     )
+    match = (
+        f"SELECT COALESCE({col('g', SiblingGroup, 'name')}, {full_name('c')}) "  # noqa: S608 (model names only)
+        f"|| ' with ' || {col('h', Household, 'name')} FROM {table(Link)} l "
+        f"JOIN {table(Child)} c ON c.{key(Child)} = {col('l', Link, 'child')} "
+        f"JOIN {table(Household)} h ON h.{key(Household)} = {col('l', Link, 'household')} "
+        f"LEFT JOIN {table(SiblingGroup)} g ON g.{key(SiblingGroup)} = {col('l', Link, 'sibling_group')} "
+        f"WHERE l.{key(Link)} = {col(item, AgendaItem, 'link')}"
+    )
+    child = (
+        f"SELECT {full_name('c')} FROM {table(Child)} c "  # noqa: S608 (model names only)
+        f"WHERE c.{key(Child)} = {col(item, AgendaItem, 'child')}"
+    )
+    disrupted = (
+        f"SELECT {full_name('c')} FROM {table(Disruption)} d "  # noqa: S608 (model names only)
+        f"JOIN {table(AdoptivePlacement)} p ON p.{key(AdoptivePlacement)} = {col('d', Disruption, 'placement')} "
+        f"JOIN {table(Child)} c ON c.{key(Child)} = {col('p', AdoptivePlacement, 'child')} "
+        f"WHERE d.{key(Disruption)} = {col(item, AgendaItem, 'disruption')}"
+    )
+    kind = col(item, AgendaItem, "kind")
     return (
-        AgendaItem.objects.select_related(
-            "household",
-            "link__child",
-            "link__household",
-            "link__sibling_group",
-            "child",
-        )
-        .annotate(disrupted_child_name=Subquery(disrupted_child.values("name")[:1]))
-        .prefetch_related(Prefetch("papers", queryset=current, to_attr="current_papers"))
+        f"COALESCE(CASE WHEN {kind} IN (%s, %s) THEN ({household}) WHEN {kind} = %s THEN ({match}) "
+        f"WHEN {kind} = %s THEN ({child}) WHEN {kind} = %s THEN ({disrupted}) END, '')"
+    )
+
+
+@cache
+def _papers_sql() -> str:
+    """SQL for an item's current papers (not those replaced), oldest first, as a JSON list of what the agenda says
+    of each (``AGENDA_PAPER_FIELDS``): read with the item rather than by a query of their own. Written once per
+    process from the models' tables and columns."""
+    paper, item = AgendaPaper._meta, AgendaItem._meta
+
+    def col(name: str) -> str:
+        field: Any = paper.get_field(name)
+        return f'p."{field.column}"'
+
+    row = _json_object_sql(AgendaPaper, "p", ("id", *AGENDA_PAPER_FIELDS))
+    return (
+        f"(SELECT COALESCE(jsonb_agg({row} "  # noqa: S608 (model names only)
+        f"ORDER BY {col('received_at')}, {col('id')}), '[]') FROM \"{paper.db_table}\" p "
+        f'WHERE {col("item")} = "{item.db_table}"."{item.pk.column}" AND {col("replaced_at")} IS NULL)'
+    )
+
+
+def _papers_read_with(item: AgendaItem) -> list[AgendaPaper] | None:
+    """The item's current papers read with it (``agenda_items``), as instances; None when it was read without."""
+    rows = getattr(item, "current_paper_rows", None)
+    if rows is None:
+        return None
+    return [_from_json(AgendaPaper, item._state.db, row) for row in rows]
+
+
+def agenda_items() -> QuerySet[AgendaItem]:
+    """Agenda items in order with what the agenda shows of them: the words for what each is about
+    (``subject_name``, see ``_subject_sql``) and their current papers; not the records themselves, the ADM who
+    decided or the match made (an item's own page shows those, through ``item_get``)."""
+    subject = RawSQL(_subject_sql(), [str(k) for k in SUBJECT_KINDS], output_field=TextField())  # noqa: S611
+    return (
+        AgendaItem.objects.only(*AGENDA_ITEM_FIELDS)
+        .annotate(subject_name=subject, current_paper_rows=_json(_papers_sql()))
         .order_by("position")
     )
 
 
 def agenda(meeting: PanelMeeting, items: Sequence[AgendaItem] | None = None) -> Agenda:
     """The meeting's items in order, with their arrival times and papers: ``items`` when the caller has them
-    (``meeting_get(items=agenda_items())``), else one query for the items and one for their papers."""
-    settings = settings_for(meeting.raa_id)
+    (``meeting_page_get``), else one query for the items with their subjects and papers (``agenda_items``)."""
+    settings = settings_of(meeting)
     due = papers_due(meeting, settings)
     rows = list(items) if items is not None else list(agenda_items().filter(meeting=meeting))
     for item in rows:
@@ -475,6 +764,9 @@ def item_get(*, actor: Any, item_id: int, record_read: bool = True) -> ItemView:
 
 
 def minutes_of(meeting: PanelMeeting) -> MeetingMinutes | None:
+    """The meeting's minutes, if begun: those read with the meeting (``meeting_page_get``), else a query."""
+    if PanelMeeting.minutes_record.is_cached(meeting):  # type: ignore[attr-defined]
+        return getattr(meeting, "minutes_record", None)
     return MeetingMinutes.objects.filter(meeting=meeting).first()
 
 

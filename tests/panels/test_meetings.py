@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
 
 from adoption.models import AuditEvent
+from panels import selectors
 from panels.models import PanelAttendance, PanelMeeting, PanelRole, QuorumRule
 from tests.panels.conftest import date_fields, invite, meeting, member
 
@@ -142,6 +144,72 @@ def test_the_meeting_page_uses_the_rule_in_force_on_its_date(client, raa, panel_
     body = client.get(f"/panels/meetings/{panel.pk}/").content.decode()
     assert "Only 5 members are attending: at least 6 are needed" in body
     assert "(from 1 January 2026): At least 6 members" in body
+
+
+def test_the_meeting_page_reads_the_rule_in_force_as_the_rules_do(client, raa, panel_adviser, quorate_five):
+    """The meeting's page reads the rule with the meeting: on each date, the rule ``quorum_rule_on`` chooses (the
+    latest in force, from its first day; before every rule the earliest; with none configured, the defaults)."""
+    QuorumRule.objects.create(effective_from=date(2026, 1, 1), minimum_members=6)
+    QuorumRule.objects.create(effective_from=date(2027, 1, 1), minimum_members=7)
+    days = [date(2005, 6, 1), date(2026, 2, 3), date(2026, 12, 31), date(2027, 1, 1), date(2028, 5, 5)]
+    panels = [meeting(raa, day) for day in days]
+
+    def rule_on_page(panel):
+        found = selectors.meeting_page_get(actor=panel_adviser, meeting_id=panel.pk)
+        return selectors.meeting_quorum(found).rule
+
+    fields = [f.attname for f in QuorumRule._meta.concrete_fields]
+    for day, panel in zip(days, panels, strict=True):
+        on_page, chosen = rule_on_page(panel), selectors.quorum_rule_on(day)
+        assert [getattr(on_page, f) for f in fields] == [getattr(chosen, f) for f in fields], day
+    assert rule_on_page(panels[0]).effective_from == min(r.effective_from for r in QuorumRule.objects.all())
+    assert rule_on_page(panels[3]).minimum_members == 7
+    invite(panels[3], *quorate_five)
+    client.force_login(panel_adviser)
+    body = client.get(f"/panels/meetings/{panels[3].pk}/").content.decode()
+    assert "(from 1 January 2027): At least 7 members" in body
+
+    QuorumRule.objects.all().delete()
+    default, chosen = rule_on_page(panels[1]), selectors.quorum_rule_on(days[1])
+    assert default.pk is None
+    assert [getattr(default, f) for f in fields] == [getattr(chosen, f) for f in fields]
+
+
+def _member_rows(body: str) -> list[list[str]]:
+    """The cells of the members table's rows, as text (tags dropped, entities kept)."""
+    table = body[body.index("Members invited and attending") :]
+    table = table[table.index("<tbody") : table.index("</tbody>")]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)
+    ]
+
+
+def test_the_members_table_shows_roles_years_invitations_and_attendance(client, raa, panel_adviser):
+    panel = meeting(raa, date(2026, 2, 3))
+    both = member(raa, "Ann <Chair> & Co", R.SOCIAL_WORK, R.CHAIR, years=1)
+    seasoned = member(raa, "Bea Social", R.SOCIAL_WORK, years=12)
+    walk_in = member(raa, "Cal Independent", R.INDEPENDENT)
+    invite(panel, both, seasoned)
+    PanelAttendance.objects.create(meeting=panel, member=walk_in, invited=False, attended=True)
+    client.force_login(panel_adviser)
+
+    body = client.get(f"/panels/meetings/{panel.pk}/").content.decode()
+    assert f'<a class="govuk-link" href="/panels/members/{both.pk}/">Ann &lt;Chair&gt; &amp; Co</a>' in body
+    assert _member_rows(body) == [
+        [
+            "Ann &lt;Chair&gt; &amp; Co",
+            "Chair, Social work member (1 year post-qualifying)",
+            "Yes",
+            "Not recorded yet",
+        ],
+        ["Bea Social", "Social work member (12 years post-qualifying)", "Yes", "Not recorded yet"],
+        ["Cal Independent", "Independent member", "No", "Not recorded yet"],
+    ]
+
+    PanelMeeting.objects.filter(pk=panel.pk).update(attendance_recorded_at="2026-02-03T16:00Z")
+    body = client.get(f"/panels/meetings/{panel.pk}/").content.decode()
+    assert [row[3] for row in _member_rows(body)] == ["No", "No", "Yes"]
 
 
 def test_moving_a_meeting_keeps_everyone_invited_on_the_list(client, raa, panel_adviser, frozen_today):
