@@ -112,10 +112,16 @@ def _cache(record: models.Model, relation: Related, rows: list[Any]) -> None:
     accessor: Any = record._meta.get_field(relation.name)
     db = record._state.db
     instances = [_instance(db, accessor.related_model, row, relation.joined, relation.nested) for row in rows]
-    back = accessor.field  # each row's foreign key to ``record``: already known, so cached as well
+    as_prefetched(record, relation.name, instances)
+
+
+def as_prefetched(record: models.Model, name: str, instances: list[Any]) -> None:
+    """Put ``instances`` where ``prefetch_related(name)`` puts the rows of ``record``'s reverse relation ``name``,
+    each knowing its ``record`` (their foreign key to it is already known, so it is cached as well)."""
+    accessor: Any = record._meta.get_field(name)
     for instance in instances:
-        back.set_cached_value(instance, record)
-    queryset = getattr(record, relation.name).get_queryset()
+        accessor.field.set_cached_value(instance, record)
+    queryset = getattr(record, name).get_queryset()
     queryset._result_cache = instances
     queryset._prefetch_done = True
     if not hasattr(record, "_prefetched_objects_cache"):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from adopters.models import Household
 from adoption import audit, tenancy
 from adoption.models import AuditEvent, Organisation, Role, User
+from adoption.prefetch import as_prefetched
 from adoption.working_days import subtract_working_days
 from children.models import AdoptivePlacement, Child, Disruption, Link, SiblingGroup
 from panels.models import (
@@ -287,8 +288,8 @@ def meeting_page_get(*, actor: Any, meeting_id: int) -> PanelMeeting:
         item = _from_json(AgendaItem, db, row)
         item.subject_name, item.current_paper_rows = row["subject_name"], row["current_paper_rows"]
         items.append(item)
-    _as_prefetched(meeting, "attendances", attendances)
-    _as_prefetched(meeting, "items", items)
+    as_prefetched(meeting, "attendances", attendances)
+    as_prefetched(meeting, "items", items)
     del meeting.raa_row, meeting.settings_row, meeting.minutes_row, meeting.attendance_rows, meeting.item_rows
     audit.record(actor=actor, action=AuditEvent.Action.READ, obj=meeting, organisation_id=meeting.raa_id)
     return meeting
@@ -341,19 +342,6 @@ def _one_row_sql(model: Any, names: tuple[str, ...] | None, key: str, meeting_fi
         f'(SELECT {_json_object_sql(model, "o", fields)} FROM "{meta.db_table}" o '  # noqa: S608 (model names only)
         f'WHERE o."{meta.get_field(key).column}" = "{meeting.db_table}"."{on.column}")'
     )
-
-
-def _as_prefetched(record: Any, name: str, instances: list[Any]) -> None:
-    """Put ``instances`` where ``prefetch_related(name)`` puts a relation's rows, each knowing its ``record``."""
-    relation: Any = record._meta.get_field(name)
-    for instance in instances:
-        relation.field.set_cached_value(instance, record)
-    queryset = getattr(record, name).get_queryset()
-    queryset._result_cache = instances
-    queryset._prefetch_done = True
-    if not hasattr(record, "_prefetched_objects_cache"):
-        record._prefetched_objects_cache = {}
-    record._prefetched_objects_cache[relation.cache_name] = queryset
 
 
 @cache
