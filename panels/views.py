@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from html import escape as _text
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -30,16 +26,12 @@ from adoption import audit, concurrency
 from adoption.dates import in_words as _day
 from adoption.forms import GovukForm
 from adoption.models import AuditEvent
-from panels import forms, selectors, services
+from panels import forms, selectors, services, tables
 from panels.models import (
     AgendaItem,
-    Decision,
     MinutesStatus,
-    PanelAttendance,
     PanelMeeting,
     PanelMember,
-    PanelRole,
-    Recommendation,
 )
 
 PAGE_SIZE = 25
@@ -237,147 +229,6 @@ def _headline(meeting: PanelMeeting, verdict: selectors.MeetingQuorum, today: da
     return "The meeting will be quorate" if ok else "The meeting will not be quorate"
 
 
-_URL_SENTINEL = 987654321
-
-
-def _href_for_each(url_name: str) -> Callable[[int], str]:
-    """``reverse(url_name, args=[pk])`` for many rows, reversed once: a pattern's integer argument is written as
-    its digits, so the address of one row is another's with the number changed (two a row on a 20-item agenda).
-    The address comes escaped for HTML (escaping leaves the digits put in as they are)."""
-    template, sentinel = _text(reverse(url_name, args=[_URL_SENTINEL])), str(_URL_SENTINEL)
-    return lambda pk: template.replace(sentinel, str(int(pk)))
-
-
-# The meeting page's two long tables (the agenda, and the members invited) are formatted here in one piece each, not
-# in a template loop or with format_html cell by cell: a full agenda's rows, each with its papers, its outcome and
-# its move buttons, were most of the page's time in the template language and in Django's escaping, which checks
-# every value for lazy text. Every value from a record goes through ``_text`` (the standard library's escaping,
-# which is what Django's escape applies to text); the rest is this module's own markup.
-AGENDA_ROW = """    <tr class="govuk-table__row">
-      <td class="govuk-table__cell">{position}</td>
-      <td class="govuk-table__cell">{starts}</td>
-      <td class="govuk-table__cell">{arrive}</td>
-      <td class="govuk-table__cell"><a class="govuk-link" href="{href}">{kind}: {subject}</a>{fostering}{presented}</td>
-      <td class="govuk-table__cell">
-        <ul class="govuk-list govuk-!-margin-bottom-0">
-        {papers}
-        </ul>
-      </td>
-      <td class="govuk-table__cell">{outcome}</td>
-      {move}
-    </tr>
-"""
-PAPER = '<li>{}: <strong class="govuk-tag govuk-tag--{}">{}</strong></li>'
-PAPER_TAGS = {"missing": ("red", "Missing"), "late": ("orange", "Late"), "received": ("green", "Received")}
-MOVE_CELL = """<td class="govuk-table__cell">
-        <form method="post" action="{href}" class="app-inline-form">\
-<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">
-          {up}
-          {down}
-        </form>
-      </td>
-"""
-MOVE_BUTTON = (
-    '<button type="submit" name="to" value="{}" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-1">'
-    '{}<span class="govuk-visually-hidden"> item {}</span></button>'
-)
-FOSTERING_NOTE = '<br><span class="govuk-hint govuk-!-margin-bottom-0">Needs a member with fostering experience</span>'
-# The labels of the codes an item shows (what get_FOO_display gives, without its lookup by field for each row).
-KIND_LABELS: dict[str, str] = dict(AgendaItem.Kind.choices)
-RECOMMENDATION_LABELS: dict[str, str] = dict(Recommendation.choices)
-DECISION_LABELS: dict[str, str] = dict(Decision.choices)
-
-
-def _outcome(item: AgendaItem, day: Callable[[date], str]) -> str:
-    if not item.recommendation:
-        return "Not recorded"
-    outcome = RECOMMENDATION_LABELS.get(item.recommendation, item.recommendation)
-    if item.decided_on:
-        decision = DECISION_LABELS.get(item.decision, item.decision).lower()
-        return f"{outcome}; ADM: {decision} on {day(item.decided_on)}"
-    if item.decision_due_on:
-        return f"{outcome}; ADM decision due {day(item.decision_due_on)}"
-    return outcome
-
-
-def _agenda_body(request: HttpRequest, agenda: selectors.Agenda, *, moves: bool) -> SafeString:
-    """The agenda table's rows, with the buttons that move each item when ``moves``."""
-    item_href, move_href = _href_for_each("panels:item"), _href_for_each("panels:item-move")
-    csrf = _text(get_token(request)) if moves else ""
-    days: dict[date, str] = {}  # an agenda's decisions fall on a few days: each written out once
-
-    def day(value: date) -> str:
-        if value not in days:
-            days[value] = date_format(value, "j M Y")
-        return days[value]
-
-    last = len(agenda.items) - 1
-    rows = []
-    for index, row in enumerate(agenda.items):
-        item = row.item
-        papers = "".join(
-            PAPER.format(
-                _text(state.label),
-                *PAPER_TAGS["missing" if not state.paper else "late" if state.late else "received"],
-            )
-            for state in row.papers
-        )
-        move = ""
-        if moves:
-            up = MOVE_BUTTON.format("up", "Up", item.position) if index else ""
-            down = MOVE_BUTTON.format("down", "Down", item.position) if index < last else ""
-            move = MOVE_CELL.format(href=move_href(item.pk), csrf=csrf, up=up, down=down)
-        rows.append(
-            AGENDA_ROW.format(
-                position=item.position,
-                starts=item.starts_at.strftime("%H:%M"),
-                arrive=row.arrive_at.strftime("%H:%M"),
-                href=item_href(item.pk),
-                kind=_text(KIND_LABELS.get(item.kind, item.kind)),
-                subject=_text(row.subject),
-                fostering=FOSTERING_NOTE if item.needs_fostering_experience else "",
-                presented=f"<br>Presented by {_text(item.presenting_worker)}" if item.presenting_worker else "",
-                papers=papers,
-                outcome=_text(_outcome(item, day)),
-                move=move,
-            )
-        )
-    return mark_safe("".join(rows))  # noqa: S308 - every value from a record above is escaped
-
-
-MEMBER_ROW = """
-    <tr class="govuk-table__row">
-      <td class="govuk-table__cell"><a class="govuk-link" href="{href}">{name}</a></td>
-      <td class="govuk-table__cell">{roles}{years}</td>
-      <td class="govuk-table__cell">{invited}</td>
-      <td class="govuk-table__cell">{attended}</td>
-    </tr>
-  """
-ROLE_LABELS: list[tuple[str, str]] = PanelRole.choices
-
-
-def _members_body(meeting: PanelMeeting, attendances: list[PanelAttendance]) -> SafeString:
-    """The rows of the table of members invited and attending: each member's roles (in the central list's order)
-    and years of post-qualifying experience, whether invited, and whether they attended once that is recorded."""
-    member_href = _href_for_each("panels:member")
-    recorded = meeting.attendance_recorded_at is not None
-    rows = []
-    for attendance in attendances:
-        member = attendance.member
-        years = member.post_qualifying_years
-        rows.append(
-            MEMBER_ROW.format(
-                href=member_href(member.pk),
-                name=_text(member.name),
-                roles=", ".join(_text(label) for code, label in ROLE_LABELS if code in member.roles),
-                years="" if years is None else f" ({years} year{'' if years == 1 else 's'} post-qualifying)",
-                invited="Yes" if attendance.invited else "No",
-                attended=("Yes" if attendance.attended else "No") if recorded else "Not recorded yet",
-            )
-        )
-    return mark_safe("".join(rows))  # noqa: S308 - every value from a record above is escaped
-
-
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     # One read of the meeting with its settings, minutes, members and items: the quorum (fostering experience) and
@@ -396,11 +247,11 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "agenda": agenda,
-            "agenda_body": _agenda_body(request, agenda, moves=can_write and not minutes_final),
+            "agenda_body": tables.agenda_body(request, agenda, moves=can_write and not minutes_final),
             "minutes": minutes,
             "minutes_final": minutes_final,
             "attendances": attendances,
-            "members_body": _members_body(meeting, attendances),
+            "members_body": tables.members_body(meeting, attendances),
             "verdict": verdict,
             "headline": _headline(meeting, verdict, today),
             "today": today,

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from adoption import tenancy
+from adoption.links import href_for_each
 from children import services
 from children.selectors import match_figures, matching
 from children.views.common import PAGE_SIZE
@@ -98,11 +99,12 @@ def _cards(result: matching.Suggestions, *, can_write: bool, link_url: str) -> l
     The cards are formatted here rather than in a template loop: 25 cards of 6 criteria are 150 rows of four
     values, and the template language took a quarter of the page's time over them."""
     first = result.page.start_index() if result.page else 1
+    household_href = href_for_each("adopters:detail")
     return [
         format_html(
             CARD,
             rank=first + i,
-            url=reverse("adopters:detail", kwargs={"household_id": f.household.pk}),
+            url=mark_safe(household_href(f.household.pk)),  # noqa: S308 - escaped by href_for_each
             name=f.household.name,
             reference=f.household.reference,
             linked=ALREADY_LINKED if f.linked else "",
