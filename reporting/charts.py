@@ -6,8 +6,8 @@ A chart is drawn inside ``with Chart(name, size) as figure:``; on leaving the bl
 site's content security policy refuses the inline styles matplotlib writes its colours and lines with.
 
 Drawing takes most of a page's time (a few hundred milliseconds a chart), so a page's chart is drawn once for its data
-points and kept in the cache (``cached_inline_svg``; Redis in production, shared by every web process), under a key
-that is a hash of what it shows, so a kept drawing is never out of date.
+points and kept in the cache (``cached_inline_svg``; Redis in production, shared by every web process); so is a PDF's
+(``cached_svg``), whose key is as much a hash of what it shows, so a kept drawing is never out of date.
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ matplotlib.use("Agg")  # no display: charts are drawn for pages and files only
 class Chart:
     """One chart: ``name`` salts its SVG ids (so two charts on a page do not clash), ``size`` is in inches."""
 
-    def __init__(self, name: str, size: tuple[float, float], *, font_size: float = 9) -> None:
+    def __init__(self, name: str, size: tuple[float, float], *, font_size: float = 9, tight: bool = True) -> None:
+        """``tight``: laid out by matplotlib to fit its labels (``tight_layout``); otherwise the drawing places its
+        plot itself (``subplots_adjust``)."""
         self.svg = ""
         self._size = size
+        self._tight = tight
         self._rc = matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name, "font.size": font_size})
 
     def __enter__(self) -> Figure:
@@ -45,7 +48,8 @@ class Chart:
     ) -> None:
         try:
             if kind is None:
-                self._figure.tight_layout()
+                if self._tight:
+                    self._figure.tight_layout()
                 buffer = io.StringIO()
                 self._figure.savefig(buffer, format="svg", metadata={"Date": None})
                 self.svg = buffer.getvalue()
@@ -135,10 +139,15 @@ def cached_inline_svg(*, chart_id: str, title: str, description: str, data: obje
     the page.
     """
     key = chart_cache_key(chart_id=chart_id, title=title, description=description, data=data)
-    return kept_or_made(
-        key,
-        lambda: inline_svg(draw(), chart_id=chart_id, title=title, description=description),
-        seconds=CHART_CACHE_SECONDS,
-        kind=str,
-        what=f"chart {chart_id}",
-    )
+    return _cached(key, chart_id, lambda: inline_svg(draw(), chart_id=chart_id, title=title, description=description))
+
+
+def cached_svg(*, chart_id: str, title: str, data: object, draw: Callable[[], str]) -> str:
+    """matplotlib's SVG document of the chart ``draw`` draws from ``data`` (for a PDF's ``data_uri``), drawn only
+    when the cache does not hold it already; ``data`` as for ``cached_inline_svg``."""
+    key = chart_cache_key(chart_id=chart_id, title=title, description="", data=data)
+    return _cached(key, chart_id, draw)
+
+
+def _cached(key: str, chart_id: str, make: Callable[[], str]) -> str:
+    return kept_or_made(key, make, seconds=CHART_CACHE_SECONDS, kind=str, what=f"chart {chart_id}")

@@ -10,18 +10,18 @@ whoever asked may see (``reporting.services.scorecard_pdf_request``); this only 
 
 from __future__ import annotations
 
-import math
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from html import escape
 from typing import Any
 
 from adoption import jobs
 from adoption.models import Job
 from reporting import measures
-from reporting.charts import Chart, data_uri
+from reporting.charts import Chart, cached_svg, data_uri, styles_as_attributes
 from reporting.measures import A3Result, AdopterMeasures, MeasureResult
 from reporting.pdf import render_pdf
 from reporting.scorecard import FIGURES, england_figures, last_31_march
@@ -100,10 +100,12 @@ def pdf_scorecard(*, la_ids: frozenset[int], period_end: date, agency_ids: Itera
 
 def trend_chart_svg(points: list[TrendPoint], *, size: tuple[float, float] = (6.5, 3.2), titled: bool = True) -> str:
     """The trend of A1, A10 and A2 against the A1 and A2 thresholds as an SVG line chart, its text kept as text
-    (readable in the PDF); ``size`` in inches. Not ``titled``: without its title and axis labels, for a document
-    that gives them as text beside it."""
+    (readable in the PDF); ``size`` in inches. Not ``titled``: the PDF's chart, without its title and axis labels,
+    which the document gives as text beside it, and laid out at once (``_PDF_CHART_MARGINS``) with its key right of
+    the plot, instead of matplotlib's measuring every label to fit them (``tight_layout``) and searching the plot
+    for the place where the key hides least: half the time of its drawing, which every LA's PDF pays once."""
     years = [point.period_end.year for point in points]
-    chart = Chart("scorecard", size)
+    chart = Chart("scorecard", size, tight=titled)
     with chart as figure:
         axes = figure.add_subplot()
         for code, style in (("a1", "o-"), ("a10", "s--"), ("a2", "^-.")):
@@ -113,134 +115,98 @@ def trend_chart_svg(points: list[TrendPoint], *, size: tuple[float, float] = (6.
             thresholds = [_threshold_or_nan(getattr(point, code)) for point in points]
             axes.plot(years, thresholds, ":", color=colour, label=f"{code.upper()} threshold")
         axes.set_xticks(years, [str(year) for year in years])
+        axes.set_ylim(bottom=0)
         if titled:
             axes.set_title(CHART_TITLE)
             axes.set_xlabel(CHART_X_LABEL)
             axes.set_ylabel(CHART_Y_LABEL)
-        axes.set_ylim(bottom=0)
-        axes.legend(loc="best", fontsize=8)
+            axes.legend(loc="best", fontsize=8)
+        else:
+            figure.subplots_adjust(**_PDF_CHART_MARGINS)
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
         axes.grid(axis="y", alpha=0.3)
     return chart.svg
 
 
-# The PDF's chart, drawn here as a small SVG rather than by matplotlib: WeasyPrint draws an SVG node by node and lays
-# out its text a letter at a time, so the fewer nodes and letters the cheaper the PDF (this one has about thirty
-# nodes, matplotlib's well over a hundred, which took a fifth of the time of the whole PDF). It is untitled: its title
-# and axis labels are the template's text above it, and its figures are the trend table's below it.
-PDF_CHART_SIZE = (468, 180)  # points: the width of the page's text, and short enough to fit under the tables
+# The PDF's chart: a little shorter than the dashboard's, so that it fits on the first page under the tables, and
+# untitled: its title and axis labels are the template's text above it (WeasyPrint lays out an SVG's text a letter
+# at a time, the page's a line at a time).
+PDF_CHART_SIZE = (6.5, 2.5)
+# Where the plot sits in the PDF's chart, as fractions of its size: room on the left for a value axis label of five
+# figures ("10,000" days), under it for the years, and on the right for the key.
+_PDF_CHART_MARGINS = {"left": 0.085, "right": 0.8, "bottom": 0.11, "top": 0.96}
+# Part of its cache key: change it with the drawing.
+PDF_CHART_DRAWING = ("pdf_chart_svg", 2, PDF_CHART_SIZE, "untitled", "key on the right")
 # The PDF's own fonts (the template's ``body``), for the chart's text too: one font family fewer to embed.
 PDF_FONT_FAMILY = '"Liberation Sans", "DejaVu Sans", Arial, sans-serif'
-# The plot's edges in points; the key is right of the plot, where it never hides a line.
-_PLOT_LEFT, _PLOT_RIGHT, _PLOT_TOP, _PLOT_BOTTOM = 34.0, 372.0, 8.0, 156.0
-_THRESHOLD_DASH = "1.5 2.5"
-# Each measure's line, as the dashboard's chart draws it: its colour, dashes and marker.
-_CHART_SERIES = (
-    ("a1", "#1f77b4", "", "circle"),
-    ("a10", "#ff7f0e", "5.55 2.4", "square"),
-    ("a2", "#2ca02c", "9.6 2.4 1.5 2.4", "triangle"),
-)
-_CHART_THRESHOLDS = (("a1", "#505a5f"), ("a2", "#b1b4b6"))
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_REFERENCE = re.compile(r"#([\w.-]+)")
+_IDENTITY_ROTATION = re.compile(r"rotate\(-?0(?: [\d.-]+ [\d.-]+)?\)")
 
 
-def pdf_chart_svg(points: list[TrendPoint]) -> str:
-    """The trend of A1, A10 and A2 against the A1 and A2 thresholds as an SVG line chart for the PDF, its text as
-    text: each line with its markers and its key's sample is one path, and a missing figure is a gap in its line."""
-    width, height = PDF_CHART_SIZE
-    values = {code: [getattr(point, code).days for point in points] for code, *_ in _CHART_SERIES}
-    thresholds = {code: [getattr(point, code).threshold_days for point in points] for code, _ in _CHART_THRESHOLDS}
-    drawn = [value for line in (*values.values(), *thresholds.values()) for value in line if value is not None]
-    step = _tick_step(max(drawn, default=0) * 1.05)
-    top = step * max(1, math.ceil(max(drawn, default=0) * 1.05 / step))
-    ticks = [step * index for index in range(round(top / step) + 1)]
-    margin = (_PLOT_RIGHT - _PLOT_LEFT) * 0.05
-    span = _PLOT_RIGHT - _PLOT_LEFT - 2 * margin
-    xs = [
-        _PLOT_LEFT + margin + span * (index / (len(points) - 1) if len(points) > 1 else 0.5)
-        for index in range(len(points))
-    ]
-
-    def y(value: float) -> float:
-        return _PLOT_BOTTOM - (_PLOT_BOTTOM - _PLOT_TOP) * value / top
-
-    key_x, key_y = _PLOT_RIGHT + 12, _PLOT_TOP + 10
-    grid = "".join(f"M{_n(_PLOT_LEFT)} {_n(y(tick))}H{_n(_PLOT_RIGHT)}" for tick in ticks[1:])
-    marks = "".join(f"M{_n(_PLOT_LEFT - 3.5)} {_n(y(tick))}h3.5" for tick in ticks)
-    marks += "".join(f"M{_n(x)} {_n(_PLOT_BOTTOM)}v3.5" for x in xs)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" viewBox="0 0 {width} {height}"'
-        f' font-family="{escape(PDF_FONT_FAMILY)}" font-size="9">',
-        f'<path d="{grid}" fill="none" stroke="#e0e0e0" stroke-width="0.8"/>',
-        f'<path d="M{_n(_PLOT_LEFT)} {_n(_PLOT_TOP)}V{_n(_PLOT_BOTTOM)}H{_n(_PLOT_RIGHT)}V{_n(_PLOT_TOP)}z{marks}"'
-        ' fill="none" stroke="#0b0c0c" stroke-width="0.8"/>',
-        '<g text-anchor="end">',
-        *(f'<text x="{_n(_PLOT_LEFT - 6)}" y="{_n(y(tick) + 3.2)}">{tick:,}</text>' for tick in ticks),
-        '</g><g text-anchor="middle">',
-        *(
-            f'<text x="{_n(x)}" y="{_n(_PLOT_BOTTOM + 13)}">{point.period_end.year}</text>'
-            for x, point in zip(xs, points, strict=True)
-        ),
-        "</g>",
-    ]
-    # The key lists the measures, then the thresholds; the thresholds are drawn first, under the measures' lines.
-    lines = [(code.upper(), colour, dash, marker, values[code]) for code, colour, dash, marker in _CHART_SERIES]
-    lines += [
-        (f"{code.upper()} threshold", colour, _THRESHOLD_DASH, "", thresholds[code])
-        for code, colour in _CHART_THRESHOLDS
-    ]
-    under: list[str] = []  # the thresholds
-    over: list[str] = []  # the measures
-    key: list[str] = []
-    for row, (label, colour, dash, marker, line) in enumerate(lines):
-        sample_y = key_y + row * 14
-        dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        path = _polyline([(x, y(value) if value is not None else None) for x, value in zip(xs, line, strict=True)])
-        drawing = (
-            f'<path d="{path}M{_n(key_x)} {_n(sample_y)}h18" fill="none" stroke="{colour}" stroke-width="1.5"{dashes}/>'
-        )
-        if marker:
-            shapes = "".join(
-                _marker(marker, x, y(value)) for x, value in zip(xs, line, strict=True) if value is not None
-            )
-            drawing += f'<path d="{shapes}{_marker(marker, key_x + 9, sample_y)}" fill="{colour}"/>'
-        (over if marker else under).append(drawing)
-        key.append(f'<text x="{_n(key_x + 24)}" y="{_n(sample_y + 3)}">{label}</text>')
-    parts += [*under, *over, '<g font-size="8">', *key, "</g></svg>"]
-    return "".join(parts)
+def pdf_chart_svg(svg: str) -> str:
+    """matplotlib's SVG made cheap for WeasyPrint to draw, drawing the same: no metadata; each ``style`` attribute's
+    declarations as presentation attributes (WeasyPrint parses every ``style`` as a stylesheet, node by node) and
+    matplotlib's one stylesheet rule on the root; the PDF's font on the root instead of a list of fonts on each
+    text; the groups matplotlib names each artist with (no attribute but an ``id``) dissolved into their
+    parents, so WeasyPrint does not save and restore the graphics state around each of them; no identity
+    transform on each label (``rotate(-0 x y)``); and no white background under the figure and the plot, nor empty
+    definitions, which draw nothing on the PDF's white page."""
+    ET.register_namespace("", _SVG)
+    ET.register_namespace("xlink", _XLINK)
+    root = ET.fromstring(svg.encode())  # noqa: S314 (matplotlib's own output, not outside input)
+    styles_as_attributes(root)
+    root.attrib.update({"stroke-linejoin": "round", "stroke-linecap": "butt", "font-family": PDF_FONT_FAMILY})
+    _dissolve_groups(root)
+    for element in root.iter():
+        if _IDENTITY_ROTATION.fullmatch(element.get("transform", "")):
+            del element.attrib["transform"]
+    referenced = set(_REFERENCE.findall(ET.tostring(root, encoding="unicode")))
+    for element in root.iter():
+        if element.get("id") not in referenced:
+            element.attrib.pop("id", None)
+    return ET.tostring(root, encoding="unicode")
 
 
-def _tick_step(top: float) -> int:
-    """A round number of days between the value axis's labels (1, 2 or 5 times a power of ten): at most six labels
-    from 0 to ``top`` or just above it."""
-    if top <= 5:
-        return 1
-    power = 10 ** math.floor(math.log10(top / 5))
-    return next(multiple * power for multiple in (1, 2, 5, 10) if top / 5 <= multiple * power)
+def _draws_nothing(element: ET.Element) -> bool:
+    """A white fill with no stroke (matplotlib's figure and plot backgrounds), on the PDF's white page."""
+    return (
+        element.tag == f"{{{_SVG}}}path"
+        and element.get("fill") == "#ffffff"
+        and element.get("stroke") in (None, "none")
+        and "clip-path" not in element.attrib
+    )
 
 
-def _polyline(points: list[tuple[float, float | None]]) -> str:
-    """An SVG path through ``points``, lifted over those with no value."""
-    path, drawing = [], False
-    for x, y in points:
-        if y is None:
-            drawing = False
+def _dissolve_groups(parent: ET.Element) -> None:
+    kept: list[ET.Element] = []
+    for child in parent:
+        if child.tag in (f"{{{_SVG}}}metadata", f"{{{_SVG}}}style") or _draws_nothing(child):
             continue
-        path.append(f"{'L' if drawing else 'M'}{_n(x)} {_n(y)}")
-        drawing = True
-    return "".join(path)
+        _dissolve_groups(child)
+        if child.tag == f"{{{_SVG}}}defs" and not len(child):
+            continue
+        if child.tag == f"{{{_SVG}}}g" and set(child.attrib) <= {"id"}:
+            kept.extend(child)
+        else:
+            kept.append(child)
+    parent[:] = kept
 
 
-def _marker(shape: str, x: float, y: float) -> str:
-    """A 6-point circle, square or triangle centred on (``x``, ``y``), as a closed subpath."""
-    if shape == "circle":
-        return f"M{_n(x - 3)} {_n(y)}a3 3 0 1 0 6 0a3 3 0 1 0 -6 0z"
-    if shape == "square":
-        return f"M{_n(x - 3)} {_n(y - 3)}h6v6h-6z"
-    return f"M{_n(x)} {_n(y - 3)}l3 6h-6z"
-
-
-def _n(value: float) -> str:
-    """A coordinate to a hundredth of a point, without trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def trend_chart_data(points: list[TrendPoint]) -> tuple[tuple[object, ...], ...]:
+    """Every value ``trend_chart_svg`` draws from ``points``: the key of its drawing in the cache."""
+    return tuple(
+        (
+            point.period_end.year,
+            point.a1.days,
+            point.a10.days,
+            point.a2.days,
+            point.a1.threshold_days,
+            point.a2.threshold_days,
+        )
+        for point in points
+    )
 
 
 def _days_or_nan(result: MeasureResult) -> float:
@@ -290,9 +256,17 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
     card = pdf_scorecard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
     points = card.trend
     jobs.job_progress(job, 30)
+    # Drawn once for the figures it shows (a few hundred milliseconds), then taken from the cache: never stale, as
+    # its key is those figures (and the way it is drawn for the PDF).
+    chart = cached_svg(
+        chart_id="scorecard-pdf",
+        title=CHART_TITLE,
+        data=(PDF_CHART_DRAWING, trend_chart_data(points)),
+        draw=lambda: pdf_chart_svg(trend_chart_svg(points, size=PDF_CHART_SIZE, titled=False)),
+    )
+    jobs.job_progress(job, 60)
     worst = worst_measure(card)
     children = children_behind(worst, la_ids=la_ids, period_end=period_end) if worst else []
-    jobs.job_progress(job, 60)
     content = render_pdf(
         "reporting/scorecard.pdf.html",
         {
@@ -307,7 +281,7 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
                 )
             ],
             "points": points,
-            "chart_src": data_uri(pdf_chart_svg(points)),
+            "chart_src": data_uri(chart),
             "chart_title": CHART_TITLE,
             "chart_x_label": CHART_X_LABEL,
             "chart_y_label": CHART_Y_LABEL,

@@ -4,6 +4,7 @@ for one LA in this process and for every LA through a real Celery worker."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from adoption import jobs
@@ -323,8 +325,13 @@ def return_items(*, repeat: int, wanted: Callable[[str], bool], today: date | No
 
 # --- PDFs -----------------------------------------------------------------------------------------------------
 
-# The WeasyPrint floor: one page of plain text with the scorecard's own page and font rules.
-FLOOR_PDF_HTML = """<!DOCTYPE html>
+# The WeasyPrint floor, "a one-page plain-text PDF with the same fonts": a page filled with plain text, with the
+# scorecard's own page and font rules. Its template's paragraphs fill the page; the test says one more would not fit.
+FLOOR_PDF_TEMPLATE = "reporting/bench/floor.pdf.html"
+
+# Also timed, for the record: a page with one heading and one line on it, which is little more than WeasyPrint's
+# start (fonts, the page's box, the PDF's file). The bench's earlier floor; its ratio is in the item's extras.
+ONE_LINE_PDF_HTML = """<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Benchmark floor</title>
 <style>
 @page { size: A4; margin: 18mm;
@@ -332,13 +339,23 @@ FLOOR_PDF_HTML = """<!DOCTYPE html>
 body { font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #0b0c0c; }
 h1 { font-size: 20pt; margin: 0 0 3mm; }
 </style></head>
-<body><h1>Adoption scorecard</h1><p>One page of plain text, in the fonts the scorecard uses.</p></body></html>
+<body><h1>Adoption scorecard</h1><p>One line of plain text, in the fonts the scorecard uses.</p></body></html>
 """
 
 
+@functools.cache
+def floor_pdf_html() -> str:
+    return render_to_string(FLOOR_PDF_TEMPLATE)
+
+
 def floor_pdf() -> bytes:
-    """The plain page through the product's own renderer: the same fonts, kept the same way, and the same settings."""
-    return html_to_pdf(FLOOR_PDF_HTML)
+    """The page of plain text through the product's own renderer: the same fonts, kept the same way, and the same
+    settings (its template is rendered once: the floor is the PDF's making, not Django's templates)."""
+    return html_to_pdf(floor_pdf_html())
+
+
+def one_line_pdf() -> bytes:
+    return html_to_pdf(ONE_LINE_PDF_HTML)
 
 
 def _scorecard_params(la: Organisation, period_end: date, label: str = "") -> dict[str, Any]:
@@ -357,6 +374,7 @@ def pdf_item(region: Region, *, repeat: int, today: date | None = None) -> tuple
     la = region.largest_la
     job = Job(kind=Job.Kind.SCORECARD, organisation=la, params=_scorecard_params(la, period_end))
     floor = time_calls(floor_pdf, repeat=repeat, warmup=2)
+    one_line = time_calls(one_line_pdf, repeat=repeat, warmup=2)
     output: list[jobs.JobOutput] = []
     queries = count_queries(lambda: output.append(scorecard_pdf_build(job)))
     timings = time_calls(lambda: scorecard_pdf_build(job), repeat=repeat, warmup=0)
@@ -364,11 +382,17 @@ def pdf_item(region: Region, *, repeat: int, today: date | None = None) -> tuple
     return (
         Item(
             name="pdf.scorecard_one_la",
-            description=f"Scorecard PDF of one LA (LA {la.pk}, the largest), against a one-page plain-text PDF",
+            description=f"Scorecard PDF of one LA (LA {la.pk}, the largest), against a page of plain text",
             target=PDF_TARGET,
             timings=timings,
             floor=floor,
-            extra={"queries": queries, "pdf_bytes": len(content), "floor_pdf_bytes": len(floor_pdf())},
+            extra={
+                "queries": queries,
+                "pdf_bytes": len(content),
+                "floor_pdf_bytes": len(floor_pdf()),
+                "one_line_page_median_ms": round(one_line.median, 2),
+                "ratio_to_one_line_page": round(timings.median / one_line.median, 2),
+            },
         ),
         floor,
     )
