@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from adoption.models import Organisation
 from children.journey import HarderToPlace, Stage, WaitingBand
@@ -35,11 +35,15 @@ class ChildSearchForm(forms.Form):
         help_text="A name, LA child ID, 903 child ID or UPN.",
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search", "spellcheck": "false"}),
     )
-    la = forms.ModelChoiceField(
+    # The LAs the user sees, read once (``__init__``): the choices and the check of the one chosen, without a query
+    # for each (as a ModelChoiceField makes: one to check the choice, another to list the options).
+    la = forms.TypedChoiceField(
         label="Local authority",
-        queryset=Organisation.objects.none(),
+        choices=[("", "All local authorities")],
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label="All local authorities",
+        error_messages={"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]},
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     stage = forms.ChoiceField(
@@ -75,10 +79,10 @@ class ChildSearchForm(forms.Form):
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 
-    def __init__(self, *args: Any, las: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, las: Iterable[Organisation] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if las is not None:
-            self.fields["la"].queryset = las  # type: ignore[attr-defined]
+        choices = [("", "All local authorities"), *((la.pk, la.name) for la in las)]
+        self.fields["la"].choices = choices  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """The selector's keyword arguments; what did not validate is left out."""
@@ -88,7 +92,7 @@ class ChildSearchForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         filters: dict[str, Any] = {
             "search": data.get("q", ""),
-            "la_id": data["la"].pk if data.get("la") else None,
+            "la_id": data.get("la"),
             "stage": data.get("stage", ""),
             "band": data.get("band", ""),
             "flags": data.get("flags", []),

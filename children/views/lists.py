@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from adoption import tenancy
 from adoption.spreadsheets import csv_cell
-from children import forms, selectors
+from children import forms, selectors, tables
 from children.journey import (
     days_waiting,
     proceedings_due,
@@ -33,6 +33,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
     listed = selectors.child_list_page(
         actor=request.user, number=request.GET.get("page"), page_size=PAGE_SIZE, today=timezone.localdate(), **filters
     )
+    # The LAs the actor sees are the scope's (visible_las narrows to them), read once per request.
+    show_la = len(tenancy.scope_for(request.user).la_ids) > 1
     query = request.GET.copy()
     query.pop("page", None)
     filtered = any(value for key, value in filters.items() if key != "sort")
@@ -45,9 +47,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": listed.page,
             "rows": listed.rows,
+            "table_rows": tables.list_rows(listed.rows, show_la=show_la),
             "query": query.urlencode(),
-            # The LAs the actor sees are the scope's (visible_las narrows to them), read once per request.
-            "show_la": len(tenancy.scope_for(request.user).la_ids) > 1,
+            "show_la": show_la,
             "filtered": filtered,
             "keep_for_search": keep_for_search,
             "can_write": _can_write(request),

@@ -447,3 +447,35 @@ def cells_of(fragment: str) -> list[list[str]]:
         ]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
     ]
+
+
+def test_the_list_rows_show_each_childs_cells_escaped():
+    """The child list's rows (children.tables): the name linking to the child's page, the LA child ID or a dash,
+    the LA when the list spans more than one, the date of birth or the expected one, the stage and the days."""
+    from adoption.models import Organisation
+    from children.models import Child
+    from children.selectors import ListRow
+    from children.tables import list_rows
+
+    la = Organisation(pk=41, name="Bath & <North> East", kind=Organisation.Kind.LA)
+    born = Child(pk=7, first_name="Ana <b>", last_name="O'Neil & Co", la_child_id="A&1", responsible_la=la)
+    born.date_of_birth = date(2019, 6, 9)
+    unborn = Child(pk=8, first_name="Baby", last_name="Doe", la_child_id="", responsible_la=la)
+    unborn.expected_date_of_birth = date(2026, 1, 3)
+    rows = [ListRow(born, Stage.PLACEMENT_ORDER, 1234), ListRow(unborn, Stage.PRE_BIRTH, None)]
+
+    with_la = str(list_rows(rows, show_la=True))
+    assert cells_of(f"<tbody>{with_la}</tbody>") == [
+        ["Ana <b> O'Neil & Co", "A&1", "Bath & <North> East", "9 Jun 2019", Stage.PLACEMENT_ORDER.label, "1,234"],
+        ["Baby Doe", "\u2013", "Bath & <North> East", "Expected 3 Jan 2026", "Unborn baby", "\u2013"],
+    ]
+    assert (
+        f'<a class="govuk-link" href="{reverse("children:detail", args=[7])}">Ana &lt;b&gt; O&#x27;Neil &amp; Co</a>'
+        in with_la
+    )
+    assert "<b>" not in with_la and "<North>" not in with_la
+    assert "govuk-table__cell--numeric" in with_la
+
+    without_la = str(list_rows(rows, show_la=False))
+    assert [len(row) for row in cells_of(f"<tbody>{without_la}</tbody>")] == [5, 5]
+    assert "Bath" not in without_la
