@@ -122,12 +122,17 @@ class Needs:
 
     def applies(self, key: str) -> bool:
         """Whether a criterion says anything about these children (age and number always do)."""
+        return self._applying.get(key, True)
+
+    @functools.cached_property
+    def _applying(self) -> dict[str, bool]:
+        # Worked out once: every family's card asks of every criterion.
         return {
             "siblings": self.size > 1,
             "disability": bool(self.disabled),
             "early_permanence": bool(self.early_permanence),
             "area": bool(self.restricted),
-        }.get(key, True)
+        }
 
 
 def area_key(area: str) -> str:
@@ -497,7 +502,10 @@ def suggestions(
         child = child_get(actor=actor, child_id=child_id, with_journey=False)
         children = [child]
         la = child.responsible_la
-        member_of = tenancy.scope_children(SiblingGroup.objects.filter(members__child=child), actor).first()
+        # Their sibling group, read with them, if the actor sees its LA (as ``tenancy.scope_children`` narrows).
+        membership = getattr(child, "sibling_membership", None)
+        if membership is not None and membership.group.responsible_la_id in tenancy.scope_for(actor).la_ids:
+            member_of = membership.group
     else:
         raise ValueError("Give a child_id or a group_id")
     raa = la.raa if la.raa_id else None  # fetched with the child or the group

@@ -36,7 +36,8 @@ def child_get(*, actor: Any, child_id: int, with_journey: bool = True) -> Child:
     """One child, or 404 when it does not exist or the actor may not see it. Records one read.
 
     With the journey: the journey dates and the records behind them. Without (``with_journey=False``): the child's
-    own fields, the LA and its RAA, for a page that needs no more (the suggested families).
+    own fields, the LA and its RAA, and the sibling group they are in if any (``sibling_membership``), for a page
+    that needs no more (the suggested families).
     """
     if with_journey:
         children = children_with_journey_dates().prefetch_related(
@@ -47,7 +48,7 @@ def child_get(*, actor: Any, child_id: int, with_journey: bool = True) -> Child:
             "permanence_outcomes",
         )
     else:
-        children = Child.objects.select_related("responsible_la__raa")
+        children = Child.objects.select_related("responsible_la__raa", "sibling_membership__group")
     children = tenancy.scope_children(children.select_related("responsible_la"), actor)
     child = children.filter(pk=child_id).first()
     if child is None:

@@ -527,6 +527,24 @@ def test_the_child_and_group_pages_link_to_the_suggestions_for_those_who_may_see
     assert "Family finding: suggested families" not in text_of(client.get(group_page))
 
 
+def test_a_childs_suggestions_name_the_sibling_group_they_are_in(client, family_finder, amelia, families):
+    client.force_login(family_finder)
+    page = reverse("children:suggested-families", kwargs={"child_id": amelia.pk})
+    assert "is in the sibling group" not in text_of(client.get(page))
+
+    group = SiblingGroup.objects.create(responsible_la=amelia.responsible_la, name="Ashdown <siblings>")
+    sister = factories.ChildFactory(responsible_la=amelia.responsible_la, first_name="Ada", last_name="Ashdown")
+    SiblingGroupMember.objects.bulk_create([SiblingGroupMember(group=group, child=c) for c in (amelia, sister)])
+    body = client.get(page).content.decode()
+    assert "is in the sibling group" in text_of(client.get(page))
+    assert "Ashdown &lt;siblings&gt;</a>" in body
+    assert reverse("children:sibling-group", kwargs={"group_id": group.pk}) in body
+    assert reverse("children:group-suggested-families", kwargs={"group_id": group.pk}) in body
+    # Read with the child: no query of its own.
+    result = matching.suggestions(actor=family_finder, child_id=amelia.pk, today=TODAY)
+    assert result.member_of == group
+
+
 # --- children with a placement order and no match, by time since the order -------------------------------------
 
 
