@@ -530,6 +530,9 @@ def worker_item(region: Region, *, floor: Timings, log_dir: Path, today: date | 
         timings=durations,
         floor=floor,
         conditions={"all_succeeded": len(succeeded) == len(las), "spread_over_processes": spread},
+        # The target for all LAs is that the worker's processes share the jobs; each job's ratio to the one-LA
+        # target is reported beside it (a job also draws its LA's chart, which a repeated PDF finds in the cache).
+        target_is="spread: every LA's PDF made, the jobs spread over the worker's processes",
         extra={
             "jobs": len(las),
             "succeeded": len(succeeded),

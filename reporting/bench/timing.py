@@ -68,6 +68,9 @@ class Item:
     skipped: str = ""
     # Further conditions of the target besides the ratio (e.g. a constant query count), name -> held.
     conditions: dict[str, bool] = field(default_factory=dict)
+    # What the target is when it is not the ratio: the item is met by its conditions alone, and its ratio to
+    # ``target`` is reported for comparison (all LAs' PDFs on the worker: spread over its processes).
+    target_is: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -80,7 +83,7 @@ class Item:
         ratio = self.ratio
         if self.skipped or ratio is None:
             return None
-        return ratio <= self.target and all(self.conditions.values())
+        return (bool(self.target_is) or ratio <= self.target) and all(self.conditions.values())
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "description": self.description, "target": self.target}
@@ -97,6 +100,8 @@ class Item:
             "ratio": round(ratio, 3) if ratio is not None else None,
             "met": self.met,
         }
+        if self.target_is:
+            out["target_is"] = self.target_is
         return out | self.extra
 
 
@@ -119,7 +124,7 @@ def table(items: list[dict[str, Any]]) -> str:
                 f"{item['p95_ms']:.1f}",
                 f"{item['floor_median_ms']:.1f}",
                 "" if item["ratio"] is None else f"{item['ratio']:.2f}",
-                f"{item['target']:g}",
+                item.get("target_is", "").split(":")[0] or f"{item['target']:g}",
                 {True: "yes", False: "NO", None: ""}[item["met"]],
                 "" if queries is None else str(queries),
             )
