@@ -38,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower, Trim
+from django.db.models.functions import Cast, Lower, Trim
 
 from adopters.models import Availability, Household
 from adopters.selectors import _current_availability, household_list
@@ -238,17 +238,15 @@ def ranked_families(
     """The RAA's available families, each criterion, the score, the days waiting and any open link annotated;
     best first. One query, however many families."""
     conditions = _conditions(needs)
-    score = functools.reduce(
-        operator.add,
-        (Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField()) for q in conditions.values()),
-    )
+    met = {f"met_{key}": _met(q) for key, q in conditions.items()}
+    # The score counts the criteria met, read from their annotations (each condition built once, not twice).
+    score = functools.reduce(operator.add, (Cast(F(name), IntegerField()) for name in met))
     # The page shows nothing of the agency (it is the RAA, named once): no join to it; and of the family, only
     # what its card says.
     households = _available(
         household_list(actor=actor).select_related(None).only(*CARD_FIELDS).filter(approving_agency_id=raa_id), needs
     )
-    return households.annotate(
-        **{f"met_{key}": _met(q) for key, q in conditions.items()},
+    return households.annotate(**met).annotate(
         score=score,
         days_waiting=DaysBetween(Value(today), F("approved_on")),
         linked=Exists(Link.objects.filter(household=OuterRef("pk"), child_id__in=child_ids, outcome=Link.Outcome.OPEN)),
