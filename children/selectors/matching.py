@@ -246,11 +246,17 @@ def ranked_families(
     households = _available(
         household_list(actor=actor).select_related(None).only(*CARD_FIELDS).filter(approving_agency_id=raa_id), needs
     )
-    return households.annotate(**met).annotate(
-        score=score,
-        days_waiting=DaysBetween(Value(today), F("approved_on")),
-        linked=Exists(Link.objects.filter(household=OuterRef("pk"), child_id__in=child_ids, outcome=Link.Outcome.OPEN)),
-    ).order_by(F("score").desc(), F("days_waiting").desc(nulls_last=True), "name", "id")
+    return (
+        households.annotate(**met)
+        .annotate(
+            score=score,
+            days_waiting=DaysBetween(Value(today), F("approved_on")),
+            linked=Exists(
+                Link.objects.filter(household=OuterRef("pk"), child_id__in=child_ids, outcome=Link.Outcome.OPEN)
+            ),
+        )
+        .order_by(F("score").desc(), F("days_waiting").desc(nulls_last=True), "name", "id")
+    )
 
 
 @dataclass(frozen=True)
