@@ -133,7 +133,7 @@ def trend_chart_svg(points: list[TrendPoint], *, size: tuple[float, float] = (6.
 # at a time, the page's a line at a time).
 PDF_CHART_SIZE = (6.5, 2.5)
 # Where the plot sits in the PDF's chart, as fractions of its size: room on the left for a value axis label of five
-# figures ("10,000" days), under it for the years, and on the right for the key.
+# figures ("20000" days), under it for the years, and on the right for the key.
 _PDF_CHART_MARGINS = {"left": 0.085, "right": 0.8, "bottom": 0.11, "top": 0.96}
 # Part of its cache key: change it with the drawing.
 PDF_CHART_DRAWING = ("pdf_chart_svg", 2, PDF_CHART_SIZE, "untitled", "key on the right")
