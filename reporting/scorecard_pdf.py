@@ -158,7 +158,7 @@ def pdf_chart_svg(svg: str) -> str:
     root = ET.fromstring(svg.encode())  # noqa: S314 (matplotlib's own output, not outside input)
     styles_as_attributes(root)
     root.attrib.update({"stroke-linejoin": "round", "stroke-linecap": "butt", "font-family": PDF_FONT_FAMILY})
-    _dissolve_groups(root)
+    _prune(root)
     for element in root.iter():
         if _IDENTITY_ROTATION.fullmatch(element.get("transform", "")):
             del element.attrib["transform"]
@@ -179,12 +179,14 @@ def _draws_nothing(element: ET.Element) -> bool:
     )
 
 
-def _dissolve_groups(parent: ET.Element) -> None:
+def _prune(parent: ET.Element) -> None:
+    """``parent``'s descendants without what draws nothing: metadata, the stylesheet (already attributes), white
+    backgrounds and empty definitions; and matplotlib's naming groups dissolved into their parents."""
     kept: list[ET.Element] = []
     for child in parent:
         if child.tag in (f"{{{_SVG}}}metadata", f"{{{_SVG}}}style") or _draws_nothing(child):
             continue
-        _dissolve_groups(child)
+        _prune(child)
         if child.tag == f"{{{_SVG}}}defs" and not len(child):
             continue
         if child.tag == f"{{{_SVG}}}g" and set(child.attrib) <= {"id"}:
@@ -256,8 +258,8 @@ def scorecard_pdf_build(job: Job) -> jobs.JobOutput:
     card = pdf_scorecard(la_ids=la_ids, period_end=period_end, agency_ids=agency_ids)
     points = card.trend
     jobs.job_progress(job, 30)
-    # Drawn once for the figures it shows (a few hundred milliseconds), then taken from the cache: never stale, as
-    # its key is those figures (and the way it is drawn for the PDF).
+    # Drawn once for the figures it shows (some 35 ms), then taken from the cache: never stale, as its key is those
+    # figures (and the way it is drawn for the PDF).
     chart = cached_svg(
         chart_id="scorecard-pdf",
         title=CHART_TITLE,

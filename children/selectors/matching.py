@@ -506,9 +506,9 @@ def suggestions(
         child = child_get(actor=actor, child_id=child_id, with_journey=False)
         children = [child]
         la = child.responsible_la
-        # Their sibling group, read with them, if the actor sees its LA (as ``tenancy.scope_children`` narrows).
+        # Their sibling group, read with them, if the actor sees its LA.
         membership = getattr(child, "sibling_membership", None)
-        if membership is not None and membership.group.responsible_la_id in tenancy.scope_for(actor).la_ids:
+        if membership is not None and tenancy.scope_for(actor).sees_la(membership.group.responsible_la_id):
             member_of = membership.group
     else:
         raise ValueError("Give a child_id or a group_id")

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from html import escape as _text
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from adoption import tenancy
-from adoption.links import href_for_each
-from children import services
+from children import services, tables
 from children.selectors import match_figures, matching
 from children.views.common import PAGE_SIZE
 
@@ -51,81 +45,6 @@ def group_suggested_families(request: HttpRequest, group_id: int) -> HttpRespons
     return _page(request, result, subject=result.group.name, caption=caption, la=la, back=back, link_url=link)
 
 
-# Each criterion's tag: (colour, words), by whether it is met (None: it does not apply to these children).
-TAGS = {None: ("grey", "Does not apply"), True: ("green", "Met"), False: ("red", "Not met")}
-# One criterion's row of a family's card (a GOV.UK summary list row).
-CRITERION_ROW = """      <div class="govuk-summary-list__row">
-        <dt class="govuk-summary-list__key">{}</dt>
-        <dd class="govuk-summary-list__value"><strong class="govuk-tag govuk-tag--{}">{}</strong> {}</dd>
-      </div>
-"""
-# A family's card (a GOV.UK summary card): its place, name and reference, why it is there, the way to record a
-# link with it, its criteria's rows and how long it has waited.
-CARD = """<div class="govuk-summary-card">
-  <div class="govuk-summary-card__title-wrapper">
-    <h3 class="govuk-summary-card__title">{rank}. <a class="govuk-link" href="{url}">{name}</a> \
-<span class="govuk-body-s">({reference})</span>{linked}</h3>
-  </div>
-  <div class="govuk-summary-card__content">
-    <p class="govuk-body app-why-here">{why}</p>
-    {record_link}
-    <dl class="govuk-summary-list">
-{criteria}      <div class="govuk-summary-list__row">
-        <dt class="govuk-summary-list__key">Waiting</dt>
-        <dd class="govuk-summary-list__value">{waiting}</dd>
-      </div>
-    </dl>
-  </div>
-</div>
-"""
-ALREADY_LINKED = ' <strong class="govuk-tag govuk-tag--blue">Already linked</strong>'
-RECORD_LINK = (
-    '<p class="govuk-body"><a class="govuk-link" href="{}?household={}">Record a link with this family'
-    '<span class="govuk-visually-hidden">: {}</span></a></p>'
-)
-
-
-def _waiting(f: matching.FamilySuggestion) -> str:
-    approved_on = f.household.approved_on
-    if f.days_waiting is None or approved_on is None:  # the days are counted from the approval
-        return "Approval date not recorded"
-    approved = date_format(approved_on, "j F Y")
-    return f"{intcomma(f.days_waiting)} day{pluralize(f.days_waiting)} since approval on {approved}"
-
-
-def _cards(result: matching.Suggestions, *, can_write: bool, link_url: str) -> list[SafeString]:
-    """Each family's card, in ranked order.
-
-    The cards are formatted here rather than in a template loop: 25 cards of 6 criteria are 150 rows of four
-    values, and the template language took a quarter of the page's time over them; so did ``format_html``, whose
-    escaping checks every value for lazy text. Every value from a record, or said of one, goes through ``_text``
-    (the standard library's escaping, which is what Django's escape applies to text); the rest is this module's
-    own markup."""
-    first = result.page.start_index() if result.page else 1
-    household_href = href_for_each("adopters:detail")  # escaped already
-    link_url = _text(link_url)
-    cards = []
-    for i, f in enumerate(result.families):
-        household = f.household
-        name = _text(household.name)
-        criteria = "".join(
-            CRITERION_ROW.format(_text(c.name), *TAGS[c.met if c.applies else None], _text(c.why)) for c in f.criteria
-        )
-        card = CARD.format(
-            rank=first + i,
-            url=household_href(household.pk),
-            name=name,
-            reference=_text(household.reference),
-            linked=ALREADY_LINKED if f.linked else "",
-            why=_text(f.why_here),
-            record_link=RECORD_LINK.format(link_url, int(household.pk), name) if can_write and not f.linked else "",
-            criteria=criteria,
-            waiting=_text(_waiting(f)),
-        )
-        cards.append(mark_safe(card))  # noqa: S308 - every value from a record is escaped above
-    return cards
-
-
 def _page(request: HttpRequest, result: matching.Suggestions, **context: Any) -> HttpResponse:
     can_write = services.may_write_journeys(request.user)
     return render(
@@ -133,7 +52,7 @@ def _page(request: HttpRequest, result: matching.Suggestions, **context: Any) ->
         "children/family_finding.html",
         {
             "s": result,
-            "cards": _cards(result, can_write=can_write, link_url=context["link_url"]),
+            "cards": tables.family_cards(result, can_write=can_write, link_url=context["link_url"]),
             "needs": matching.needs_summary(result.needs) if result.children else [],
             "apart": result.group is not None and result.group.plan == result.group.Plan.APART,
             "listed": result.page.paginator.count if result.page else 0,
