@@ -344,11 +344,11 @@ def test_the_ranking_is_one_query_however_many_families(
         actor=family_finder, needs=needs, raa_id=raa.pk, child_ids=[amelia.pk], today=TODAY
     )
     with django_assert_num_queries(1):
-        few = list(ranked.all())
+        few = list(ranked)
     for n in range(30):
         family(f"Extra household {n:02d}", raa, waiting=n)
     with django_assert_num_queries(1):
-        many = list(ranked.all())
+        many = list(ranked)
     assert len(few) == 4
     assert len(many) == 34
     # Turning the rows into sentences reads nothing more.
@@ -398,6 +398,45 @@ def test_an_la_social_worker_sees_the_child_but_not_the_raas_families(social_wor
     assert not result.may_find
     assert result.families == []
     assert result.vaa_count == 0
+
+
+def test_the_ranking_and_counts_read_the_raas_families_only_for_those_who_may_see_them(
+    family_finder, social_worker_a, vaa_worker, amelia, families, raa
+):
+    """The page asks first (``may_find_families``); the SQL holds to the actor's scope as well."""
+    needs = matching.needs_of([amelia], TODAY)
+    for outsider in (social_worker_a, vaa_worker):
+        ranked = matching.ranked_families(
+            actor=outsider, needs=needs, raa_id=raa.pk, child_ids=[amelia.pk], today=TODAY
+        )
+        assert list(ranked) == []
+        counts = matching._counts(actor=outsider, needs=needs, raa_id=raa.pk)
+        assert (counts.listed, counts.excluded_by_area) == (0, 0)
+        assert (counts.vaa, counts.vaa_meeting_all) == (1, 1)  # the VAA's family outside Nuneaton, counted for all
+    # Control: the RAA's family finder gets them.
+    ranked = matching.ranked_families(
+        actor=family_finder, needs=needs, raa_id=raa.pk, child_ids=[amelia.pk], today=TODAY
+    )
+    assert [h.name for h in ranked] == ["Avon household", "Beech household", "Hazel household", "Cedar household"]
+    assert matching._counts(actor=family_finder, needs=needs, raa_id=raa.pk) == matching.Counts(4, 1, 1, 1)
+
+
+def test_a_slice_of_the_ranking_is_that_page_of_families(family_finder, amelia, families, raa):
+    needs = matching.needs_of([amelia], TODAY)
+    ranked = matching.ranked_families(
+        actor=family_finder, needs=needs, raa_id=raa.pk, child_ids=[amelia.pk], today=TODAY
+    )
+    assert [h.name for h in ranked[1:3]] == ["Beech household", "Hazel household"]
+    assert [h.name for h in ranked[3:10]] == ["Cedar household"]
+    assert ranked[4:6] == []
+    assert ranked[0].name == "Avon household"
+    with pytest.raises(IndexError):
+        ranked[4]
+    second = ranked[1:2][0]
+    # The card's fields and what the ranking read, and nothing else fetched.
+    assert (second.reference, second.area, second.approved_age_max) == (families["B"].reference, "Leamington Spa", 4)
+    assert (second.met_age, second.met_disability, second.score, second.days_waiting) == (True, True, 4, 100)
+    assert second.get_deferred_fields() >= {"status", "enquired_on"}
 
 
 # --- the pages --------------------------------------------------------------------------------------------------
