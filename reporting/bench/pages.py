@@ -1,12 +1,13 @@
 """Pages, in-process through the Django test client (the real middleware stack, a signed-in session).
 
-Each page is timed against the floor of a trivial view on the same stack, fetched by the same client just before:
-for a page, the accessibility statement (static text in the product's layout, with the signed-in user's navigation:
-every middleware, the session, the template engine and the layout, and no data); for the API, the list of code
-lists with the same token (authentication, throttling, the renderer, and no data). So the ratio is what the page's
-own work costs. Each page is also fetched for two subjects of different size (a small LA's list and the largest
-LA's, a child with few records and one with many...) and the SQL statements of each counted: equal counts are the
-evidence that the page's queries do not grow with the data.
+Each page is timed against the floor of a trivial view on the same stack, fetched by the same client in turn with
+the page (one fetch of each, round after round, so both see the same machine): for a page, the accessibility
+statement (static text in the product's layout, with the signed-in user's navigation: every middleware, the
+session, the template engine and the layout, and no data); for the API, the list of code lists with the same token
+(authentication, throttling, the renderer, and no data). So the ratio is what the page's own work costs. Each page
+is also fetched for two subjects of different size (a small LA's list and the largest LA's, a child with few records
+and one with many...) and the SQL statements of each counted: equal counts are the evidence that the page's queries
+do not grow with the data.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from children.models import Child
 from children.selectors.dates import stage_expression, with_journey_dates
 from panels.models import PanelMeeting
 from reporting.bench.subjects import NoSubject, Region, smallest_and_largest, staff
-from reporting.bench.timing import Item, Timings, count_queries, time_calls
+from reporting.bench.timing import Item, Timings, count_queries, time_rounds
 from reporting.figure_versions import log_change
 from reporting.forms import last_quarter_end
 
@@ -237,14 +238,16 @@ def _api_children(region: Region, clients: list[ApiClient]) -> PageSpec:
     )
 
 
-def _measure(spec: PageSpec, *, floor: Timings, repeat: int) -> Item:
+def _measure(spec: PageSpec, *, repeat: int) -> Item:
     large_fetch = _fetch(spec.client, spec.large.url, spec.headers)
     small_fetch = _fetch(spec.small_client or spec.client, spec.small.url, spec.small_headers or spec.headers)
+    floor_fetch = _fetch(spec.client, spec.floor_url, spec.headers)
     small_fetch()  # warm: the first fetch of a page pays for loading its templates and code
     large_fetch()
     small_queries = count_queries(small_fetch)
     large_queries = count_queries(large_fetch)
-    timings = time_calls(large_fetch, repeat=repeat, warmup=1)
+    # The page and its floor in turn, round after round: both see the same machine.
+    timings, floor = time_rounds(large_fetch, floor_fetch, repeat=repeat, warmup=3)
     constant = small_queries == large_queries
     extra: dict[str, Any] = {}
     if spec.changed is not None:
@@ -312,10 +315,8 @@ def page_items(region: Region, *, repeat: int, wanted: Callable[[str], bool]) ->
             except NoSubject as exc:
                 items.append(Item(name=name, description="", target=PAGE_TARGET, skipped=f"no subject: {exc}"))
                 continue
-            # The floor is measured again before each page, so a page and its floor see the same machine.
-            floor = time_calls(_fetch(built.client, built.floor_url, built.headers), repeat=repeat, warmup=3)
             try:
-                items.append(_measure(built, floor=floor, repeat=repeat))
+                items.append(_measure(built, repeat=repeat))
             except PageError as exc:  # e.g. REQUIRE_MFA on: the signed-in client is sent to two-factor sign-in
                 items.append(Item(name=name, description=built.description, target=PAGE_TARGET, skipped=str(exc)))
     finally:

@@ -31,17 +31,21 @@ class Timings:
         return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def time_calls(call: Callable[[], Any], *, repeat: int, warmup: int = 1) -> Timings:
-    """Run ``call`` ``warmup`` times unmeasured, then ``repeat`` times measured."""
+def time_rounds(*calls: Callable[[], Any], repeat: int, warmup: int = 1) -> tuple[Timings, ...]:
+    """Run every call ``warmup`` times unmeasured, then ``repeat`` rounds of each call once, in turn: one Timings
+    per call. A thing and its floor measured in the same rounds see the same machine (these machines are shared: a
+    slow spell then falls on both, not on whichever was being measured in it)."""
     for _ in range(warmup):
-        call()
-    samples = []
+        for call in calls:
+            call()
+    samples: list[list[float]] = [[] for _ in calls]
     for _ in range(max(1, repeat)):
-        gc.collect()  # a collection started by an earlier run is not charged to this one
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return Timings(tuple(samples))
+        for call, taken in zip(calls, samples, strict=True):
+            gc.collect()  # a collection started by an earlier run is not charged to this one
+            started = time.perf_counter()
+            call()
+            taken.append((time.perf_counter() - started) * 1000)
+    return tuple(Timings(tuple(taken)) for taken in samples)
 
 
 def count_queries(call: Callable[[], Any]) -> int:

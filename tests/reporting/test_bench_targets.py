@@ -1,8 +1,8 @@
-"""How the benchmark decides that an item meets its target, and says so in its table."""
+"""How the benchmark times an item and its floor, decides that the item meets its target, and says so in its table."""
 
 from __future__ import annotations
 
-from reporting.bench.timing import Item, Timings, table
+from reporting.bench.timing import Item, Timings, table, time_rounds
 
 
 def _item(median: float, floor: float, **options) -> Item:
@@ -24,3 +24,12 @@ def test_an_item_whose_target_is_a_condition_reports_its_ratio_without_being_jud
     assert report["ratio"] == 6 and report["target_is"] == spread and report["met"] is True
     row = table([report]).splitlines()[-1].split()
     assert row[:7] == ["x", "60.0", "60.0", "10.0", "6.00", "spread", "yes"]
+
+
+def test_a_thing_and_its_floors_are_timed_in_turn_round_after_round():
+    calls: list[str] = []
+    page, floor = time_rounds(lambda: calls.append("page"), lambda: calls.append("floor"), repeat=3, warmup=1)
+
+    assert calls == ["page", "floor"] * 4  # one unmeasured round, then three measured
+    assert len(page.samples) == len(floor.samples) == 3
+    assert all(sample >= 0 for sample in page.samples + floor.samples)
