@@ -147,9 +147,18 @@ def stage_filter(stage: str) -> Q:
     cut; this is the same test (no earlier branch holds, this one does) as EXISTS and NOT EXISTS, which the
     database answers with semi- and anti-joins. A test checks the two agree for any journey.
     """
+    # No such stage: nobody (as the CASE compared with an unknown value).
+    return _stage_filters().get(stage, Q(pk__in=[]))
+
+
+@functools.cache
+def _stage_filters() -> dict[str, Q]:
+    """Each stage's filter, built once per process (as :func:`children_with_journey_dates`): building its EXISTS
+    subqueries took as long as a page's count query ran. Conditions, no rows: nothing to go stale; a query that
+    uses one resolves a copy of it."""
+    filters: dict[str, Q] = {}
     earlier = Q()
     for branch_stage, branch in _stage_branches():
-        if branch_stage == stage:
-            return earlier & branch
+        filters[branch_stage.value] = earlier & branch
         earlier &= ~branch
-    return Q(pk__in=[])  # no such stage: nobody (as the CASE compared with an unknown value)
+    return filters
