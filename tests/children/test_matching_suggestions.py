@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from adopters.models import Availability, Household
+from adopters.selectors import _current_availability
 from adoption.models import Role
 from children.models import Link, SiblingGroup, SiblingGroupMember
 from children.selectors import match_figures, matching
@@ -419,6 +420,42 @@ def test_the_ranking_and_counts_read_the_raas_families_only_for_those_who_may_se
     )
     assert [h.name for h in ranked] == ["Avon household", "Beech household", "Hazel household", "Cedar household"]
     assert matching._counts(actor=family_finder, needs=needs, raa_id=raa.pk) == matching.Counts(4, 1, 1, 1)
+
+
+def test_the_ranking_reads_availability_as_the_households_app_does(family_finder, amelia, raa):
+    """The ranking's SQL says "available now" itself: it must pick the families ``_current_availability`` does."""
+    histories = {
+        "Available then on hold": [("available", 300), ("on_hold", 20)],
+        "On hold then available": [("on_hold", 300), ("available", 20)],
+        "Two on one day, available last": [("on_hold", 50), ("available", 50)],
+        "Two on one day, on hold last": [("available", 50), ("on_hold", 50)],
+        "Early permanence carer now": [("available", 300), ("early_permanence", 5)],
+        "No availability recorded": [],
+    }
+    for name, history in histories.items():
+        household = factories.HouseholdFactory(
+            approving_agency=raa,
+            name=name,
+            area="Rugby",
+            approved_on=TODAY - timedelta(days=400),
+            approved_age_min=0,
+            approved_age_max=4,
+            approved_children_min=1,
+            approved_children_max=2,
+        )
+        for status, days_ago in history:  # created in this order: on one day, the later row is the current one
+            Availability.objects.create(household=household, status=status, status_from=TODAY - timedelta(days_ago))
+    ranked = matching.ranked_families(
+        actor=family_finder, needs=matching.needs_of([amelia], TODAY), raa_id=raa.pk, child_ids=[amelia.pk], today=TODAY
+    )
+    by_the_app = (
+        Household.objects.filter(approving_agency=raa, status=Household.Status.APPROVED)
+        .annotate(now=_current_availability())
+        .filter(now=Availability.Status.AVAILABLE)
+    )
+
+    assert sorted(h.name for h in ranked) == sorted(h.name for h in by_the_app)
+    assert sorted(h.name for h in ranked) == ["On hold then available", "Two on one day, available last"]
 
 
 def test_a_slice_of_the_ranking_is_that_page_of_families(family_finder, amelia, families, raa):
